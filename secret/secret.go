@@ -1,0 +1,64 @@
+// Package secret provides Value, a string that never prints.
+//
+// Every way the standard library formats or encodes a value for people (fmt
+// verbs, %#v, encoding/json, encoding.TextMarshaler, log/slog) yields the
+// redaction "[REDACTED]". The only way to the underlying string is Reveal,
+// which the triggergen client calls when it builds a request body.
+package secret
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// Redacted is what a Value prints as.
+const Redacted = "[REDACTED]"
+
+// Value holds a credential. The zero Value is empty.
+type Value struct {
+	s string
+}
+
+// New wraps s.
+func New(s string) Value { return Value{s: s} }
+
+// Reveal returns the secret itself. Call it only to put the value on the wire
+// or into a cryptographic function, never to log it.
+func (v Value) Reveal() string { return v.s }
+
+// IsZero reports whether the value is empty.
+func (v Value) IsZero() bool { return v.s == "" }
+
+// Equal reports whether two values hold the same secret.
+func (v Value) Equal(o Value) bool { return v.s == o.s }
+
+// String returns the redaction.
+func (Value) String() string { return Redacted }
+
+// GoString returns the redaction, for %#v.
+func (Value) GoString() string { return "secret.Value(" + Redacted + ")" }
+
+// Format prints the redaction for every verb and flag.
+func (v Value) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'v':
+		if f.Flag('#') {
+			_, _ = f.Write([]byte(v.GoString()))
+			return
+		}
+	case 'q':
+		_, _ = f.Write([]byte(`"` + Redacted + `"`))
+		return
+	}
+	_, _ = f.Write([]byte(Redacted))
+}
+
+// MarshalJSON encodes the redaction, so a Value logged as JSON stays hidden.
+// Request bodies are built with Reveal, never with this.
+func (Value) MarshalJSON() ([]byte, error) { return []byte(`"` + Redacted + `"`), nil }
+
+// MarshalText encodes the redaction.
+func (Value) MarshalText() ([]byte, error) { return []byte(Redacted), nil }
+
+// LogValue makes slog print the redaction.
+func (Value) LogValue() slog.Value { return slog.StringValue(Redacted) }

@@ -1,0 +1,53 @@
+// Package webhook receives the events Composio delivers: it verifies their
+// signatures, decodes the V1, V2 and V3 envelopes into one Event, and
+// dispatches each event to a handler that receives the generated payload type.
+package webhook
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Version is the envelope version of a delivered event.
+type Version string
+
+const (
+	V1 Version = "V1"
+	V2 Version = "V2"
+	V3 Version = "V3"
+)
+
+// Event types of the V3 envelope. Legacy envelopes are normalised to
+// TypeTriggerMessage.
+const (
+	TypeTriggerMessage          = "composio.trigger.message"
+	TypeConnectedAccountExpired = "composio.connected_account.expired"
+	TypeTriggerDisabled         = "composio.trigger.disabled"
+)
+
+// Event is a delivered event, normalised across envelope versions.
+type Event struct {
+	// ID is the event id (V3 "id", else the webhook-id header when known).
+	ID string `json:"id"`
+	// Type is the V3 event type; V1 and V2 trigger events become TypeTriggerMessage.
+	Type string `json:"type"`
+	// Version is the envelope version the event arrived in.
+	Version Version `json:"version"`
+	// Timestamp is when the event was emitted (zero when the envelope has none).
+	Timestamp time.Time `json:"timestamp"`
+	// TriggerSlug is the trigger type slug in upper case, e.g. GITHUB_COMMIT_EVENT.
+	TriggerSlug string `json:"trigger_slug,omitempty"`
+	// TriggerID is the trigger instance id.
+	TriggerID string `json:"trigger_id,omitempty"`
+	// ConnectedAccountID is the connected account the trigger belongs to.
+	ConnectedAccountID string `json:"connected_account_id,omitempty"`
+	// AuthConfigID is the auth config of the connected account (V3 only).
+	AuthConfigID string `json:"auth_config_id,omitempty"`
+	// UserID is the user the trigger belongs to; nil when Composio sends null
+	// or the envelope has none.
+	UserID *string `json:"user_id"`
+	// LogID is Composio's log id for the delivery.
+	LogID string `json:"log_id,omitempty"`
+	// Data is the trigger's payload (V3 data, V2 data, V1 payload) as sent.
+	Data json.RawMessage `json:"data"`
+}
