@@ -1,0 +1,557 @@
+package generator_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/triggergen/triggergen/catalog"
+	"github.com/triggergen/triggergen/lockfile"
+)
+
+// TestDifferential judges instances built from every config schema (corpus
+// and goldens) with the generated Validate and with santhosh-tekuri/jsonschema.
+//
+// The Go side is what a Go user gets: json.Unmarshal into the config type (a
+// decode error counts as invalid), then Validate. Two agreements are checked:
+//
+//   - encoded: Validate(v) is nil exactly when the schema accepts
+//     json.Marshal(v), for every decoded v. This is Validate's contract and
+//     must hold for every instance.
+//   - original: the Go verdict equals the schema's verdict on the instance
+//     itself. The one expected difference: a required property absent from
+//     the instance decodes to its Go zero value, which the schema may accept
+//     (a Go value cannot be "missing" a required non-pointer field). Those
+//     are counted separately, and every other disagreement fails.
+func TestDifferential(t *testing.T) {
+	m := buildModule(t)
+	type subject struct {
+		key    string // "<import root>|<SLUG>"
+		schema json.RawMessage
+	}
+	var subjects []subject
+	add := func(root string, lk *lockfile.Lock) {
+		for _, tt := range lk.TriggerTypes() {
+			subjects = append(subjects, subject{root + "|" + tt.Slug, tt.Config})
+		}
+	}
+	lk, err := catalog.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(corpusImportPath, lk)
+	for _, c := range goldenCases(t) {
+		if _, err := os.Stat(filepath.Join(goldenDir, c, "want")); err != nil || c == "renames" {
+			continue
+		}
+		glk, err := loadCaseLock(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(goldenImportPath(c), glk)
+	}
+	type instance struct {
+		key, desc string
+		value     any
+		schema    *jsonschema.Schema
+		dropped   bool
+	}
+	var insts []instance
+	for _, s := range subjects {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(s.schema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := jsonschema.NewCompiler()
+		if err := c.AddResource("mem://s.json", doc); err != nil {
+			t.Fatal(err)
+		}
+		sch, err := c.Compile("mem://s.json")
+		if err != nil {
+			t.Fatalf("%s: %v", s.key, err)
+		}
+		var raw any
+		json.Unmarshal(s.schema, &raw)
+		g := &instGen{root: raw}
+		for _, in := range g.instances(raw) {
+			insts = append(insts, instance{s.key, in.desc, in.value, sch, in.dropped})
+		}
+	}
+	var stdin bytes.Buffer
+	for _, in := range insts {
+		b, err := json.Marshal(map[string]any{"key": in.key, "instance": in.value})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdin.Write(b)
+		stdin.WriteByte('\n')
+	}
+	cmd := exec.Command(m.driver)
+	cmd.Stdin = &stdin
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("driver: %v", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	var valid, invalid, decodeFail, agree, droppedOnly, encodedAgree, encodedTotal int
+	i := 0
+	for sc.Scan() {
+		in := insts[i]
+		i++
+		var res struct {
+			Fatal  string          `json:"fatal"`
+			Decode string          `json:"decode"`
+			Valid  bool            `json:"valid"`
+			Errors string          `json:"errors"`
+			JSON   json.RawMessage `json:"json"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Fatal != "" {
+			t.Fatalf("%s: %s", in.key, res.Fatal)
+		}
+		schemaOK := validates(in.schema, in.value)
+		if schemaOK {
+			valid++
+		} else {
+			invalid++
+		}
+		goOK := res.Decode == "" && res.Valid
+		if res.Decode != "" {
+			decodeFail++
+		} else {
+			encodedTotal++
+			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(res.JSON))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if encOK := in.schema.Validate(v) == nil; encOK == res.Valid {
+				encodedAgree++
+			} else {
+				t.Errorf("%s %s: Validate says %v (%s) but the schema says %v for the encoding %s", in.key, in.desc, res.Valid, res.Errors, encOK, res.JSON)
+			}
+		}
+		switch {
+		case goOK == schemaOK:
+			agree++
+		case in.dropped && goOK && !schemaOK:
+			// Absent or null where the Go type has no room for it:
+			// encoding/json leaves the zero value.
+			droppedOnly++
+		default:
+			b, _ := json.Marshal(in.value)
+			t.Errorf("%s %s: Go says %v (decode %q, %s), schema says %v for %s", in.key, in.desc, goOK, res.Decode, res.Errors, schemaOK, b)
+		}
+	}
+	if i != len(insts) {
+		t.Fatalf("driver answered %d of %d instances", i, len(insts))
+	}
+	t.Logf("%d config schemas, %d instances: %d valid and %d invalid per jsonschema; Go decode failures %d", len(subjects), len(insts), valid, invalid, decodeFail)
+	t.Logf("original instances: %d agree, %d differ only because an absent required property or a JSON null decodes to an accepted Go zero value", agree, droppedOnly)
+	t.Logf("encoded Go values: %d of %d agree", encodedAgree, encodedTotal)
+}
+
+func loadCaseLock(c string) (*lockfile.Lock, error) {
+	data, err := os.ReadFile(filepath.Join(goldenDir, c, "input.lock.json"))
+	if err != nil {
+		return nil, err
+	}
+	return lockfile.Parse(c, data)
+}
+
+func validates(s *jsonschema.Schema, v any) bool {
+	b, _ := json.Marshal(v)
+	x, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		return false
+	}
+	return s.Validate(x) == nil
+}
+
+// instGen builds instances from a schema (raw JSON decoded into any).
+type instGen struct{ root any }
+
+type inst struct {
+	desc    string
+	value   any
+	dropped bool
+}
+
+func (g *instGen) resolve(s any) map[string]any {
+	m, _ := s.(map[string]any)
+	for i := 0; m != nil && i < 10; i++ {
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			break
+		}
+		var cur any = g.root
+		for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+			cm, _ := cur.(map[string]any)
+			cur = cm[tok]
+		}
+		next, _ := cur.(map[string]any)
+		merged := map[string]any{}
+		for k, v := range next {
+			merged[k] = v
+		}
+		for k, v := range m {
+			if k != "$ref" {
+				merged[k] = v
+			}
+		}
+		m = merged
+	}
+	if m == nil {
+		return map[string]any{}
+	}
+	// Use the first non-null alternative of anyOf/oneOf; merge allOf.
+	for _, k := range []string{"anyOf", "oneOf"} {
+		if alts, ok := m[k].([]any); ok {
+			for _, a := range alts {
+				r := g.resolve(a)
+				if r["type"] != "null" {
+					return r
+				}
+			}
+		}
+	}
+	if all, ok := m["allOf"].([]any); ok {
+		merged := map[string]any{"type": "object", "properties": map[string]any{}}
+		var req []any
+		for _, a := range append(all, without(m, "allOf")) {
+			r := g.resolve(a)
+			if ps, ok := r["properties"].(map[string]any); ok {
+				for k, v := range ps {
+					merged["properties"].(map[string]any)[k] = v
+				}
+			}
+			if rq, ok := r["required"].([]any); ok {
+				req = append(req, rq...)
+			}
+		}
+		merged["required"] = req
+		return merged
+	}
+	return m
+}
+
+func without(m map[string]any, key string) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		if k != key {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func typeOf(s map[string]any) string {
+	switch t := s["type"].(type) {
+	case string:
+		return t
+	case []any:
+		for _, x := range t {
+			if x != "null" {
+				return x.(string)
+			}
+		}
+	}
+	if _, ok := s["properties"]; ok {
+		return "object"
+	}
+	if _, ok := s["items"]; ok {
+		return "array"
+	}
+	return ""
+}
+
+func num(s map[string]any, k string) (float64, bool) {
+	v, ok := s[k].(float64)
+	return v, ok
+}
+
+// valid builds a value the schema should accept.
+func (g *instGen) valid(s any, depth int) any {
+	m := g.resolve(s)
+	if c, ok := m["const"]; ok {
+		return c
+	}
+	if e, ok := m["enum"].([]any); ok && len(e) > 0 {
+		for _, v := range e {
+			if v != nil {
+				return v
+			}
+		}
+	}
+	switch typeOf(m) {
+	case "string":
+		switch m["format"] {
+		case "date-time":
+			return "2024-01-02T03:04:05Z"
+		case "date":
+			return "2024-01-02"
+		}
+		for _, cand := range []string{"abc", "ABC-123", "a", "abcdefgh"} {
+			if okString(m, cand) {
+				return cand
+			}
+		}
+		return "abc"
+	case "integer", "number":
+		v := 1.0
+		if mn, ok := num(m, "minimum"); ok {
+			v = mn
+		}
+		if mn, ok := num(m, "exclusiveMinimum"); ok {
+			v = mn + 1
+			if typeOf(m) == "number" {
+				v = mn + 0.25
+			}
+		}
+		if mx, ok := num(m, "maximum"); ok && v > mx {
+			v = mx
+		}
+		if mo, ok := num(m, "multipleOf"); ok {
+			v = mo * float64(int(v/mo)+1)
+		}
+		return v
+	case "boolean":
+		return true
+	case "array":
+		n := 1
+		if mn, ok := num(m, "minItems"); ok {
+			n = int(mn)
+		}
+		out := []any{}
+		for i := 0; i < n && depth < 6; i++ {
+			out = append(out, g.valid(m["items"], depth+1))
+		}
+		return out
+	case "object":
+		out := map[string]any{}
+		props, _ := m["properties"].(map[string]any)
+		req := required(m)
+		for k, p := range props {
+			if depth < 3 || req[k] {
+				out[k] = g.valid(p, depth+1)
+			}
+		}
+		if ap, ok := m["additionalProperties"].(map[string]any); ok && len(props) == 0 {
+			out["k"] = g.valid(ap, depth+1)
+		}
+		return out
+	}
+	return "anything"
+}
+
+func okString(m map[string]any, s string) bool {
+	n := len([]rune(s))
+	if mn, ok := num(m, "minLength"); ok && n < int(mn) {
+		return false
+	}
+	if mx, ok := num(m, "maxLength"); ok && n > int(mx) {
+		return false
+	}
+	if p, ok := m["pattern"].(string); ok {
+		re, err := regexp.Compile(p)
+		return err == nil && re.MatchString(s)
+	}
+	return true
+}
+
+func required(m map[string]any) map[string]bool {
+	out := map[string]bool{}
+	rq, _ := m["required"].([]any)
+	for _, r := range rq {
+		out[r.(string)] = true
+	}
+	return out
+}
+
+// instances returns the valid instance and its mutations.
+func (g *instGen) instances(schema any) []inst {
+	base := g.valid(schema, 0)
+	out := []inst{{desc: "valid", value: base}}
+	// Also a minimal valid instance: required properties only.
+	out = append(out, inst{desc: "minimal", value: g.minimal(schema)})
+	g.mutate(schema, base, nil, func(path []string, desc string, v any, dropped bool) {
+		out = append(out, inst{desc: "/" + strings.Join(path, "/") + " " + desc, value: setAt(base, path, v), dropped: dropped})
+	}, 0)
+	return out
+}
+
+func (g *instGen) minimal(schema any) any {
+	m := g.resolve(schema)
+	out := map[string]any{}
+	props, _ := m["properties"].(map[string]any)
+	for k := range required(m) {
+		out[k] = g.valid(props[k], 1)
+	}
+	return out
+}
+
+var dropMarker = &struct{}{}
+
+// mutate reports mutations of value v (valid for schema s) at path.
+func (g *instGen) mutate(s any, v any, path []string, emit func(path []string, desc string, v any, dropped bool), depth int) {
+	m := g.resolve(s)
+	if depth > 3 {
+		return
+	}
+	// Type swaps (including null).
+	for _, w := range []any{"x", 123.0, 1.5, true, []any{}, map[string]any{}, nil} {
+		if kindOf(w) != kindOf(v) {
+			emit(path, fmt.Sprintf("type %s", kindOf(w)), w, w == nil)
+		}
+	}
+	if _, ok := m["enum"]; ok {
+		emit(path, "enum broken", "not-a-member-zz", false)
+	}
+	if c, ok := m["const"]; ok {
+		if _, isStr := c.(string); isStr {
+			emit(path, "const broken", "not-the-const", false)
+		} else if b, isBool := c.(bool); isBool {
+			emit(path, "const broken", !b, false)
+		}
+	}
+	switch typeOf(m) {
+	case "string":
+		if mn, ok := num(m, "minLength"); ok && mn > 0 {
+			emit(path, "minLength", strings.Repeat("a", int(mn)-1), false)
+		}
+		if mx, ok := num(m, "maxLength"); ok {
+			emit(path, "maxLength", strings.Repeat("é", int(mx)+1), false)
+			emit(path, "maxLength runes ok", strings.Repeat("é", int(mx)), false)
+		}
+		if _, ok := m["pattern"]; ok {
+			emit(path, "pattern", "!!!", false)
+		}
+	case "integer", "number":
+		f, _ := v.(float64)
+		if mn, ok := num(m, "minimum"); ok {
+			emit(path, "minimum", mn-1, false)
+		}
+		if mx, ok := num(m, "maximum"); ok {
+			emit(path, "maximum", mx+1, false)
+		}
+		if mn, ok := num(m, "exclusiveMinimum"); ok {
+			emit(path, "exclusiveMinimum", mn, false)
+		}
+		if mx, ok := num(m, "exclusiveMaximum"); ok {
+			emit(path, "exclusiveMaximum", mx, false)
+		}
+		if mo, ok := num(m, "multipleOf"); ok {
+			emit(path, "multipleOf", f+mo/2, false)
+		}
+	case "array":
+		items, _ := v.([]any)
+		if mn, ok := num(m, "minItems"); ok && mn > 0 {
+			emit(path, "minItems", items[:int(mn)-1], false)
+		}
+		if mx, ok := num(m, "maxItems"); ok && len(items) > 0 {
+			long := []any{}
+			for i := 0; i <= int(mx); i++ {
+				long = append(long, g.valid(m["items"], depth+1))
+			}
+			emit(path, "maxItems", long, false)
+		}
+		if u, _ := m["uniqueItems"].(bool); u && len(items) > 0 {
+			emit(path, "uniqueItems", []any{items[0], items[0]}, false)
+		}
+		if len(items) > 0 {
+			g.mutate(m["items"], items[0], append(append([]string{}, path...), "0"), emit, depth+1)
+		}
+	case "object":
+		obj, _ := v.(map[string]any)
+		props, _ := m["properties"].(map[string]any)
+		keys := make([]string, 0, len(props))
+		for k := range props {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for k := range required(m) {
+			emit(append(append([]string{}, path...), k), "dropped", dropMarker, true)
+		}
+		for _, k := range keys {
+			if pv, ok := obj[k]; ok {
+				g.mutate(props[k], pv, append(append([]string{}, path...), k), emit, depth+1)
+			}
+		}
+		if mx, ok := num(m, "maxProperties"); ok {
+			big := map[string]any{}
+			ap, _ := m["additionalProperties"].(map[string]any)
+			for i := 0; i <= int(mx); i++ {
+				big[fmt.Sprint("k", i)] = g.valid(ap, depth+1)
+			}
+			emit(path, "maxProperties", big, false)
+		}
+		if ap, ok := m["additionalProperties"].(map[string]any); ok && len(props) == 0 {
+			if pv, ok := obj["k"]; ok {
+				g.mutate(ap, pv, append(append([]string{}, path...), "k"), emit, depth+1)
+			}
+		}
+	}
+}
+
+func kindOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64:
+		if x == float64(int64(x)) {
+			return "integer"
+		}
+		return "number"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "?"
+}
+
+// setAt returns a deep copy of base with the value at path replaced (or
+// removed, for dropMarker).
+func setAt(base any, path []string, v any) any {
+	if len(path) == 0 {
+		return v
+	}
+	switch b := base.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range b {
+			out[k] = x
+		}
+		if len(path) == 1 && v == dropMarker {
+			delete(out, path[0])
+			return out
+		}
+		out[path[0]] = setAt(b[path[0]], path[1:], v)
+		return out
+	case []any:
+		out := append([]any{}, b...)
+		var i int
+		fmt.Sscan(path[0], &i)
+		if i < len(out) {
+			out[i] = setAt(out[i], path[1:], v)
+		}
+		return out
+	}
+	return base
+}

@@ -1,0 +1,248 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/triggergen/triggergen/generator/internal/naming"
+)
+
+// resolve decides every package-level name, the file of every type, default
+// constants, pattern variables and cycle-breaking pointers.
+func (pb *pkgBuilder) resolve() {
+	p := pb.pkg
+	// Weak (title or $defs) names wanted by several distinct types fall back
+	// to their strong name (parent type + field).
+	weak := map[string][]*Named{}
+	for _, n := range pb.types {
+		if n.weak {
+			weak[n.cand.Want] = append(weak[n.cand.Want], n)
+		}
+	}
+	for w, ns := range weak {
+		if len(ns) > 1 {
+			for _, n := range ns {
+				pb.warnf("", "type name %s (from a title or $defs key) fits %d different schemas; using %s for %s", w, len(ns), n.strongWant, n.Key)
+				n.cand.Want = n.strongWant
+			}
+		}
+	}
+	taken := map[string]string{"Toolkit": "toolkit", "ToolkitVersion": "toolkit"}
+	var cands []*naming.Candidate
+	for _, t := range p.Triggers {
+		t.slugCand = &naming.Candidate{Want: t.Base + "Slug", Key: t.Slug + "#slug", Fixed: t.baseCand.Fixed}
+		t.onCand = &naming.Candidate{Want: "On" + t.Base, Key: t.Slug + "#on", Fixed: t.baseCand.Fixed}
+		cands = append(cands, t.slugCand, t.onCand)
+	}
+	for _, n := range pb.types {
+		if n.Role != "" && n.Trigger.baseCand.Fixed {
+			n.cand.Fixed = true
+		}
+		cands = append(cands, n.cand)
+	}
+	var credCands []*naming.Candidate
+	if cr := p.Creds; cr != nil {
+		key := p.Toolkit + "#/webhook_endpoint_schema"
+		for _, w := range []string{"WebhookCredentials", "WebhookCredentialsOption", "WebhookCredentialsUpdate", "NewWebhookCredentials"} {
+			credCands = append(credCands, &naming.Candidate{Want: w, Key: key + "#" + w})
+		}
+		for _, f := range cr.Fields {
+			if !f.Required {
+				credCands = append(credCands, &naming.Candidate{Want: "With" + f.Name, Key: key + "/" + f.Key})
+			}
+		}
+		cands = append(cands, credCands...)
+	}
+	cs, err := naming.Resolve(taken, cands)
+	if err != nil {
+		pb.errorf(p.Ptr, "names: %v", err)
+		return
+	}
+	for _, c := range cs {
+		pb.warnf("", "%s: name %s collides with %s; using %s (set Renames[\"type:%s\"] to choose)", c.Key, c.Want, c.Winner, c.Got, c.Key)
+	}
+	for _, t := range p.Triggers {
+		t.SlugConst, t.OnFunc = t.slugCand.Got, t.onCand.Got
+	}
+	for _, n := range pb.types {
+		n.Name = n.cand.Got
+	}
+	if cr := p.Creds; cr != nil {
+		cr.Type, cr.Option, cr.Update, cr.Constructor = credCands[0].Got, credCands[1].Got, credCands[2].Got, credCands[3].Got
+		i := 4
+		for _, f := range cr.Fields {
+			if !f.Required {
+				f.Option = credCands[i].Got
+				i++
+			}
+			f.Setter = "Set" + f.Name
+		}
+	}
+	used := map[string]string{}
+	for _, c := range cands {
+		used[c.Got] = c.Key
+	}
+	for k, v := range taken {
+		used[k] = v
+	}
+	// Enum constants and default constants.
+	var second []*naming.Candidate
+	for _, n := range pb.types {
+		for _, v := range n.Values {
+			if !v.cand.Fixed {
+				v.cand.Want = n.Name + v.cand.Want
+			}
+			second = append(second, v.cand)
+		}
+		if n.Kind == Struct && n.Validated {
+			for _, f := range n.Fields {
+				if f.HasDefault && f.Default != nil && pb.defaultOK(f) {
+					f.defCand = &naming.Candidate{Want: n.Name + f.Name + "Default", Key: f.Key + "#default"}
+					second = append(second, f.defCand)
+				}
+			}
+		}
+	}
+	cs, err = naming.Resolve(used, second)
+	if err != nil {
+		pb.errorf(p.Ptr, "names: %v", err)
+		return
+	}
+	for _, c := range cs {
+		pb.warnf("", "%s: name %s collides with %s; using %s", c.Key, c.Want, c.Winner, c.Got)
+	}
+	for _, n := range pb.types {
+		for _, v := range n.Values {
+			v.Name = v.cand.Got
+		}
+		for _, f := range n.Fields {
+			if f.defCand != nil {
+				f.DefaultConst = f.defCand.Got
+			}
+		}
+		for _, v := range n.Variants {
+			if v.Name == "" {
+				v.Name = v.Type.Named.Name
+			}
+		}
+	}
+	// Files: a type used by one trigger lives in its file, others in types.gen.go.
+	for _, n := range pb.types {
+		if len(n.users) == 1 {
+			for t := range n.users {
+				n.File = t.File
+			}
+		} else {
+			n.File = "types.gen.go"
+		}
+	}
+	// Types in a stable order: by file, then triggers' roots first in slug
+	// order, then by name.
+	sort.SliceStable(pb.types, func(i, j int) bool {
+		a, b := pb.types[i], pb.types[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		ra, rb := rootRank(a), rootRank(b)
+		if ra != rb {
+			return ra < rb
+		}
+		return a.Name < b.Name
+	})
+	p.Types = pb.types
+	// Patterns.
+	var srcs []string
+	for s := range pb.patterns {
+		srcs = append(srcs, s)
+	}
+	sort.Strings(srcs)
+	for i, s := range srcs {
+		pat := pb.patterns[s]
+		pat.Var = "pattern" + strconv.Itoa(i)
+		p.Patterns = append(p.Patterns, pat)
+	}
+	pb.breakCycles()
+}
+
+func rootRank(n *Named) int {
+	switch n.Role {
+	case "config":
+		return 0
+	case "payload":
+		return 1
+	}
+	return 2
+}
+
+// defaultOK reports whether a field's default can be a Go constant of the
+// field's type.
+func (pb *pkgBuilder) defaultOK(f *Field) bool {
+	t := f.Type
+	switch v := f.Default.(type) {
+	case string:
+		if t.Kind == String {
+			return true
+		}
+		if t.Kind == Ref && t.Named.Kind == Enum {
+			for _, ev := range t.Named.Values {
+				if ev.Value == v {
+					return true
+				}
+			}
+		}
+	case bool:
+		return t.Kind == Bool
+	case json.Number:
+		switch t.Kind {
+		case Int:
+			_, err := strconv.ParseInt(string(v), 10, 64)
+			return err == nil
+		case Float:
+			_, err := strconv.ParseFloat(string(v), 64)
+			return err == nil
+		}
+	}
+	if f.Default != nil {
+		b, _ := json.Marshal(f.Default)
+		if t.Kind != Slice && t.Kind != Map && t.Kind != Object && t.Kind != Raw && !(t.Kind == Ref && t.Named.Kind == Struct) {
+			pb.warnf("", "%s: default %s does not fit the field's type; documented only", f.Key, b)
+		}
+	}
+	return false
+}
+
+// breakCycles makes required struct fields pointers where structs would
+// otherwise contain themselves.
+func (pb *pkgBuilder) breakCycles() {
+	state := map[*Named]int{} // 1 visiting, 2 done
+	var visit func(n *Named)
+	visit = func(n *Named) {
+		state[n] = 1
+		for _, f := range n.Fields {
+			if f.Type.Kind != Ref || f.Type.Named.Kind != Struct || f.Pointer() {
+				continue
+			}
+			m := f.Type.Named
+			switch state[m] {
+			case 1:
+				f.Cycle = true
+			case 0:
+				visit(m)
+			}
+		}
+		state[n] = 2
+	}
+	for _, n := range pb.types {
+		if n.Kind == Struct && state[n] == 0 {
+			visit(n)
+		}
+	}
+}
+
+// Describe returns a short human description of a trigger for docs.
+func (t *Trigger) Describe() string {
+	return fmt.Sprintf("%s (%s)", t.Slug, strings.TrimSpace(t.Name))
+}

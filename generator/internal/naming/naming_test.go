@@ -1,0 +1,85 @@
+package naming
+
+import "testing"
+
+func TestExported(t *testing.T) {
+	for in, want := range map[string]string{
+		"userId":             "UserID",
+		"labelIds":           "LabelIDs",
+		"html_url":           "HTMLURL",
+		"COMMIT_EVENT":       "CommitEvent",
+		"ONE_DRIVE_ITEM":     "OneDriveItem",
+		"HTMLParser":         "HTMLParser",
+		"maxResults":         "MaxResults",
+		"2fa_enabled":        "X2faEnabled",
+		"type":               "Type",
+		"":                   "Fallback",
+		"🚀":                  "U1F680",
+		"café":               "CafU00E9",
+		"oauth2_token":       "Oauth2Token",
+		"v2Id":               "V2ID",
+		"apiURLs":            "APIURLs",
+		"some-hyphen.dot":    "SomeHyphenDot",
+		"disabled_at":        "DisabledAt",
+		"disabledAt":         "DisabledAt",
+		"DISCUSSION_TOPIC":   "DiscussionTopic",
+		"ids":                "IDs",
+		"x_1_2":              "X12",
+		"OneDriveItemSchema": "OneDriveItemSchema",
+	} {
+		if got := Exported(in, "Fallback"); got != want {
+			t.Errorf("Exported(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestUnexported(t *testing.T) {
+	for in, want := range map[string]string{"UserID": "userID", "html_url": "htmlURL", "ID": "id", "Type": "type_", "String": "string_", "X2fa": "x2fa"} {
+		if got := Unexported(in); got != want {
+			t.Errorf("Unexported(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPackage(t *testing.T) {
+	for in, want := range map[string]string{"one_drive": "onedrive", "github": "github", "func": "funcpkg", "main": "mainpkg", "2fa": "tk2fa", "": "toolkit", "Slack-Bot": "slackbot"} {
+		if got := Package(in); got != want {
+			t.Errorf("Package(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFileStem(t *testing.T) {
+	for in, want := range map[string]string{"COMMIT_EVENT": "commit_event", "EVENT_WINDOWS": "event_windows_gen", "LINUX": "linux", "A_TEST": "a_test_gen", "": "trigger"} {
+		if got := FileStem(in); got != want {
+			t.Errorf("FileStem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestResolveOrderIndependent(t *testing.T) {
+	mk := func() []*Candidate {
+		return []*Candidate{{Want: "DisabledAt", Key: "disabled_at"}, {Want: "DisabledAt", Key: "disabledAt"}, {Want: "DisabledAt2", Key: "zzz"}}
+	}
+	a := mk()
+	b := mk()
+	b[0], b[2] = b[2], b[0]
+	if _, err := Resolve(nil, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Resolve(nil, b); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range a {
+		got[c.Key] = c.Got
+	}
+	for _, c := range b {
+		if got[c.Key] != c.Got {
+			t.Errorf("%s: %s vs %s", c.Key, got[c.Key], c.Got)
+		}
+	}
+	if got["disabledAt"] != "DisabledAt" || got["zzz"] != "DisabledAt2" || got["disabled_at"] != "DisabledAt3" {
+		t.Errorf("got %v", got)
+	}
+}

@@ -1,0 +1,258 @@
+package generator_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/triggergen/triggergen/catalog"
+	"github.com/triggergen/triggergen/generator"
+)
+
+// The compile check, the whole-corpus check and the differential test share
+// one temporary module, built once with one `go vet` and one `go build`:
+//
+//	go.mod           module example.com/gen; replace triggergen => repo root
+//	corpus/<pkg>/    the embedded catalog (every trigger type)
+//	golden/<case>/   every golden case's want/ files
+//	driver/          a program that decodes config instances and runs Validate
+var (
+	modOnce sync.Once
+	mod     *module
+)
+
+type module struct {
+	dir    string
+	driver string // built driver binary
+	err    error
+	took   time.Duration
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if mod != nil && mod.dir != "" {
+		os.RemoveAll(mod.dir)
+	}
+	os.Exit(code)
+}
+
+func repoRoot() string {
+	abs, _ := filepath.Abs("..")
+	return abs
+}
+
+// corpusImportPath is the ImportPath of the embedded catalog in the module.
+const corpusImportPath = "example.com/gen/corpus"
+
+func buildModule(t *testing.T) *module {
+	t.Helper()
+	modOnce.Do(func() {
+		mod = &module{}
+		start := time.Now()
+		mod.err = mod.build()
+		mod.took = time.Since(start)
+	})
+	if mod.err != nil {
+		t.Fatal(mod.err)
+	}
+	return mod
+}
+
+func (m *module) build() error {
+	dir, err := os.MkdirTemp("", "triggergen-module-")
+	if err != nil {
+		return err
+	}
+	m.dir = dir
+	gomod := fmt.Sprintf("module example.com/gen\n\ngo 1.26\n\nrequire github.com/triggergen/triggergen v0.0.0\n\nreplace github.com/triggergen/triggergen => %s\n", repoRoot())
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(repoRoot(), "go.sum"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
+		return err
+	}
+	// The corpus.
+	lk, err := catalog.Lock()
+	if err != nil {
+		return err
+	}
+	res, err := generator.Generate(context.Background(), generator.Config{Lock: lk, ImportPath: corpusImportPath})
+	if err != nil {
+		return fmt.Errorf("generate corpus: %w", err)
+	}
+	for _, f := range res.Files {
+		if err := writeFile(filepath.Join(dir, "corpus", f.Path), f.Content); err != nil {
+			return err
+		}
+	}
+	configs := map[string][]string{} // package import path → config type names
+	scan := func(importPath string, files map[string][]byte) {
+		for p, b := range files {
+			pkg := importPath + "/" + path.Dir(p)
+			for _, mm := range triggerTypeRE.FindAllSubmatch(b, -1) {
+				configs[pkg] = append(configs[pkg], string(mm[1]))
+			}
+		}
+	}
+	corpus := map[string][]byte{}
+	for _, f := range res.Files {
+		corpus[f.Path] = f.Content
+	}
+	scan(corpusImportPath, corpus)
+	// The goldens, as committed (not regenerated): this proves the committed
+	// files compile.
+	ents, err := os.ReadDir(goldenDir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		want := filepath.Join(goldenDir, e.Name(), "want")
+		if _, err := os.Stat(want); err != nil {
+			continue
+		}
+		files := map[string][]byte{}
+		err := filepath.Walk(want, func(p string, info os.FileInfo, err error) error {
+			if err != nil || info.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(want, p)
+			files[filepath.ToSlash(rel)] = b
+			return writeFile(filepath.Join(dir, "golden", e.Name(), rel), b)
+		})
+		if err != nil {
+			return err
+		}
+		scan(goldenImportPath(e.Name()), files)
+	}
+	if err := writeFile(filepath.Join(dir, "driver", "main.go"), []byte(driverSource(configs))); err != nil {
+		return err
+	}
+	m.driver = filepath.Join(dir, "driver.bin")
+	if out, err := m.goCmd("vet", "./..."); err != nil {
+		return fmt.Errorf("go vet ./...: %v\n%s", err, out)
+	}
+	if out, err := m.goCmd("build", "-o", m.driver, "./driver"); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return nil
+}
+
+func (m *module) goCmd(args ...string) ([]byte, error) {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = m.dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
+	return cmd.CombinedOutput()
+}
+
+func writeFile(p string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, b, 0o644)
+}
+
+var triggerTypeRE = regexp.MustCompile(`(?m)^func \((?:\w+ )?(\w+)\) TriggerType\(\) trigger\.Type`)
+
+// driverSource writes a program that reads lines {"key": K, "instance": X},
+// K being "<import root>|<SLUG>", and prints per line
+// {"decode": err} or {"valid": bool, "errors": msg, "json": re-encoded}.
+func driverSource(configs map[string][]string) string {
+	var pkgs []string
+	for p := range configs {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (\n\t\"bufio\"\n\t\"encoding/json\"\n\t\"os\"\n\t\"path\"\n\t\"reflect\"\n\n\t\"github.com/triggergen/triggergen/trigger\"\n")
+	for i, p := range pkgs {
+		fmt.Fprintf(&b, "\tp%d %q\n", i, p)
+	}
+	b.WriteString(")\n\nvar configs = []trigger.Config{\n")
+	for i, p := range pkgs {
+		names := configs[p]
+		sort.Strings(names)
+		for _, name := range names {
+			fmt.Fprintf(&b, "\tp%d.%s{},\n", i, name)
+		}
+	}
+	b.WriteString("}\n")
+	b.WriteString(driverMain)
+	return b.String()
+}
+
+const driverMain = `
+func main() {
+	bySlug := map[string]reflect.Type{}
+	for _, c := range configs {
+		t := reflect.TypeOf(c)
+		bySlug[path.Dir(t.PkgPath())+"|"+c.TriggerType().Slug] = t
+	}
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<24)
+	out := json.NewEncoder(os.Stdout)
+	for in.Scan() {
+		var line struct {
+			Key      string          ` + "`json:\"key\"`" + `
+			Instance json.RawMessage ` + "`json:\"instance\"`" + `
+		}
+		res := map[string]any{}
+		if err := json.Unmarshal(in.Bytes(), &line); err != nil {
+			res["fatal"] = err.Error()
+			out.Encode(res)
+			continue
+		}
+		t, ok := bySlug[line.Key]
+		if !ok {
+			res["fatal"] = "unknown config " + line.Key
+			out.Encode(res)
+			continue
+		}
+		v := reflect.New(t)
+		if err := json.Unmarshal(line.Instance, v.Interface()); err != nil {
+			res["decode"] = err.Error()
+			out.Encode(res)
+			continue
+		}
+		c := v.Elem().Interface().(trigger.Config)
+		err := c.Validate()
+		res["valid"] = err == nil
+		if err != nil {
+			res["errors"] = err.Error()
+		}
+		b, merr := json.Marshal(c)
+		if merr != nil {
+			res["marshal"] = merr.Error()
+		}
+		res["json"] = json.RawMessage(b)
+		out.Encode(res)
+	}
+}
+`
+
+// TestGeneratedCodeCompiles builds and vets every golden want/ tree and the
+// whole embedded catalog (all trigger types) in one temporary module.
+func TestGeneratedCodeCompiles(t *testing.T) {
+	m := buildModule(t)
+	t.Logf("go vet + go build of corpus and goldens: %v", m.took.Round(time.Millisecond))
+	lk, _ := catalog.Lock()
+	if n := len(lk.TriggerTypes()); n != 82 {
+		t.Errorf("catalog has %d trigger types, want 82", n)
+	}
+}

@@ -1,0 +1,68 @@
+package lockfile
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestMalformedLocksNamePointer(t *testing.T) {
+	for _, tc := range []struct{ in, ptr string }{
+		{`{"toolkits": []}`, "/lock_version"},
+		{`{"lock_version": 2, "toolkits": []}`, "/lock_version"},
+		{`{"lock_version": 1, "toolkits": [{"version": "1"}]}`, "/toolkits/0/slug"},
+		{`{"lock_version": 1, "toolkits": [{"slug": "a"}, {"slug": "a"}]}`, "/toolkits/1/slug"},
+		{`{"lock_version": 1, "toolkits": [{"slug": "a", "trigger_types": [{"name": "x"}]}]}`, "/toolkits/0/trigger_types/0/slug"},
+		{`{"lock_version": 1, "toolkits": [{"slug": "a", "trigger_types": [{"slug": "A_X", "type": "push"}]}]}`, "/toolkits/0/trigger_types/0/type"},
+		{`{"lock_version": 1, "toolkits": [{"slug": "a", "trigger_types": [{"slug": "A_X", "config": [1]}]}]}`, "/toolkits/0/trigger_types/0/config"},
+		{`{"lock_version": 1, "toolkits": [{"slug": "a", "trigger_types": [{"slug": "A_X", "toolkit": "b"}]}]}`, "/toolkits/0/trigger_types/0/toolkit"},
+		{`{"lock_version": 1, "toolkits": [{"slug": "a", "webhook_endpoint_schema": [1]}]}`, "/toolkits/0/webhook_endpoint_schema"},
+		{`{"lock_version": 1, "toolkits": [{"slug": "a", "trigger_types": [{"slug": "A_X"}, {"slug": "a_x"}]}]}`, "/toolkits/0/trigger_types/1/slug"},
+		{`{"lock_version": 1, "toolkits": [{"slug": 3}]}`, "/toolkits/0/slug"},
+		{`{"lock_version": 1, "toolkits": [{"slug": "a", "trigger_types": [{"slug": "A_X", "requires_webhook_endpoint_setup": "yes"}]}]}`, "/toolkits/0/trigger_types/0/requires_webhook_endpoint_setup"},
+		{`{"lock_version": 1, "toolkits": [`, ""},
+	} {
+		_, err := Parse("in.json", []byte(tc.in))
+		var le *Error
+		if !errors.As(err, &le) {
+			t.Errorf("%s: want *Error, got %v", tc.in, err)
+			continue
+		}
+		if le.Pointer != tc.ptr {
+			t.Errorf("%s: pointer %q, want %q (%v)", tc.in, le.Pointer, tc.ptr, err)
+		}
+		if !strings.HasPrefix(err.Error(), "in.json#"+tc.ptr+": ") {
+			t.Errorf("%s: message %q", tc.in, err)
+		}
+	}
+}
+
+func TestParseDefaultsAndRoundTrip(t *testing.T) {
+	in := `{"lock_version": 1, "toolkits": [{"slug": "b", "version": "2", "trigger_types": [{"slug": "B_Y", "toolkit": {"slug": "b"}, "extra": {"k": 1}}, {"slug": "B_X", "version": "3"}]}, {"slug": "a", "webhook_endpoint_schema": {"setup_fields": {}}}]}`
+	lk, err := Parse("in.json", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := lk.Toolkit("B")
+	if b == nil || b.TriggerTypes[0].Version != "2" || b.TriggerTypes[1].Version != "3" || b.TriggerTypes[0].Toolkit != "b" || b.TriggerTypes[0].Type != "" {
+		t.Fatalf("defaults: %+v", b)
+	}
+	if b.SHA256 != b.Digest() || len(b.SHA256) != 64 {
+		t.Errorf("sha256 %q", b.SHA256)
+	}
+	out, err := lk.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"extra"`) || strings.Index(string(out), `"slug": "a"`) > strings.Index(string(out), `"slug": "b"`) {
+		t.Errorf("marshal:\n%s", out)
+	}
+	lk2, err := Parse("out.json", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out2, _ := lk2.Marshal()
+	if string(out) != string(out2) {
+		t.Error("marshal is not stable")
+	}
+}
