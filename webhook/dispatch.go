@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 )
@@ -21,7 +22,10 @@ var ErrUnhandled = errors.New("webhook: no handler for trigger")
 // registered for its trigger.
 type PayloadError struct {
 	TriggerSlug string
-	Err         error
+	// UnknownFields lists, in strict mode, the JSON paths of the fields the
+	// generated type does not know, e.g. "commits[0].verified".
+	UnknownFields []string
+	Err           error
 }
 
 func (e *PayloadError) Error() string {
@@ -30,12 +34,17 @@ func (e *PayloadError) Error() string {
 
 func (e *PayloadError) Unwrap() error { return e.Err }
 
-// Dispatcher routes events to handlers by trigger slug. Slugs match without
-// regard to case, because the legacy V1 and V2 envelopes carry them in lower
-// case. It is safe for concurrent use.
+// Dispatcher routes events to handlers. Trigger events
+// (TypeTriggerMessage) go to the handler registered for their trigger slug;
+// slugs match without regard to case, because the legacy V1 and V2 envelopes
+// carry them in lower case. Other event types (trigger disabled, connected
+// account expired) go to the handler registered for the type with HandleType,
+// never to a slug handler, because their data is not the trigger's payload.
+// Anything else goes to the fallback. It is safe for concurrent use.
 type Dispatcher struct {
 	mu       sync.RWMutex
 	handlers map[string]HandlerFunc
+	types    map[string]HandlerFunc
 	fallback HandlerFunc
 	strict   bool
 }
@@ -50,7 +59,7 @@ func Strict() DispatcherOption { return func(d *Dispatcher) { d.strict = true } 
 
 // NewDispatcher returns an empty dispatcher.
 func NewDispatcher(opts ...DispatcherOption) *Dispatcher {
-	d := &Dispatcher{handlers: map[string]HandlerFunc{}}
+	d := &Dispatcher{handlers: map[string]HandlerFunc{}, types: map[string]HandlerFunc{}}
 	for _, o := range opts {
 		o(d)
 	}
@@ -65,8 +74,18 @@ func (d *Dispatcher) Handle(slug string, h HandlerFunc) {
 	d.handlers[strings.ToUpper(slug)] = h
 }
 
+// HandleType registers h for V3 events of the given type that are not trigger
+// messages, e.g. TypeTriggerDisabled or TypeConnectedAccountExpired,
+// replacing any handler registered before.
+func (d *Dispatcher) HandleType(eventType string, h HandlerFunc) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.types[eventType] = h
+}
+
 // Fallback registers h for events no other handler takes, including project
-// events such as composio.connected_account.expired (which have no slug).
+// events such as composio.connected_account.expired when no HandleType
+// handler takes them.
 func (d *Dispatcher) Fallback(h HandlerFunc) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -77,9 +96,12 @@ func (d *Dispatcher) Fallback(h HandlerFunc) {
 // and no fallback exist.
 func (d *Dispatcher) Dispatch(ctx context.Context, ev *Event) error {
 	d.mu.RLock()
-	h := d.handlers[strings.ToUpper(ev.TriggerSlug)]
-	if ev.TriggerSlug == "" {
-		h = nil
+	var h HandlerFunc
+	switch {
+	case ev.Type != "" && ev.Type != TypeTriggerMessage:
+		h = d.types[ev.Type]
+	case ev.TriggerSlug != "":
+		h = d.handlers[strings.ToUpper(ev.TriggerSlug)]
 	}
 	if h == nil {
 		h = d.fallback
@@ -101,7 +123,12 @@ func On[P any](d *Dispatcher, slug string, h func(ctx context.Context, ev *Event
 	d.Handle(slug, func(ctx context.Context, ev *Event) error {
 		p := new(P)
 		if err := decodePayload(ev.Data, p, d.strict); err != nil {
-			return &PayloadError{TriggerSlug: ev.TriggerSlug, Err: err}
+			pe := &PayloadError{TriggerSlug: ev.TriggerSlug, Err: err}
+			var ue *UnknownFieldsError
+			if errors.As(err, &ue) {
+				pe.UnknownFields = ue.Paths
+			}
+			return pe
 		}
 		return h(ctx, ev, p)
 	})
@@ -116,5 +143,13 @@ func decodePayload(data []byte, into any, strict bool) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	return dec.Decode(into)
+	err := dec.Decode(into)
+	if err != nil && strings.HasPrefix(err.Error(), "json: unknown field ") {
+		// encoding/json names the field but not where it is: find every
+		// unknown field with its path.
+		if paths := unknownFields(data, reflect.TypeOf(into)); len(paths) > 0 {
+			return &UnknownFieldsError{Paths: paths}
+		}
+	}
+	return err
 }

@@ -1,6 +1,3 @@
-// Package webhook receives the events Composio delivers: it verifies their
-// signatures, decodes the V1, V2 and V3 envelopes into one Event, and
-// dispatches each event to a handler that receives the generated payload type.
 package webhook
 
 import (
@@ -34,7 +31,7 @@ type Event struct {
 	// Version is the envelope version the event arrived in.
 	Version Version `json:"version"`
 	// Timestamp is when the event was emitted (zero when the envelope has none).
-	Timestamp time.Time `json:"timestamp"`
+	Timestamp time.Time `json:"timestamp,omitzero"`
 	// TriggerSlug is the trigger type slug in upper case, e.g. GITHUB_COMMIT_EVENT.
 	TriggerSlug string `json:"trigger_slug,omitempty"`
 	// TriggerID is the trigger instance id.

@@ -1,0 +1,66 @@
+// Package webhook receives the events Composio delivers: it verifies their
+// signatures, decodes the V1, V2 and V3 envelopes into one Event, and
+// dispatches each event to a handler that receives the generated payload type.
+//
+// # Receiving
+//
+// NewHandler puts it together as an http.Handler:
+//
+//	v, err := webhook.NewVerifier(secret.New(os.Getenv("COMPOSIO_WEBHOOK_SECRET")))
+//	d := webhook.NewDispatcher()
+//	github.OnCommitEvent(d, func(ctx context.Context, ev *webhook.Event, p *github.CommitEventPayload) error { … })
+//	d.Fallback(func(ctx context.Context, ev *webhook.Event) error { … })
+//	http.Handle("POST /composio", webhook.NewHandler(v, d))
+//
+// The Handler's documentation lists the status codes it answers with.
+// Verifier, Decode and Dispatcher can also be used on their own.
+//
+// # Signatures
+//
+// Composio signs each delivery as Standard Webhooks describes: the headers
+// webhook-id, webhook-timestamp (unix seconds) and webhook-signature
+// ("v1,<base64>", possibly several entries separated by spaces, any one
+// matching suffices; entries of other versions are ignored) carry
+// base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)) over the raw
+// body. The timestamp must lie within DefaultTolerance (300 s) of now in
+// either direction; WithTolerance changes that and 0 disables the check.
+// Several secrets may be accepted at once while one is rotated
+// (WithSecrets). Each failure is a *VerifyError matching ErrMissingHeader,
+// ErrMalformedHeader, ErrStaleTimestamp or ErrNoMatchingSignature; no error
+// or log line ever contains a secret.
+//
+// # The whsec_ prefix
+//
+// Composio's SDKs key the HMAC with the secret's raw UTF-8 bytes, and their
+// fixtures are signed that way, so the verifier always does: a secret
+// "whsec_abc" is the 9-byte key "whsec_abc", prefix included, and Sign signs
+// the same way. Standard Webhooks libraries instead strip "whsec_" and
+// base64-decode the rest; some Composio documentation mentions the prefix and
+// advises trying both. That second key is tried only when the Verifier is
+// built WithStandardWebhooksKeys, and only after the raw key, so the default
+// accepts exactly what Composio's own SDKs accept.
+//
+// # Envelopes
+//
+// Decode detects the envelope version from the body's shape, checks it
+// against the x-composio-webhook-version header when that is present
+// (ErrVersionConflict), and normalises V3 events (composio.trigger.message,
+// composio.trigger.disabled, composio.connected_account.expired and unknown
+// composio.* types), legacy V2 and legacy V1 into an Event. Legacy trigger
+// slugs arrive in lower case and are upper-cased; the envelope fields that V2
+// mixes into "data" are moved into the Event and removed from Data. See
+// DecodeVersion for the details.
+//
+// # Duplicates
+//
+// Composio retries a delivery until it is answered with a 2xx, under the
+// same webhook-id. The Handler records each webhook-id in a Deduper (by
+// default an in-memory MemoryDeduper; webhook/redisdedup shares one between
+// replicas) and skips ids it has seen, forgetting the id again when the
+// handler fails so the retry runs.
+//
+// # Testing
+//
+// Sign produces the webhook-signature value; package webhooktest builds
+// signed requests and event bodies for tests.
+package webhook

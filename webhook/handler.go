@@ -1,0 +1,192 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// DefaultMaxBodyBytes is the largest body the Handler reads unless
+// WithMaxBodyBytes says otherwise.
+const DefaultMaxBodyBytes int64 = 1 << 20
+
+// Handler is an http.Handler that receives Composio deliveries: it limits
+// the body, verifies the signature, decodes the envelope, drops duplicates
+// and dispatches the event. It answers:
+//
+//   - 200 when the handler succeeded, when no handler and no fallback take
+//     the event (logged; a retry would not change that), and for a duplicate
+//     delivery whose webhook-id was already handled;
+//   - 400 when the body is not a known envelope, or the payload does not
+//     decode into the registered type (PayloadError, e.g. an unknown field in
+//     strict mode);
+//   - 401 when verification fails;
+//   - 405 for a method other than POST;
+//   - 413 when the body exceeds the limit;
+//   - 500 when the handler returns an error or panics, so Composio retries;
+//   - 503 when the Deduper fails, so Composio retries rather than risk
+//     running the handler twice.
+//
+// Whenever the handler does not succeed, its webhook-id is forgotten by the
+// Deduper, so Composio's retry runs it again. A retry that arrives while the
+// first attempt is still running is answered 200 as a duplicate.
+//
+// Every outcome is logged with the webhook-id, the delivery attempt and the
+// event's type and slug; never the body or a secret.
+type Handler struct {
+	verifier   *Verifier
+	dispatcher *Dispatcher
+	log        *slog.Logger
+	maxBody    int64
+	dedup      Deduper
+}
+
+// HandlerOption configures a Handler.
+type HandlerOption func(*Handler)
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) HandlerOption { return func(h *Handler) { h.log = l } }
+
+// WithMaxBodyBytes sets the largest accepted body (default
+// DefaultMaxBodyBytes); larger bodies get 413.
+func WithMaxBodyBytes(n int64) HandlerOption { return func(h *Handler) { h.maxBody = n } }
+
+// WithDeduper sets the duplicate filter. The default is an in-memory
+// NewMemoryDeduper(DefaultDedupCapacity, DefaultDedupTTL); nil turns
+// duplicate filtering off.
+func WithDeduper(d Deduper) HandlerOption { return func(h *Handler) { h.dedup = d } }
+
+// NewHandler returns a Handler that verifies deliveries with v and dispatches
+// them with d. Both are required: it panics when either is nil, because a
+// receiver that skipped verification would accept forged events.
+func NewHandler(v *Verifier, d *Dispatcher, opts ...HandlerOption) *Handler {
+	if v == nil || d == nil {
+		panic("webhook: NewHandler needs a non-nil Verifier and Dispatcher")
+	}
+	h := &Handler{
+		verifier:   v,
+		dispatcher: d,
+		log:        slog.Default(),
+		maxBody:    DefaultMaxBodyBytes,
+		dedup:      NewMemoryDeduper(DefaultDedupCapacity, DefaultDedupTTL),
+	}
+	for _, o := range opts {
+		o(h)
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	return h
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.Header.Get(HeaderID)
+	attrs := []slog.Attr{slog.String("webhook_id", id)}
+	if a := r.Header.Get(HeaderDeliveryAttempt); a != "" {
+		attrs = append(attrs, slog.String("attempt", a))
+	}
+	reply := func(status int, level slog.Level, msg string, extra ...slog.Attr) {
+		h.log.LogAttrs(ctx, level, msg, append(append(attrs, slog.Int("status", status)), extra...)...)
+		if status == http.StatusOK {
+			w.WriteHeader(status)
+			return
+		}
+		http.Error(w, http.StatusText(status), status)
+	}
+
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		reply(http.StatusMethodNotAllowed, slog.LevelWarn, "webhook: method not allowed", slog.String("method", r.Method))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			reply(http.StatusRequestEntityTooLarge, slog.LevelWarn, "webhook: body too large", slog.Int64("limit", mbe.Limit))
+			return
+		}
+		reply(http.StatusBadRequest, slog.LevelWarn, "webhook: read body", slog.String("error", err.Error()))
+		return
+	}
+	if err := h.verifier.Verify(r.Header, body); err != nil {
+		reply(http.StatusUnauthorized, slog.LevelWarn, "webhook: verification failed", slog.String("error", err.Error()))
+		return
+	}
+	ev, err := DecodeVersion(body, r.Header.Get(HeaderVersion), id)
+	if err != nil {
+		reply(http.StatusBadRequest, slog.LevelWarn, "webhook: undecodable event", slog.String("error", err.Error()))
+		return
+	}
+	attrs = append(attrs, slog.String("version", string(ev.Version)), slog.String("type", ev.Type))
+	if ev.TriggerSlug != "" {
+		attrs = append(attrs, slog.String("trigger_slug", ev.TriggerSlug))
+	}
+
+	if h.dedup != nil {
+		first, err := h.dedup.Seen(ctx, id)
+		if err != nil {
+			reply(http.StatusServiceUnavailable, slog.LevelError, "webhook: duplicate filter failed", slog.String("error", err.Error()))
+			return
+		}
+		if !first {
+			reply(http.StatusOK, slog.LevelInfo, "webhook: duplicate delivery skipped")
+			return
+		}
+	}
+
+	start := time.Now()
+	done := false
+	if h.dedup != nil {
+		defer func() {
+			if !done { // failed or panicked: let Composio's retry run it again
+				h.forget(ctx, id, attrs)
+			}
+		}()
+	}
+	err = h.dispatch(ctx, ev)
+	took := slog.Duration("took", time.Since(start))
+	switch {
+	case err == nil:
+		done = true
+		reply(http.StatusOK, slog.LevelInfo, "webhook: handled", took)
+	case errors.Is(err, ErrUnhandled):
+		done = true
+		reply(http.StatusOK, slog.LevelWarn, "webhook: no handler for event", took)
+	default:
+		if _, ok := errors.AsType[*PayloadError](err); ok {
+			reply(http.StatusBadRequest, slog.LevelError, "webhook: payload does not match its type", took, slog.String("error", err.Error()))
+			return
+		}
+		reply(http.StatusInternalServerError, slog.LevelError, "webhook: handler failed", took, slog.String("error", err.Error()))
+	}
+}
+
+// forget removes id from the Deduper. The request's context may be done
+// already; forgetting must still happen.
+func (h *Handler) forget(ctx context.Context, id string, attrs []slog.Attr) {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := h.dedup.Forget(fctx, id); err != nil {
+		h.log.LogAttrs(ctx, slog.LevelError, "webhook: duplicate filter forget failed", append(attrs, slog.String("error", err.Error()))...)
+	}
+}
+
+// dispatch runs the dispatcher, turning a panic into an error (except
+// http.ErrAbortHandler, which net/http expects to see).
+func (h *Handler) dispatch(ctx context.Context, ev *Event) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err = fmt.Errorf("handler panicked: %v", p)
+		}
+	}()
+	return h.dispatcher.Dispatch(ctx, ev)
+}

@@ -1,0 +1,241 @@
+package redisdedup_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/triggergen/triggergen/secret"
+	"github.com/triggergen/triggergen/webhook"
+	"github.com/triggergen/triggergen/webhook/redisdedup"
+	"github.com/triggergen/triggergen/webhook/webhooktest"
+)
+
+// startRedis runs redis-server on a free loopback port for the test. It
+// skips when the binary is missing, unless CI is set.
+func startRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		msg := "redis-server not found on PATH; install it (Debian: apt-get install redis-server) to run the Redis deduper tests"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg + " (CI is set, so this is a failure)")
+		}
+		t.Skip(msg)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port)})
+	t.Cleanup(func() { rdb.Close() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		err := rdb.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return rdb
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server on port %d did not answer: %v\n%s", port, err, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b = append(s.b, p...)
+	return len(p), nil
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return string(s.b)
+}
+
+func TestWebhookRedisDeduper(t *testing.T) {
+	rdb := startRedis(t)
+	ctx := context.Background()
+
+	t.Run("SeenForget", func(t *testing.T) {
+		d := redisdedup.New(rdb, redisdedup.WithPrefix("t1:"), redisdedup.WithTTL(time.Minute))
+		first, err := d.Seen(ctx, "msg_1")
+		if err != nil || !first {
+			t.Fatalf("first Seen = %v, %v; want true, nil", first, err)
+		}
+		first, err = d.Seen(ctx, "msg_1")
+		if err != nil || first {
+			t.Fatalf("second Seen = %v, %v; want false, nil", first, err)
+		}
+		ttl, err := rdb.PTTL(ctx, "t1:msg_1").Result()
+		if err != nil || ttl <= 0 || ttl > time.Minute {
+			t.Fatalf("PTTL t1:msg_1 = %v, %v; want in (0, 1m]", ttl, err)
+		}
+		if err := d.Forget(ctx, "msg_1"); err != nil {
+			t.Fatal(err)
+		}
+		if first, _ := d.Seen(ctx, "msg_1"); !first {
+			t.Fatal("Seen after Forget = false; want true")
+		}
+		if err := d.Forget(ctx, "never-seen"); err != nil {
+			t.Fatalf("Forget of an unknown id: %v", err)
+		}
+	})
+
+	t.Run("Prefixes", func(t *testing.T) {
+		a := redisdedup.New(rdb, redisdedup.WithPrefix("a:"))
+		b := redisdedup.New(rdb, redisdedup.WithPrefix("b:"))
+		if first, _ := a.Seen(ctx, "same"); !first {
+			t.Fatal("a: first Seen = false")
+		}
+		if first, _ := b.Seen(ctx, "same"); !first {
+			t.Fatal("b: another prefix must not share ids")
+		}
+		if n, _ := rdb.Exists(ctx, redisdedup.DefaultPrefix+"same").Result(); n != 0 {
+			t.Fatal("default prefix used despite WithPrefix")
+		}
+	})
+
+	t.Run("Expiry", func(t *testing.T) {
+		d := redisdedup.New(rdb, redisdedup.WithPrefix("exp:"), redisdedup.WithTTL(50*time.Millisecond))
+		if first, _ := d.Seen(ctx, "x"); !first {
+			t.Fatal("first Seen = false")
+		}
+		deadline := time.Now().Add(3 * time.Second)
+		for {
+			first, err := d.Seen(ctx, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("id still seen long after its TTL")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+
+	t.Run("AtomicAcrossReplicas", func(t *testing.T) {
+		// Two "replicas" with their own clients race for the same ids.
+		other := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr})
+		defer other.Close()
+		replicas := []*redisdedup.Deduper{
+			redisdedup.New(rdb, redisdedup.WithPrefix("race:")),
+			redisdedup.New(other, redisdedup.WithPrefix("race:")),
+		}
+		for i := range 20 {
+			id := fmt.Sprintf("msg_%d", i)
+			var firsts atomic.Int32
+			var wg sync.WaitGroup
+			for g := range 8 {
+				wg.Go(func() {
+					first, err := replicas[g%2].Seen(ctx, id)
+					if err != nil {
+						t.Error(err)
+					}
+					if first {
+						firsts.Add(1)
+					}
+				})
+			}
+			wg.Wait()
+			if n := firsts.Load(); n != 1 {
+				t.Fatalf("%s: %d callers saw it first; want exactly 1", id, n)
+			}
+		}
+	})
+
+	t.Run("HandlerReplicas", func(t *testing.T) {
+		// Two replicas behind a load balancer share the Redis filter: a
+		// retried delivery that lands on the other replica is not handled
+		// again, unless the first attempt failed.
+		const key = "replica-secret"
+		v, err := webhook.NewVerifier(secret.New(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var runs atomic.Int32
+		var failNext atomic.Bool
+		d := webhook.NewDispatcher()
+		d.Fallback(func(context.Context, *webhook.Event) error {
+			runs.Add(1)
+			if failNext.Swap(false) {
+				return errors.New("transient")
+			}
+			return nil
+		})
+		quiet := webhook.WithLogger(slog.New(slog.DiscardHandler))
+		replicas := []http.Handler{
+			webhook.NewHandler(v, d, quiet, webhook.WithDeduper(redisdedup.New(rdb, redisdedup.WithPrefix("rep:")))),
+			webhook.NewHandler(v, d, quiet, webhook.WithDeduper(redisdedup.New(rdb, redisdedup.WithPrefix("rep:")))),
+		}
+		body, _ := (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3)
+		deliver := func(replica int, id string) int {
+			rec := httptest.NewRecorder()
+			replicas[replica].ServeHTTP(rec, webhooktest.NewRequest(key, body, webhooktest.WithID(id)))
+			return rec.Code
+		}
+		if c := deliver(0, "msg_a"); c != 200 {
+			t.Fatal(c)
+		}
+		if c := deliver(1, "msg_a"); c != 200 || runs.Load() != 1 {
+			t.Fatalf("retry on the other replica: %d, runs %d; want 200, 1", c, runs.Load())
+		}
+		failNext.Store(true)
+		if c := deliver(1, "msg_b"); c != 500 {
+			t.Fatalf("failing handler: %d", c)
+		}
+		if c := deliver(0, "msg_b"); c != 200 || runs.Load() != 3 {
+			t.Fatalf("retry after failure: %d, runs %d; want 200, 3", c, runs.Load())
+		}
+	})
+
+	t.Run("ErrorsWrapped", func(t *testing.T) {
+		dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialerRetries: 1, DialerRetryTimeout: time.Millisecond, DialTimeout: 100 * time.Millisecond})
+		defer dead.Close()
+		d := redisdedup.New(dead)
+		if _, err := d.Seen(ctx, "x"); err == nil {
+			t.Fatal("Seen against a dead server: no error")
+		}
+		var opErr *net.OpError
+		if err := d.Forget(ctx, "x"); err == nil || !errors.As(err, &opErr) {
+			t.Fatalf("Forget against a dead server = %v; want a wrapped *net.OpError", err)
+		}
+	})
+}
