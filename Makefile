@@ -1,0 +1,41 @@
+# triggergen — developer tasks. `make test` is what CI runs (.ci/run).
+GO      ?= go
+FUZZTIME ?= 5s
+# Everything `make generate` writes; CI fails when it changes a byte.
+GENERATED := gen catalog internal/generated
+
+.PHONY: all build generate check-generated test vet fuzz-short bench tools
+
+all: build
+
+build:
+	$(GO) build ./...
+
+## generate: regenerate everything that is checked in (transport, catalog, examples).
+generate:
+	$(GO) generate ./openapi/... ./catalog/... ./internal/generated/...
+
+## check-generated: fail when `make generate` would change a checked-in byte.
+check-generated: generate
+	@git diff --exit-code --stat -- $(GENERATED) || { echo "generated files are stale: run 'make generate' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=all -- $(GENERATED))" || { git status --porcelain --untracked-files=all -- $(GENERATED); echo "untracked generated files: run 'make generate' and commit"; exit 1; }
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'); echo "gofmt needed"; exit 1; }
+
+## test: the full suite: unit, golden, corpus compile, differential, fuzz seeds
+## and short fuzz runs, the downstream example, and the generated-code check.
+test: vet
+	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz-short
+	$(MAKE) check-generated
+
+## fuzz-short: a few seconds of each fuzz target (longer runs: FUZZTIME=10m).
+fuzz-short:
+	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./webhook/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./webhook/
+
+## bench: every benchmark, with allocations.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...

@@ -1,0 +1,60 @@
+package composio
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+func decode[T any](op string, r *response) (*T, error) {
+	var v T
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		return nil, fmt.Errorf("%s: decode %d response: %w", op, r.status, err)
+	}
+	return &v, nil
+}
+
+// parseTime parses the API's timestamps (RFC 3339, with or without
+// fraction); the zero time when absent or unparsable.
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func parseTimePtr(s *string) time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	return parseTime(*s)
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func rawJSON(v any) json.RawMessage {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return b
+}

@@ -1,0 +1,309 @@
+package composio
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Sentinels matched (with errors.Is) by *APIError and by the client's own
+// errors.
+var (
+	// ErrUnauthorized: 401, a missing or wrong API key.
+	ErrUnauthorized = errors.New("composio: unauthorized")
+	// ErrNotFound: 404, and the 400 the API answers for an unknown trigger
+	// type slug; also returned by Subscription when the project has none.
+	ErrNotFound = errors.New("composio: not found")
+	// ErrRateLimited: 429.
+	ErrRateLimited = errors.New("composio: rate limited")
+	// ErrConflict: 409.
+	ErrConflict = errors.New("composio: conflict")
+	// ErrGone: 410.
+	ErrGone = errors.New("composio: gone")
+	// ErrInvalidConfig: 422, the server rejected a config or body against
+	// its schema. Client-side validation failures match trigger.ErrInvalid.
+	ErrInvalidConfig = errors.New("composio: invalid config")
+	// ErrServer: any 5xx.
+	ErrServer = errors.New("composio: server error")
+	// ErrWebhookEndpointRequired: the trigger type needs a webhook endpoint
+	// (with your OAuth app's credentials) that the toolkit does not have yet.
+	ErrWebhookEndpointRequired = errors.New("composio: webhook endpoint required")
+	// ErrNoConnectedAccount: the user has no ACTIVE connected account for
+	// the toolkit.
+	ErrNoConnectedAccount = errors.New("composio: no connected account")
+	// ErrAlreadyInState: EnableTrigger/DisableTrigger with ErrorIfUnchanged
+	// on a trigger already in that state (a 409).
+	ErrAlreadyInState = errors.New("composio: trigger already in that state")
+	// ErrAlreadyDeleted: DeleteTrigger on a trigger already deleted (a 409).
+	ErrAlreadyDeleted = errors.New("composio: trigger already deleted")
+	// ErrEndpointNotConfigured: IngressURL on an endpoint that does not
+	// exist or whose required credentials are not stored yet.
+	ErrEndpointNotConfigured = errors.New("composio: webhook endpoint not configured")
+)
+
+// APIError is a non-2xx answer of the Composio API. Get it with errors.As;
+// compare it with the sentinels using errors.Is. It never holds the API key
+// or a credential the client sent.
+type APIError struct {
+	// Status is the HTTP status code.
+	Status int
+	// Code is Composio's numeric error code, as a string ("" when absent).
+	Code string
+	// Slug is Composio's machine-readable error name (v3.1), e.g.
+	// "TriggerType_NotFound".
+	Slug string
+	// Message is the server's explanation.
+	Message string
+	// RequestID identifies the request for Composio support.
+	RequestID string
+	// SuggestedFix is the server's hint, when it gives one.
+	SuggestedFix string
+	// Details are the server's further messages ("errors"), e.g. one per
+	// schema violation.
+	Details []string
+	// RetryAfter is the Retry-After header of a 429 or 503, as sent.
+	RetryAfter string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("composio: ")
+	b.WriteString(strconv.Itoa(e.Status))
+	if t := http.StatusText(e.Status); t != "" {
+		b.WriteString(" ")
+		b.WriteString(t)
+	}
+	if e.Slug != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Slug)
+		b.WriteString(")")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if len(e.Details) > 0 {
+		b.WriteString(" [")
+		b.WriteString(strings.Join(e.Details, "; "))
+		b.WriteString("]")
+	}
+	if e.SuggestedFix != "" {
+		b.WriteString("; suggested fix: ")
+		b.WriteString(e.SuggestedFix)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(e.RequestID)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Is matches the sentinel that corresponds to the status (and, for a 400, to
+// the error's slug, code or message).
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.Status == http.StatusUnauthorized
+	case ErrNotFound:
+		return e.Status == http.StatusNotFound || (e.Status == http.StatusBadRequest && e.unknownTriggerType())
+	case ErrRateLimited:
+		return e.Status == http.StatusTooManyRequests
+	case ErrConflict:
+		return e.Status == http.StatusConflict
+	case ErrGone:
+		return e.Status == http.StatusGone
+	case ErrInvalidConfig:
+		return e.Status == http.StatusUnprocessableEntity
+	case ErrServer:
+		return e.Status >= 500
+	case ErrWebhookEndpointRequired:
+		return e.webhookEndpointRequired()
+	case ErrNoConnectedAccount:
+		return e.noConnectedAccount()
+	}
+	return false
+}
+
+// Error slugs of the cases the API reports as a plain 400 (the real slugs
+// are not published; these are the composiotest ones and close variants).
+// Slugs compare case-insensitively and without separators, so
+// "WEBHOOK_ENDPOINT_REQUIRED" and "WebhookEndpoint_Required" agree. When the
+// slug is not one of them, the message is the fallback.
+var (
+	slugsEndpointRequired = []string{"webhookendpointrequired", "webhookendpointsetuprequired", "webhookendpointnotconfigured"}
+	slugsUnknownTrigger   = []string{"triggertypenotfound", "triggernotfound", "unknowntriggertype", "toolkitversionnotfound"}
+	slugsNoAccount        = []string{"connectedaccountnotfound", "noconnectedaccount", "noactiveconnectedaccount"}
+)
+
+func normSlug(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + ('a' - 'A')
+		}
+		return -1
+	}, s)
+}
+
+func (e *APIError) slugIn(set []string) bool {
+	n := normSlug(e.Slug)
+	return n != "" && slices.Contains(set, n)
+}
+
+// knownSlug reports whether the slug is one whose meaning the client knows,
+// in which case the message is not consulted.
+func (e *APIError) knownSlug() bool {
+	return e.slugIn(slugsEndpointRequired) || e.slugIn(slugsUnknownTrigger) || e.slugIn(slugsNoAccount)
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *APIError) webhookEndpointRequired() bool {
+	if e.Status != http.StatusBadRequest && e.Status != http.StatusPreconditionFailed {
+		return false
+	}
+	if e.knownSlug() {
+		return e.slugIn(slugsEndpointRequired)
+	}
+	return containsAny(strings.ToLower(e.Message),
+		"requires a webhook endpoint", "webhook endpoint is required", "webhook endpoint must be set up",
+		"no webhook endpoint", "webhook endpoint required")
+}
+
+func (e *APIError) unknownTriggerType() bool {
+	if e.knownSlug() {
+		return e.slugIn(slugsUnknownTrigger)
+	}
+	m := strings.ToLower(e.Message)
+	return strings.Contains(m, "trigger type") && containsAny(m, "not found", "unknown", "does not exist")
+}
+
+func (e *APIError) noConnectedAccount() bool {
+	if e.Status != http.StatusBadRequest && e.Status != http.StatusNotFound {
+		return false
+	}
+	if e.knownSlug() {
+		return e.slugIn(slugsNoAccount)
+	}
+	m := strings.ToLower(e.Message)
+	return strings.Contains(m, "connected account") && containsAny(m, "no connected account", "not found")
+}
+
+// parseAPIError decodes an error body leniently: the {"error": {...}}
+// envelope, the 429 {"message": ...} form, or anything else (then Message
+// is the status text). scrub removes secrets the server might echo.
+func parseAPIError(status int, header http.Header, body []byte, scrub func(string) string) *APIError {
+	e := &APIError{Status: status, RetryAfter: header.Get("Retry-After")}
+	var env struct {
+		Error *struct {
+			Message      string          `json:"message"`
+			Code         json.RawMessage `json:"code"`
+			Slug         string          `json:"slug"`
+			Status       int             `json:"status"`
+			RequestID    string          `json:"request_id"`
+			SuggestedFix string          `json:"suggested_fix"`
+			Errors       []string        `json:"errors"`
+		} `json:"error"`
+		Message   string `json:"message"`
+		RequestID string `json:"request_id"`
+	}
+	if json.Unmarshal(body, &env) == nil {
+		if d := env.Error; d != nil {
+			e.Message = d.Message
+			e.Slug = d.Slug
+			e.RequestID = d.RequestID
+			e.SuggestedFix = d.SuggestedFix
+			e.Details = d.Errors
+			e.Code = rawCode(d.Code)
+		} else {
+			e.Message = env.Message
+			e.RequestID = env.RequestID
+		}
+	} else if t := strings.TrimSpace(string(body)); t != "" && len(t) <= 200 && !strings.ContainsAny(t, "<{") {
+		e.Message = t // a short plain-text body, e.g. from a proxy
+	}
+	if e.RequestID == "" {
+		e.RequestID = firstHeader(header, "X-Request-Id", "X-Request-ID", "Request-Id")
+	}
+	if scrub != nil {
+		e.Message = scrub(e.Message)
+		e.SuggestedFix = scrub(e.SuggestedFix)
+		e.Slug = scrub(e.Slug)
+		for i := range e.Details {
+			e.Details[i] = scrub(e.Details[i])
+		}
+	}
+	return e
+}
+
+func rawCode(r json.RawMessage) string {
+	s := strings.TrimSpace(string(r))
+	if s == "" || s == "null" {
+		return ""
+	}
+	var str string
+	if json.Unmarshal(r, &str) == nil {
+		return str
+	}
+	return s
+}
+
+func firstHeader(h http.Header, names ...string) string {
+	for _, n := range names {
+		if v := h.Get(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// NoConnectedAccountError is returned by ResolveConnectedAccount when the
+// user has no ACTIVE connected account for the toolkit. It matches
+// ErrNoConnectedAccount.
+type NoConnectedAccountError struct {
+	UserID  string
+	Toolkit string
+}
+
+func (e *NoConnectedAccountError) Error() string {
+	return fmt.Sprintf("composio: no ACTIVE connected account for user %q and toolkit %q: connect the user's %s account first (Composio connect link or connected_accounts API)", e.UserID, e.Toolkit, e.Toolkit)
+}
+
+// Is matches ErrNoConnectedAccount.
+func (e *NoConnectedAccountError) Is(target error) bool { return target == ErrNoConnectedAccount }
+
+// endpointRequiredError explains what to do when a trigger type needs a
+// webhook endpoint. It matches ErrWebhookEndpointRequired and unwraps to the
+// API's error.
+type endpointRequiredError struct {
+	slug, toolkit string
+	cause         error
+}
+
+func (e *endpointRequiredError) Error() string {
+	return fmt.Sprintf("create trigger %s: toolkit %q has no webhook endpoint, which this trigger type requires (with your own OAuth app): "+
+		"call client.SetupWebhookEndpoint(ctx, clientID, credentials) (or CreateWebhookEndpoint(ctx, %q, clientID) then UpdateWebhookEndpoint(ctx, id, credentials) to store the signing secret), "+
+		"register the returned URL with the provider, wait for client.WaitVerified(ctx, id), then call CreateTrigger again: %v",
+		e.slug, e.toolkit, e.toolkit, e.cause)
+}
+
+func (e *endpointRequiredError) Is(target error) bool { return target == ErrWebhookEndpointRequired }
+func (e *endpointRequiredError) Unwrap() error        { return e.cause }
+
+func errorf(op, format string, args ...any) error {
+	return fmt.Errorf("%s: "+format, append([]any{op}, args...)...)
+}

@@ -1,0 +1,151 @@
+package composio_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/triggergen/triggergen/composio"
+	"github.com/triggergen/triggergen/composiotest"
+	"github.com/triggergen/triggergen/secret"
+	"github.com/triggergen/triggergen/trigger"
+)
+
+// CommitEventConfig stands in for the generated github.CommitEventConfig: the
+// same shape generated code has (json tags, TriggerType, Validate).
+type CommitEventConfig struct {
+	// Owner of the repository.
+	Owner string `json:"owner"`
+	// Repo is the repository name.
+	Repo string `json:"repo"`
+}
+
+func (CommitEventConfig) TriggerType() trigger.Type {
+	return trigger.Type{Slug: "GITHUB_COMMIT_EVENT", Toolkit: "github", ToolkitVersion: "20250729_00", Kind: trigger.Webhook}
+}
+
+func (c CommitEventConfig) Validate() error {
+	var errs trigger.ValidationErrors
+	if c.Owner == "" {
+		errs.Add("/owner", "required", "owner is required")
+	}
+	if c.Repo == "" {
+		errs.Add("/repo", "required", "repo is required")
+	}
+	return errs.Err()
+}
+
+// slackMessageConfig stands in for a generated Slack config (no fields).
+type slackMessageConfig struct{}
+
+func (slackMessageConfig) TriggerType() trigger.Type {
+	return trigger.Type{Slug: "SLACK_RECEIVE_MESSAGE", Toolkit: "slack", ToolkitVersion: "20250729_00", Kind: trigger.Webhook, RequiresWebhookEndpointSetup: true}
+}
+func (slackMessageConfig) Validate() error { return nil }
+
+// slackCredentials stands in for generated Slack credentials (POST shape):
+// both fields required and secret, plus team_id, an optional non-secret
+// field some tests add to the schema.
+type slackCredentials struct {
+	SigningSecret secret.Value
+	AppToken      secret.Value
+	TeamID        secret.Value // optional
+}
+
+func (slackCredentials) EndpointToolkit() string { return "slack" }
+
+func (c slackCredentials) EndpointFields() []trigger.EndpointField {
+	var out []trigger.EndpointField
+	if !c.SigningSecret.IsZero() {
+		out = append(out, trigger.EndpointField{Name: "webhook_signing_secret", Value: c.SigningSecret, Sensitive: true})
+	}
+	if !c.AppToken.IsZero() {
+		out = append(out, trigger.EndpointField{Name: "app_token", Value: c.AppToken, Sensitive: true})
+	}
+	if !c.TeamID.IsZero() {
+		out = append(out, trigger.EndpointField{Name: "team_id", Value: c.TeamID})
+	}
+	return out
+}
+
+func (c slackCredentials) Validate() error {
+	var errs trigger.ValidationErrors
+	if c.SigningSecret.IsZero() {
+		errs.Add("/webhook_signing_secret", "required", "webhook_signing_secret is required")
+	}
+	if c.AppToken.IsZero() {
+		errs.Add("/app_token", "required", "app_token is required")
+	}
+	return errs.Err()
+}
+
+// slackUpdate stands in for the generated PATCH shape: only set fields.
+type slackUpdate struct {
+	SigningSecret *secret.Value
+	AppToken      *secret.Value
+}
+
+func (slackUpdate) EndpointToolkit() string { return "slack" }
+
+func (u slackUpdate) EndpointFields() []trigger.EndpointField {
+	var out []trigger.EndpointField
+	if u.SigningSecret != nil {
+		out = append(out, trigger.EndpointField{Name: "webhook_signing_secret", Value: *u.SigningSecret, Sensitive: true})
+	}
+	if u.AppToken != nil {
+		out = append(out, trigger.EndpointField{Name: "app_token", Value: *u.AppToken, Sensitive: true})
+	}
+	return out
+}
+
+func sv(s string) *secret.Value { v := secret.New(s); return &v }
+
+var (
+	_ trigger.Config              = CommitEventConfig{}
+	_ trigger.EndpointCredentials = slackCredentials{}
+	_ trigger.EndpointUpdate      = slackUpdate{}
+)
+
+func noEnv(string) string { return "" }
+
+// fastRetry keeps backoff tiny; Retry-After is still honoured.
+var fastRetry = composio.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+
+// newClient returns a client for srv that ignores the process environment.
+func newClient(t *testing.T, srv *composiotest.Server, opts ...composio.Option) *composio.Client {
+	t.Helper()
+	base := []composio.Option{
+		composio.WithGetenv(noEnv),
+		composio.WithBaseURL(srv.URL),
+		composio.WithHTTPClient(srv.Client()),
+		composio.WithAPIKey(srv.APIKey()),
+		composio.WithRetry(fastRetry),
+	}
+	c, err := composio.NewClient(append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// requests returns the fake's requests matching method and a path fragment.
+func requests(srv *composiotest.Server, method, pathContains string) []composiotest.Request {
+	var out []composiotest.Request
+	for _, r := range srv.Requests() {
+		if (method == "" || r.Method == method) && strings.Contains(r.Path, pathContains) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func addAccount(srv *composiotest.Server, id, user, toolkit, status string, created time.Time) {
+	srv.AddConnectedAccount(composiotest.ConnectedAccount{ID: id, UserID: user, Toolkit: toolkit, Status: status, CreatedAt: created})
+}

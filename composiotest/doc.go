@@ -1,0 +1,110 @@
+// Package composiotest is a stateful, in-memory fake of the Composio v3.1
+// API described in openapi/composio.yaml, for tests (NewServer) and for
+// trying the CLI by hand (`triggergen fake-server`). It plays the part
+// stripe-mock plays for Stripe, with the semantics of the real service as
+// documented in the project's research notes.
+//
+//	srv := composiotest.NewServer(t)
+//	c, _ := gen.NewClientWithResponses(srv.URL, gen.WithHTTPClient(srv.Client()),
+//		gen.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+//			r.Header.Set("x-api-key", srv.APIKey())
+//			return nil
+//		}))
+//	ca := srv.AddConnectedAccount(composiotest.ConnectedAccount{UserID: "u1", Toolkit: "github"})
+//
+// # Contract checking
+//
+// Every request is validated against the description with kin-openapi's
+// openapi3filter before it is handled, and every response before it is sent.
+// A mismatch is a contract violation: it is kept (ContractViolations), logged,
+// and under NewServer fails the test with t.Errorf naming the operation and
+// the problem. An invalid request is answered 400 VALIDATION_ERROR (as the
+// real server would reject it) and is also a violation, because the client
+// under test should not send it; tests that send malformed requests on
+// purpose pass AllowInvalidRequests(). A request for a path or method that is
+// not in the description is a violation answered 404. Injected faults
+// (FailNext) are not validated. The security requirement is not part of the
+// check: the fake answers a missing or wrong x-api-key with 401 itself.
+//
+// # Seed data
+//
+// Trigger types and webhook endpoint schemas come from lock files (WithLock;
+// default the embedded catalog, catalog.Lock()). A toolkit's version is the
+// lock entry's version; with several locks a toolkit can be served at several
+// versions, the greatest being "latest". Connected accounts are added with
+// AddConnectedAccount; there are none at start.
+//
+// # Semantics
+//
+//   - Trigger types: list (toolkit_slugs, toolkit_versions[slug]=version,
+//     limit, cursor), get and enum. Slugs are case-insensitive. An unknown
+//     slug is 400 TRIGGER_TYPE_NOT_FOUND (as the real API, not 404); a
+//     version that a listed toolkit does not have is 400
+//     TOOLKIT_VERSION_NOT_FOUND. Toolkits in toolkit_versions that the fake
+//     does not know are ignored; "latest" is accepted as a value.
+//   - Pagination: an opaque cursor (base64url JSON of page and limit);
+//     limit defaults to 20 (WithDefaultPageSize), is capped at 1000, and
+//     limit < 1 or a bad cursor is 400. next_cursor is null on the last page;
+//     total_pages = ceil(total_items/limit) (0 for an empty list).
+//   - Upsert: the trigger type (400 TRIGGER_TYPE_NOT_FOUND), the toolkit
+//     version from the body's toolkit_versions (400
+//     TOOLKIT_VERSION_NOT_FOUND), then the connected account: a given
+//     connected_account_id must exist (404 CONNECTED_ACCOUNT_NOT_FOUND) and be
+//     of the trigger's toolkit (400 CONNECTED_ACCOUNT_TOOLKIT_MISMATCH); else
+//     user_id resolves to the user's newest ACTIVE account of the toolkit
+//     (created_at desc, later insertion wins a tie), none is 400
+//     CONNECTED_ACCOUNT_NOT_FOUND; neither is 400 VALIDATION_ERROR. The
+//     owner is not checked against user_id when both are given (a project
+//     without 2FA). Then a trigger type with requires_webhook_endpoint_setup
+//     and no webhook endpoint of its toolkit is 400 WEBHOOK_ENDPOINT_REQUIRED
+//     ("… a webhook endpoint must be set up for toolkit X …"); then
+//     trigger_config is validated against the config JSON Schema
+//     (santhosh-tekuri/jsonschema/v6): 422 INVALID_TRIGGER_CONFIG whose
+//     message and errors list name JSON pointers such as
+//     /trigger_config/owner. The same (slug, connected account, config) again
+//     returns the same trigger_id, re-enables it when disabled and records
+//     the toolkit version used.
+//   - Trigger instances: list with every filter (comma-separated) and
+//     show_disabled; deleted ones are never listed. PATCH manage: 404
+//     TRIGGER_INSTANCE_NOT_FOUND for an id never issued, 409
+//     TRIGGER_INSTANCE_ALREADY_ENABLED / _ALREADY_DISABLED, 410
+//     TRIGGER_INSTANCE_GONE once deleted. DELETE: 200 the first time; again
+//     within the retention window (WithDeletedRetention, default 24 h of the
+//     fake's clock) 409 TRIGGER_INSTANCE_ALREADY_DELETED, after it 410
+//     TRIGGER_INSTANCE_GONE; 404 for an id never issued.
+//   - Connected accounts: list (toolkit_slugs, statuses, user_ids,
+//     auth_config_ids, connected_account_ids, order_by created_at|updated_at,
+//     order_direction asc|desc; default created_at desc), get (404
+//     CONNECTED_ACCOUNT_NOT_FOUND).
+//   - Webhook endpoints: schema per toolkit (404
+//     WEBHOOK_ENDPOINT_SCHEMA_NOT_FOUND for a toolkit without one, 404
+//     TOOLKIT_NOT_FOUND for an unknown toolkit); create is idempotent per
+//     (toolkit_slug, client_id): 201 new, 200 existing, unchanged (400
+//     TOOLKIT_NOT_FOUND for a toolkit the fake does not know). webhook_url is
+//     IngressBaseURL/{toolkit}/{we_id}/trigger_event and never changes. PATCH
+//     merges data; POST replaces it and a missing required setup field is 400
+//     WEBHOOK_ENDPOINT_MISSING_REQUIRED_FIELD naming it. When the toolkit has
+//     a schema, a field it does not declare is 400
+//     WEBHOOK_ENDPOINT_UNKNOWN_FIELD. Secret values (is_secret, or every value
+//     when the toolkit has no schema) are "****" in every response; data is
+//     null until set; verified_at is null until VerifyWebhookEndpoint.
+//   - Webhook subscriptions: one per project (a second create is 409
+//     WEBHOOK_SUBSCRIPTION_ALREADY_EXISTS); event types
+//     composio.trigger.message (V1, V2, V3), composio.connected_account.expired
+//     and composio.trigger.disabled (V3); an unknown event is 400
+//     UNKNOWN_EVENT_TYPE; the secret is "whsec_" + random and is used raw as
+//     the HMAC key; rotate replaces it (deliveries sign with the new one).
+//   - Every route needs x-api-key (401 UNAUTHORIZED when missing, 401
+//     INVALID_API_KEY when wrong). Every error is the Error envelope
+//     {"error":{"message","code","status","slug","request_id",…}} with code =
+//     status; only an injected 429 uses the documented {"message": …} body.
+//
+// # Faults and deliveries
+//
+// FailNext queues failures (429 with Retry-After, 5xx, a dropped connection,
+// latency) for the next matching requests; SetLatency delays everything. A
+// Go http.Client may transparently retry an idempotent request whose reused
+// connection was dropped, so queue two drops or use a fresh connection to see
+// the error. Deliver and DeliverProjectEvent sign events with webhook.Sign
+// and POST them to the subscription's URL.
+package composiotest
