@@ -2,7 +2,7 @@
 GO      ?= go
 FUZZTIME ?= 5s
 # Everything `make generate` writes; CI fails when it changes a byte.
-GENERATED := gen catalog internal/generated
+GENERATED := gen catalog internal/generated examples
 
 .PHONY: all build generate check-generated test vet fuzz-short bench tools
 
@@ -14,6 +14,7 @@ build:
 ## generate: regenerate everything that is checked in (transport, catalog, examples).
 generate:
 	$(GO) generate ./openapi/... ./catalog/... ./internal/generated/...
+	cd examples && $(GO) generate ./...
 
 ## check-generated: fail when `make generate` would change a checked-in byte.
 check-generated: generate

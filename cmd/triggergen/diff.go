@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/triggergen/triggergen/internal/schemadiff"
+	"github.com/triggergen/triggergen/lockfile"
+)
+
+const diffSynopsis = `diff OLD.lock NEW.lock [-json] [-fail-on-breaking]
+
+Compares two lock files and classifies every change of the trigger types:
+breaking for callers (config: required field added, field removed, type
+changed, enum value removed, optional→required, trigger removed), breaking
+for consumers (payload: field removed, type changed, became nullable or
+optional), additive, or info. -json prints the machine-readable report
+(fields documented in internal/schemadiff).`
+
+func runDiff(_ context.Context, e *env, args []string) error {
+	fs := newFlags(e, "diff", diffSynopsis,
+		"git show HEAD:triggergen.lock.json > /tmp/old.lock.json && triggergen diff /tmp/old.lock.json triggergen.lock.json -fail-on-breaking")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	failOnBreaking := fs.Bool("fail-on-breaking", false, "exit 1 when any change is breaking (after printing the report)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("diff: want two lock files, OLD and NEW; got %d arguments", len(pos))
+	}
+	old, err := readLockFile(pos[0])
+	if err != nil {
+		return err
+	}
+	new, err := readLockFile(pos[1])
+	if err != nil {
+		return err
+	}
+	r := schemadiff.Compare(old, new)
+	if *asJSON {
+		err = schemadiff.WriteJSON(e.stdout, r)
+	} else {
+		err = schemadiff.WriteText(e.stdout, r)
+	}
+	if err != nil {
+		return err
+	}
+	if *failOnBreaking && r.Breaking() {
+		fmt.Fprintf(e.stderr, "triggergen: %s between %s and %s\n", countOf(r.Count(schemadiff.Breaking), "breaking change"), pos[0], pos[1])
+		return &exitError{1}
+	}
+	return nil
+}
+
+// readLockFile reads and parses the lock file at path.
+func readLockFile(path string) (*lockfile.Lock, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return lockfile.Parse(path, data)
+}

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/triggergen/triggergen/catalog"
+	"github.com/triggergen/triggergen/generator"
+	"github.com/triggergen/triggergen/lockfile"
+)
+
+const generateSynopsis = "generate [-config F] [-lock FILE] [-out DIR] [-import-path PATH] [-toolkit SLUG,...] [-check]"
+
+// generateOptions are the inputs of the generate command; a config file
+// (CLI issue) will fill the same struct.
+type generateOptions struct {
+	lockPath   string
+	outDir     string
+	importPath string
+	toolkits   []string
+	renames    map[string]string
+	check      bool
+}
+
+func runGenerate(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "generate", generateSynopsis,
+		"triggergen generate -lock triggergen.lock.json -out ./composiotriggers -import-path example.com/app/composiotriggers")
+	var o generateOptions
+	var toolkits string
+	fs.StringVar(&o.lockPath, "lock", "", "lock file to generate from (default: the embedded catalog)")
+	fs.StringVar(&o.outDir, "out", "composiotriggers", "output root directory; one package per toolkit below it")
+	fs.StringVar(&o.importPath, "import-path", "", "Go import path of the output root (default: derived from the nearest go.mod)")
+	fs.StringVar(&toolkits, "toolkit", "", "comma-separated toolkit slugs to generate (default: all)")
+	fs.BoolVar(&o.check, "check", false, "write nothing; report files that differ and exit 1 when stale")
+	configPath := fs.String("config", "", configFlagUsage+"; its lock, out, import_path, toolkits and renames apply unless a flag overrides them")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("generate: unexpected argument %q", fs.Arg(0))
+	}
+	if toolkits != "" {
+		o.toolkits = strings.Split(toolkits, ",")
+	}
+	if err := applyGenerateConfig(fs, &o, *configPath); err != nil {
+		return err
+	}
+	return generate(ctx, e, o)
+}
+
+func generate(ctx context.Context, e *env, o generateOptions) error {
+	lk, name, err := readLock(o.lockPath)
+	if err != nil {
+		return err
+	}
+	if o.importPath == "" {
+		if o.importPath, err = deriveImportPath(o.outDir); err != nil {
+			return err
+		}
+	}
+	res, err := generator.Generate(ctx, generator.Config{Lock: lk, LockName: name, ImportPath: o.importPath, Toolkits: o.toolkits, Renames: o.renames})
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(e.stderr, "triggergen: warning: %s\n", w)
+	}
+	if o.check {
+		diffs, err := checkFiles(o.outDir, res.Files)
+		if err != nil {
+			return err
+		}
+		for _, d := range diffs {
+			fmt.Fprintln(e.stdout, d)
+		}
+		if len(diffs) > 0 {
+			fmt.Fprintf(e.stderr, "triggergen: %s is stale (%d files differ); run triggergen generate\n", o.outDir, len(diffs))
+			return &exitError{1}
+		}
+		return nil
+	}
+	changed, err := writeFiles(o.outDir, res.Files)
+	if err != nil {
+		return err
+	}
+	for _, c := range changed {
+		fmt.Fprintln(e.stdout, c)
+	}
+	fmt.Fprintf(e.stderr, "triggergen: %d files generated, %d changed\n", len(res.Files), len(changed))
+	return nil
+}
+
+func readLock(path string) (*lockfile.Lock, string, error) {
+	if path == "" {
+		lk, err := catalog.Lock()
+		return lk, catalog.Name, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	lk, err := lockfile.Parse(path, data)
+	return lk, path, err
+}
+
+// deriveImportPath returns the module path of the go.mod nearest to dir (or
+// above it) joined with dir's path relative to the module root.
+func deriveImportPath(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			mod := modfile.ModulePath(data)
+			if mod == "" {
+				return "", fmt.Errorf("%s: no module path", filepath.Join(d, "go.mod"))
+			}
+			rel, err := filepath.Rel(d, abs)
+			if err != nil {
+				return "", err
+			}
+			if rel == "." {
+				return mod, nil
+			}
+			return mod + "/" + filepath.ToSlash(rel), nil
+		}
+		if filepath.Dir(d) == d {
+			return "", usagef("generate: no go.mod above %s; pass -import-path", dir)
+		}
+	}
+}
+
+// plan compares the wanted files with outDir: files to write (new or
+// changed) and stale generated files to remove.
+type plan struct {
+	write  []generator.File
+	remove []string // slash paths relative to outDir
+}
+
+func (p *plan) changes() []string {
+	var out []string
+	for _, f := range p.write {
+		out = append(out, f.Path)
+	}
+	out = append(out, p.remove...)
+	sort.Strings(out)
+	return out
+}
+
+func makePlan(outDir string, files []generator.File) (*plan, error) {
+	p := &plan{}
+	want := map[string]bool{}
+	for _, f := range files {
+		want[f.Path] = true
+		old, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(f.Path)))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		if err != nil || !bytes.Equal(old, f.Content) {
+			p.write = append(p.write, f)
+		}
+	}
+	stale, err := staleFiles(outDir, want)
+	if err != nil {
+		return nil, err
+	}
+	p.remove = stale
+	return p, nil
+}
+
+// staleFiles lists *.gen.go files under outDir that are not wanted and start
+// with the generated-code header; other files are never touched.
+func staleFiles(outDir string, want map[string]bool) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(outDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && path == outDir {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".gen.go") {
+			return nil
+		}
+		rel, err := filepath.Rel(outDir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if want[rel] {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.HasPrefix(data, []byte(generator.Header+"\n")) {
+			out = append(out, rel)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// checkFiles reports how outDir differs from files, one line per file:
+// "stale PATH", "missing PATH" or "extra PATH".
+func checkFiles(outDir string, files []generator.File) ([]string, error) {
+	p, err := makePlan(outDir, files)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range p.write {
+		if _, err := os.Stat(filepath.Join(outDir, filepath.FromSlash(f.Path))); err == nil {
+			out = append(out, "stale "+f.Path)
+		} else {
+			out = append(out, "missing "+f.Path)
+		}
+	}
+	for _, r := range p.remove {
+		out = append(out, "extra "+r)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// writeFiles makes outDir hold files: it writes every new or changed file to
+// a temporary directory beside outDir first, then renames them into place
+// and removes stale generated files. Nothing in outDir changes when
+// rendering or the temporary writes fail. It returns the changed paths.
+func writeFiles(outDir string, files []generator.File) ([]string, error) {
+	p, err := makePlan(outDir, files)
+	if err != nil {
+		return nil, err
+	}
+	changed := p.changes()
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	parent := filepath.Dir(filepath.Clean(outDir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, ".triggergen-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	for _, f := range p.write {
+		dst := filepath.Join(tmp, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(dst, f.Content, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	// Every file is on disk beside the output: swap them in. A rename within
+	// one file system is atomic per file.
+	for _, f := range p.write {
+		dst := filepath.Join(outDir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.Rename(filepath.Join(tmp, filepath.FromSlash(f.Path)), dst); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range p.remove {
+		if err := os.Remove(filepath.Join(outDir, filepath.FromSlash(r))); err != nil {
+			return nil, err
+		}
+	}
+	return changed, nil
+}

@@ -1,0 +1,629 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/triggergen/triggergen/composio"
+	"github.com/triggergen/triggergen/gen"
+	"github.com/triggergen/triggergen/internal/config"
+	"github.com/triggergen/triggergen/internal/retry"
+	"github.com/triggergen/triggergen/internal/schemadiff"
+	"github.com/triggergen/triggergen/lockfile"
+)
+
+const pullSynopsis = `pull [-config F] [-toolkits a,b] [-lock F]
+
+Fetches the trigger types (every page) and the webhook endpoint schema of
+each selected toolkit from the Composio API and writes the lock file
+atomically (sorted, with a sha256 per toolkit). Toolkits come from
+-toolkits (slug or slug@version; merged into the existing lock), else from
+the config file (the lock then holds exactly those), else from the existing
+lock. Reads COMPOSIO_API_KEY (required) and COMPOSIO_BASE_URL.`
+
+// pullConcurrency is how many toolkits are fetched at once.
+const pullConcurrency = 4
+
+// pullPageSize is the limit sent with each trigger-type page.
+const pullPageSize = 50
+
+// pullOptions are the inputs of a pull.
+type pullOptions struct {
+	lockPath string
+	toolkits []config.Toolkit
+	// merge keeps the existing lock's other toolkits (-toolkits given).
+	merge bool
+	// retry is the retry policy; zero fields take pullRetry's.
+	retry composio.RetryPolicy
+	// pageSize is the page limit; pullPageSize when 0 (tests lower it).
+	pageSize int
+}
+
+// pullRetry is pull's retry policy: more patient than the runtime client's
+// default, since a pull is a batch job.
+func pullRetry() composio.RetryPolicy {
+	return composio.RetryPolicy{MaxAttempts: 6, MinBackoff: 500 * time.Millisecond, MaxBackoff: 10 * time.Second, MaxRetryAfter: 2 * time.Minute}
+}
+
+func runPull(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "pull", pullSynopsis, "COMPOSIO_API_KEY=... triggergen pull -toolkits github,slack@20250729_00")
+	configPath := fs.String("config", "", configFlagUsage)
+	toolkits := fs.String("toolkits", "", "comma-separated toolkits to pull, each slug or slug@version (default: the config's, else the lock's)")
+	lockPath := fs.String("lock", "", "lock file to write (default: the config's lock, else "+config.DefaultLock+")")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("pull: unexpected argument %q", pos[0])
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	o := pullOptions{lockPath: *lockPath}
+	if o.lockPath == "" {
+		o.lockPath = config.DefaultLock
+		if cfg != nil {
+			o.lockPath = cfg.Lock
+		}
+	}
+	switch {
+	case *toolkits != "":
+		o.merge = true
+		seen := map[string]bool{}
+		for _, s := range strings.Split(*toolkits, ",") {
+			slug, version, _ := strings.Cut(strings.TrimSpace(s), "@")
+			if slug == "" {
+				return usagef("pull: -toolkits %q: empty toolkit slug", *toolkits)
+			}
+			slug = strings.ToLower(slug)
+			if seen[slug] {
+				continue
+			}
+			seen[slug] = true
+			if version == "" {
+				version = config.Latest
+				if cfg != nil {
+					version = cfg.VersionOf(slug)
+				}
+			}
+			o.toolkits = append(o.toolkits, config.Toolkit{Slug: slug, Version: version})
+		}
+	case cfg != nil && len(cfg.Toolkits) > 0:
+		o.toolkits = cfg.Toolkits
+	}
+	return pull(ctx, e, o)
+}
+
+func pull(ctx context.Context, e *env, o pullOptions) error {
+	key := strings.TrimSpace(e.getenv(composio.EnvAPIKey))
+	if key == "" {
+		return fmt.Errorf("pull: %s is not set: create an API key in the Composio dashboard (Settings → API Keys) and export %s=…", composio.EnvAPIKey, composio.EnvAPIKey)
+	}
+	base := strings.TrimRight(strings.TrimSpace(e.getenv(composio.EnvBaseURL)), "/")
+	if base == "" {
+		base = composio.DefaultBaseURL
+	}
+
+	old, err := readExistingLock(o.lockPath)
+	if err != nil {
+		return err
+	}
+	toolkits := o.toolkits
+	if len(toolkits) == 0 && old != nil {
+		// Refresh the lock's own toolkits, at their latest versions.
+		for _, tk := range old.Toolkits {
+			toolkits = append(toolkits, config.Toolkit{Slug: tk.Slug, Version: config.Latest})
+		}
+	}
+	if len(toolkits) == 0 {
+		return usagef("pull: no toolkits to pull: pass -toolkits, list them in %s, or start from an existing lock", config.FileName)
+	}
+
+	policy, def := o.retry, pullRetry()
+	if policy.MaxAttempts == 0 {
+		policy.MaxAttempts = def.MaxAttempts
+	}
+	if policy.MinBackoff == 0 {
+		policy.MinBackoff, policy.MaxBackoff = def.MinBackoff, def.MaxBackoff
+	}
+	if policy.MaxRetryAfter == 0 {
+		policy.MaxRetryAfter = def.MaxRetryAfter
+	}
+	if o.pageSize == 0 {
+		o.pageSize = pullPageSize
+	}
+	prog := newProgress(e.stderr, len(toolkits))
+	hc := &http.Client{
+		Timeout: 2 * time.Minute,
+		Transport: &retry.Transport{Policy: policy, OnRetry: func(req *http.Request, attempt int, wait time.Duration, reason string) {
+			prog.retry(req.URL.Query().Get("toolkit_slug")+req.URL.Query().Get("toolkit_slugs"), attempt, wait, reason)
+		}},
+	}
+	api, err := gen.NewClientWithResponses(base, gen.WithHTTPClient(hc),
+		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			req.Header.Set("x-api-key", key)
+			req.Header.Set("User-Agent", "triggergen/"+moduleVersion(debug.ReadBuildInfo))
+			req.Header.Set("Accept", "application/json")
+			return nil
+		}))
+	if err != nil {
+		return fmt.Errorf("pull: %w", err)
+	}
+
+	pulled, err := fetchAll(ctx, api, toolkits, o.pageSize, prog)
+	prog.done()
+	if err != nil {
+		return err
+	}
+
+	lk := &lockfile.Lock{Toolkits: pulled}
+	if o.merge && old != nil {
+		for _, tk := range old.Toolkits {
+			if lk.Toolkit(tk.Slug) == nil {
+				lk.Toolkits = append(lk.Toolkits, tk)
+			}
+		}
+	}
+	data, err := lk.Marshal()
+	if err != nil {
+		return fmt.Errorf("pull: %w", err)
+	}
+	// What we write must read back: a lock that the generator rejects is
+	// not written.
+	written, err := lockfile.Parse(o.lockPath, data)
+	if err != nil {
+		return fmt.Errorf("pull: the API's answer does not make a valid lock: %w", err)
+	}
+	if err := writeFileAtomic(o.lockPath, data); err != nil {
+		return fmt.Errorf("pull: %w", err)
+	}
+	printPullSummary(e.stdout, o.lockPath, old, written)
+	return nil
+}
+
+// readExistingLock reads the lock at path; nil when there is none.
+func readExistingLock(path string) (*lockfile.Lock, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	lk, err := lockfile.Parse(path, data)
+	if err != nil {
+		return nil, fmt.Errorf("pull: the existing lock is malformed (remove it to pull afresh): %w", err)
+	}
+	return lk, nil
+}
+
+// fetchAll fetches the toolkits, pullConcurrency at a time. The first error
+// cancels the rest.
+func fetchAll(ctx context.Context, api *gen.ClientWithResponses, toolkits []config.Toolkit, pageSize int, prog *progress) ([]*lockfile.Toolkit, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	out := make([]*lockfile.Toolkit, len(toolkits))
+	sem := make(chan struct{}, pullConcurrency)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	for i, tk := range toolkits {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			prog.start(tk.Slug)
+			got, err := fetchToolkit(ctx, api, tk, pageSize)
+			if err != nil {
+				once.Do(func() { firstErr = err; cancel(err) })
+				prog.fail(tk.Slug)
+				return
+			}
+			out[i] = got
+			prog.finish(tk.Slug, len(got.TriggerTypes))
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fetchToolkit fetches every page of the toolkit's trigger types and its
+// webhook endpoint schema. Trigger-type objects are kept exactly as
+// returned.
+func fetchToolkit(ctx context.Context, api *gen.ClientWithResponses, tk config.Toolkit, pageSize int) (*lockfile.Toolkit, error) {
+	op := "pull " + tk.Slug
+	params := &gen.ListTriggerTypesParams{ToolkitSlugs: &[]string{tk.Slug}, Limit: &pageSize}
+	if tk.Version != "" && tk.Version != config.Latest {
+		params.ToolkitVersions = &gen.ToolkitVersionMap{tk.Slug: tk.Version}
+	}
+	out := &lockfile.Toolkit{Slug: tk.Slug}
+	versions := map[string]bool{}
+	seenCursor := map[string]bool{}
+	for page := 1; ; page++ {
+		resp, err := api.ListTriggerTypesWithResponse(ctx, params)
+		if err != nil {
+			return nil, fmt.Errorf("%s: list trigger types: %w", op, err)
+		}
+		if resp.StatusCode() != http.StatusOK {
+			return nil, pullAPIError(op+": list trigger types", resp.HTTPResponse, resp.Body)
+		}
+		var body struct {
+			Items      []json.RawMessage `json:"items"`
+			NextCursor *string           `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(resp.Body, &body); err != nil {
+			return nil, fmt.Errorf("%s: list trigger types: page %d: %w", op, page, err)
+		}
+		for _, item := range body.Items {
+			tt, err := triggerTypeOf(tk.Slug, item)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+			if tt.Version != "" {
+				versions[tt.Version] = true
+			}
+			out.TriggerTypes = append(out.TriggerTypes, tt)
+		}
+		if body.NextCursor == nil || *body.NextCursor == "" || len(body.Items) == 0 {
+			break
+		}
+		if seenCursor[*body.NextCursor] {
+			return nil, fmt.Errorf("%s: list trigger types: the API repeated cursor %q", op, *body.NextCursor)
+		}
+		seenCursor[*body.NextCursor] = true
+		params.Cursor = body.NextCursor
+	}
+	if len(out.TriggerTypes) == 0 {
+		return nil, fmt.Errorf("%s: the API lists no trigger types for toolkit %q at version %s (is the slug right?)", op, tk.Slug, tk.Version)
+	}
+	switch {
+	case tk.Version != "" && tk.Version != config.Latest:
+		out.Version = tk.Version
+	case len(versions) == 0:
+		out.Version = config.Latest
+	case len(versions) == 1:
+		for v := range versions {
+			out.Version = v
+		}
+	case len(versions) > 1:
+		vs := make([]string, 0, len(versions))
+		for v := range versions {
+			vs = append(vs, v)
+		}
+		sort.Strings(vs)
+		return nil, fmt.Errorf("%s: trigger types of several versions (%s); pin one in %s", op, strings.Join(vs, ", "), config.FileName)
+	}
+
+	resp, err := api.GetWebhookEndpointSchemaWithResponse(ctx, &gen.GetWebhookEndpointSchemaParams{ToolkitSlug: tk.Slug})
+	if err != nil {
+		return nil, fmt.Errorf("%s: get webhook endpoint schema: %w", op, err)
+	}
+	switch resp.StatusCode() {
+	case http.StatusOK:
+		var b bytes.Buffer
+		if err := json.Compact(&b, resp.Body); err != nil {
+			return nil, fmt.Errorf("%s: webhook endpoint schema: %w", op, err)
+		}
+		out.WebhookEndpointSchema = b.Bytes()
+	case http.StatusNotFound, http.StatusBadRequest:
+		// The toolkit uses no webhook endpoints: the lock stores null.
+	default:
+		return nil, pullAPIError(op+": get webhook endpoint schema", resp.HTTPResponse, resp.Body)
+	}
+	return out, nil
+}
+
+// triggerTypeOf wraps one API object, checking that it belongs to toolkit.
+func triggerTypeOf(toolkit string, raw json.RawMessage) (*lockfile.TriggerType, error) {
+	// Parse it the way the lock will be parsed, so that errors surface here
+	// with the trigger's slug.
+	one := fmt.Sprintf(`{"lock_version":%d,"toolkits":[{"slug":%q,"trigger_types":[%s]}]}`, lockfile.Version, toolkit, raw)
+	lk, err := lockfile.Parse("API response", []byte(one))
+	if err != nil {
+		return nil, err
+	}
+	return lk.Toolkits[0].TriggerTypes[0], nil
+}
+
+// pullAPIError turns a non-2xx answer into an error people can act on.
+func pullAPIError(op string, resp *http.Response, body []byte) error {
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	var env struct {
+		Message string `json:"message"`
+		Error   *struct {
+			Message      string `json:"message"`
+			Slug         string `json:"slug"`
+			RequestID    string `json:"request_id"`
+			SuggestedFix string `json:"suggested_fix"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal(body, &env)
+	msg := env.Message
+	if env.Error != nil {
+		msg = env.Error.Message
+		if env.Error.SuggestedFix != "" {
+			msg += "; suggested fix: " + env.Error.SuggestedFix
+		}
+		if env.Error.RequestID != "" {
+			msg += " (request id " + env.Error.RequestID + ")"
+		}
+	}
+	if msg == "" {
+		msg = strings.TrimSpace(string(body))
+		if len(msg) > 200 {
+			msg = msg[:200] + "…"
+		}
+	}
+	text := fmt.Sprintf("%s: %d %s", op, status, http.StatusText(status))
+	if msg != "" {
+		text += ": " + msg
+	}
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		text = fmt.Sprintf("%s\nthe API rejected %s: check that it is a current API key of your Composio project", text, composio.EnvAPIKey)
+	}
+	return errors.New(text)
+}
+
+// writeFileAtomic replaces path with data: a temporary file in the same
+// directory is written, synced and renamed over path, so readers see the old
+// or the new content, never a mix. An existing file keeps its permissions.
+func writeFileAtomic(path string, data []byte) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	mode := fs.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op after the rename
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, mode); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// printPullSummary says what the pull changed against the previous lock.
+func printPullSummary(w io.Writer, path string, old, new *lockfile.Lock) {
+	n := 0
+	for _, tk := range new.Toolkits {
+		n += len(tk.TriggerTypes)
+	}
+	fmt.Fprintf(w, "wrote %s: %s, %s\n", displayPath(path), countOf(len(new.Toolkits), "toolkit"), countOf(n, "trigger type"))
+	header := "changes against the previous lock:"
+	if old == nil {
+		header = "no previous lock; pulled:"
+		old = &lockfile.Lock{}
+	}
+	r := schemadiff.Compare(old, new)
+	changed := false
+	for _, td := range r.Toolkits {
+		if line := toolkitSummary(td); line != "" {
+			if !changed {
+				fmt.Fprintln(w, header)
+				changed = true
+			}
+			fmt.Fprintln(w, "  "+line)
+		}
+	}
+	if !changed {
+		fmt.Fprintln(w, "no changes against the previous lock")
+		return
+	}
+	if b := r.Count(schemadiff.Breaking); b > 0 {
+		fmt.Fprintf(w, "%s:\n", countOf(b, "breaking change"))
+		for _, c := range r.Changes {
+			if c.Severity == schemadiff.Breaking {
+				where := c.Toolkit
+				if c.Trigger != "" {
+					where = c.Trigger
+				}
+				fmt.Fprintf(w, "  %s: %s\n", where, c.Message)
+			}
+		}
+		fmt.Fprintln(w, "run `triggergen diff OLD NEW` on the previous and the new lock for every change")
+	}
+}
+
+func toolkitSummary(td schemadiff.ToolkitDiff) string {
+	switch td.Status {
+	case schemadiff.StatusAdded:
+		return fmt.Sprintf("%s: added at %s (%s), sha256 %s", td.Slug, td.NewVersion, countOf(len(td.TriggersAdded), "trigger type"), shortSHA(td.NewSHA256))
+	case schemadiff.StatusRemoved:
+		return fmt.Sprintf("%s: removed", td.Slug)
+	case schemadiff.StatusUnchanged:
+		return ""
+	}
+	var parts []string
+	if td.OldVersion != td.NewVersion {
+		parts = append(parts, fmt.Sprintf("version %s → %s", td.OldVersion, td.NewVersion))
+	}
+	parts = append(parts, fmt.Sprintf("sha256 %s → %s", shortSHA(td.OldSHA256), shortSHA(td.NewSHA256)))
+	list := func(what string, slugs []string) {
+		if len(slugs) > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s (%s)", countOf(len(slugs), "trigger type"), what, strings.Join(slugs, ", ")))
+		}
+	}
+	list("added", td.TriggersAdded)
+	list("removed", td.TriggersRemoved)
+	list("changed", td.TriggersChanged)
+	return td.Slug + ": " + strings.Join(parts, ", ")
+}
+
+func shortSHA(sha string) string {
+	if len(sha) > 8 {
+		return sha[:8]
+	}
+	return sha
+}
+
+// progress reports the pull: a live line on a terminal, plain lines
+// otherwise. It is safe for concurrent use.
+type progress struct {
+	mu      sync.Mutex
+	w       io.Writer
+	tty     bool
+	total   int
+	done_   int
+	running []string
+	last    int // length of the last live line
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	p := &progress{w: w, total: total}
+	if f, ok := w.(interface{ Fd() uintptr }); ok {
+		p.tty = term.IsTerminal(int(f.Fd()))
+	}
+	return p
+}
+
+func (p *progress) start(slug string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.running = append(p.running, slug)
+	p.redraw()
+}
+
+func (p *progress) remove(slug string) {
+	for i, s := range p.running {
+		if s == slug {
+			p.running = append(p.running[:i], p.running[i+1:]...)
+			return
+		}
+	}
+}
+
+func (p *progress) finish(slug string, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.remove(slug)
+	p.done_++
+	p.println(fmt.Sprintf("pulled %s: %s", slug, countOf(n, "trigger type")))
+}
+
+func (p *progress) fail(slug string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.remove(slug)
+	p.redraw()
+}
+
+func (p *progress) retry(slug string, attempt int, wait time.Duration, reason string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if slug == "" {
+		slug = "request"
+	}
+	p.println(fmt.Sprintf("retrying %s in %s after attempt %d: %s", slug, wait.Round(time.Millisecond), attempt, reason))
+}
+
+// println prints a permanent line (above the live line on a terminal).
+func (p *progress) println(s string) {
+	if p.tty {
+		p.clear()
+	}
+	fmt.Fprintln(p.w, s)
+	p.redraw()
+}
+
+func (p *progress) clear() {
+	if p.last > 0 {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.last = 0
+	}
+}
+
+func (p *progress) redraw() {
+	if !p.tty {
+		return
+	}
+	p.clear()
+	if p.done_ == p.total && len(p.running) == 0 {
+		return
+	}
+	line := fmt.Sprintf("pulling %d/%d toolkits… %s", p.done_, p.total, strings.Join(p.running, " "))
+	fmt.Fprint(p.w, line)
+	p.last = len(line)
+}
+
+func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		p.clear()
+	}
+}
+
+// countOf is "1 thing" or "n things".
+func countOf(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// displayPath is path relative to the current directory when it lies below
+// it, else path as given.
+func displayPath(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return rel
+}
