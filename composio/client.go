@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/triggergen/triggergen/gen"
+	"github.com/triggergen/triggergen/internal/retry"
 	"github.com/triggergen/triggergen/secret"
 )
 
@@ -51,7 +52,7 @@ type Client struct {
 	baseURL   string
 	userAgent string
 	logger    *slog.Logger
-	retry     RetryPolicy
+	retry     retry.Policy
 	versions  versionPins
 	sleep     func(context.Context, time.Duration) error
 }
@@ -165,18 +166,18 @@ func NewClient(opts ...Option) (*Client, error) {
 	if ua == "" {
 		ua = DefaultUserAgent
 	}
-	retry := DefaultRetryPolicy()
+	var policy RetryPolicy // zero: the default
 	if s.retry != nil {
-		retry = s.retry.withDefaults()
+		policy = *s.retry
 	}
 	c := &Client{
 		apiKey:    &key,
 		baseURL:   strings.TrimRight(base, "/"),
 		userAgent: ua,
 		logger:    logger,
-		retry:     retry,
+		retry:     policy.withDefaults(),
 		versions:  newVersionPins(s.pins, s.latest, getenv, s.environ),
-		sleep:     sleepCtx,
+		sleep:     retry.Sleep,
 	}
 	api, err := gen.NewClient(c.baseURL,
 		gen.WithHTTPClient(hc),

@@ -8,39 +8,16 @@ import (
 	"time"
 )
 
-func TestRetryAfterParsing(t *testing.T) {
-	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
-	cases := []struct {
-		h    http.Header
-		want time.Duration
-		ok   bool
-	}{
-		{http.Header{"Retry-After": {"2"}}, 2 * time.Second, true},
-		{http.Header{"Retry-After": {"0.5"}}, 500 * time.Millisecond, true},
-		{http.Header{"Retry-After": {now.Add(3 * time.Second).Format(http.TimeFormat)}}, 3 * time.Second, true},
-		{http.Header{"Retry-After": {now.Add(-time.Minute).Format(http.TimeFormat)}}, 0, true},
-		{http.Header{"Retry-After-Ms": {"250"}}, 250 * time.Millisecond, true},
-		{http.Header{"Retry-After": {"soon"}}, 0, false},
-		{http.Header{}, 0, false},
+// TestRetryPolicyDefaults: the public policy keeps its documented defaults,
+// and zero fields take them. Retry-After parsing, backoff and the rest of
+// the mechanics are tested in internal/retry.
+func TestRetryPolicyDefaults(t *testing.T) {
+	want := RetryPolicy{MaxAttempts: 3, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second, MaxRetryAfter: time.Minute}
+	if got := DefaultRetryPolicy(); got != want {
+		t.Errorf("DefaultRetryPolicy() = %+v, want %+v", got, want)
 	}
-	for _, tc := range cases {
-		got, ok := retryAfter(tc.h, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("%v: got %v %v, want %v %v", tc.h, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
-func TestBackoffBounds(t *testing.T) {
-	p := RetryPolicy{MaxAttempts: 5, MinBackoff: 100 * time.Millisecond, MaxBackoff: 400 * time.Millisecond}.withDefaults()
-	for n := 1; n <= 6; n++ {
-		for range 50 {
-			d := p.backoff(n)
-			ceil := min(100*time.Millisecond<<(n-1), 400*time.Millisecond)
-			if d < ceil/2 || d > ceil {
-				t.Fatalf("backoff(%d) = %v, want in [%v, %v]", n, d, ceil/2, ceil)
-			}
-		}
+	if got := RetryPolicy(RetryPolicy{MaxAttempts: 1}.withDefaults()); got != (RetryPolicy{1, 500 * time.Millisecond, 8 * time.Second, time.Minute}) {
+		t.Errorf("withDefaults = %+v", got)
 	}
 }
 

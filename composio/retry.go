@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/triggergen/triggergen/internal/retry"
 )
 
 // RetryPolicy says how calls that are safe to repeat are retried after a 429,
@@ -35,89 +35,11 @@ type RetryPolicy struct {
 
 // DefaultRetryPolicy returns the default: 3 attempts, 500ms doubling to 8s,
 // Retry-After honoured up to 60s (the Stainless clients' defaults).
-func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxAttempts: 3, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second, MaxRetryAfter: time.Minute}
-}
+func DefaultRetryPolicy() RetryPolicy { return RetryPolicy(retry.DefaultPolicy()) }
 
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	d := DefaultRetryPolicy()
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = d.MaxAttempts
-	}
-	if p.MinBackoff <= 0 {
-		p.MinBackoff = d.MinBackoff
-	}
-	if p.MaxBackoff <= 0 {
-		p.MaxBackoff = d.MaxBackoff
-	}
-	if p.MaxBackoff < p.MinBackoff {
-		p.MaxBackoff = p.MinBackoff
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = d.MaxRetryAfter
-	}
-	return p
-}
-
-// backoff is the wait before retry number n (1 = first retry).
-func (p RetryPolicy) backoff(n int) time.Duration {
-	d := p.MinBackoff
-	for i := 1; i < n && d < p.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, p.MaxBackoff)
-	if half := int64(d / 2); half > 0 {
-		d -= time.Duration(rand.Int64N(half + 1))
-	}
-	return d
-}
-
-// retryAfter parses Retry-After (delta seconds or an HTTP date) and
-// retry-after-ms.
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	if ms := h.Get("Retry-After-Ms"); ms != "" {
-		if f, err := strconv.ParseFloat(ms, 64); err == nil && f >= 0 {
-			return time.Duration(f * float64(time.Millisecond)), true
-		}
-	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		return time.Duration(secs * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-func retryableStatus(s int) bool {
-	switch s {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+// withDefaults is p, its zero fields taken from DefaultRetryPolicy, in the
+// form the retry loop runs on.
+func (p RetryPolicy) withDefaults() retry.Policy { return retry.Policy(p).WithDefaults() }
 
 // maxBody bounds how much of a response the client reads.
 const maxBody = 32 << 20
@@ -151,44 +73,43 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, c.ctxErr(r.op, err, last)
 		}
+		// failed is a transport error or a failure to read the body.
+		var failed error
+		var body []byte
 		resp, err := r.send(ctx)
-		var wait time.Duration
 		if err != nil {
+			failed = fmt.Errorf("%s: %w", r.op, scrubErr(err, scrub))
+		} else {
+			body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+			_ = resp.Body.Close()
+			if err != nil {
+				failed = fmt.Errorf("%s: read response: %w", r.op, scrubErr(err, scrub))
+			}
+		}
+		var wait time.Duration
+		switch {
+		case failed != nil:
 			if cerr := ctx.Err(); cerr != nil {
 				return nil, c.ctxErr(r.op, cerr, last)
 			}
-			last = fmt.Errorf("%s: %w", r.op, scrubErr(err, scrub))
+			last = failed
 			if attempt >= attempts {
 				return nil, last
 			}
-			wait = c.retry.backoff(attempt)
-		} else {
-			body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-			_ = resp.Body.Close()
-			if rerr != nil {
-				if cerr := ctx.Err(); cerr != nil {
-					return nil, c.ctxErr(r.op, cerr, last)
-				}
-				last = fmt.Errorf("%s: read response: %w", r.op, scrubErr(rerr, scrub))
-				if attempt >= attempts {
+			wait = c.retry.Backoff(attempt)
+		case resp.StatusCode >= 200 && resp.StatusCode < 300:
+			return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+		default:
+			last = fmt.Errorf("%s: %w", r.op, parseAPIError(resp.StatusCode, resp.Header, body, scrub))
+			if attempt >= attempts || !retry.RetryableStatus(resp.StatusCode) {
+				return nil, last
+			}
+			wait = c.retry.Backoff(attempt)
+			if ra, ok := retry.RetryAfter(resp.Header, time.Now()); ok {
+				if ra > c.retry.MaxRetryAfter {
 					return nil, last
 				}
-				wait = c.retry.backoff(attempt)
-			} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-				return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
-			} else {
-				apiErr := parseAPIError(resp.StatusCode, resp.Header, body, scrub)
-				last = fmt.Errorf("%s: %w", r.op, apiErr)
-				if attempt >= attempts || !retryableStatus(resp.StatusCode) {
-					return nil, last
-				}
-				wait = c.retry.backoff(attempt)
-				if ra, ok := retryAfter(resp.Header, time.Now()); ok {
-					if ra > c.retry.MaxRetryAfter {
-						return nil, last
-					}
-					wait = ra
-				}
+				wait = ra
 			}
 		}
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "composio: retrying",

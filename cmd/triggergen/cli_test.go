@@ -144,13 +144,14 @@ func TestHelp(t *testing.T) {
 			t.Errorf("command %s not registered", want)
 		}
 	}
-	for _, name := range names {
+	// Subcommands too.
+	for _, name := range append(names, "webhook verify") {
 		for _, h := range []string{"-h", "-help", "--help"} {
-			r := runTG(t, nil, name, h)
+			r := runTG(t, nil, append(strings.Fields(name), h)...)
 			if r.code != 0 || !strings.Contains(r.stdout, "Usage: triggergen "+name) || strings.Count(r.stdout, "Usage:") != 1 {
 				t.Errorf("%s %s: exit %d\n%s%s", name, h, r.code, r.stdout, r.stderr)
 			}
-			if name != "webhook" && !strings.Contains(r.stdout, "Example:\n\n  ") {
+			if !strings.Contains(r.stdout, "Example:\n\n  ") {
 				t.Errorf("%s %s prints no example:\n%s", name, h, r.stdout)
 			}
 		}
@@ -178,6 +179,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"version", "-frob"}, "triggergen: version: flag provided but not defined: -frob"},
 		{[]string{"generate", "-frob"}, "triggergen: generate: flag provided but not defined: -frob"},
 		{[]string{"pull", "extra"}, `triggergen: pull: unexpected argument "extra"`},
+		{[]string{"generate", "-toolkits"}, "triggergen: generate: flag needs an argument: -toolkits"},
+		{[]string{"webhook"}, "triggergen: webhook: no subcommand given"},
+		{[]string{"webhook", "frob"}, `triggergen: webhook: unknown subcommand "frob"`},
+		{[]string{"webhook", "verify", "-id", "x"}, "triggergen: webhook verify: no secret"},
 	} {
 		r := runTG(t, nil, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {

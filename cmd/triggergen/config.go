@@ -47,7 +47,7 @@ func applyGenerateConfig(fs *flag.FlagSet, o *generateOptions, configPath string
 	if !set["import-path"] && cfg.ImportPath != "" {
 		o.importPath = cfg.ImportPath
 	}
-	if !set["toolkit"] && len(cfg.Toolkits) > 0 {
+	if !set["toolkits"] && !set["toolkit"] && len(cfg.Toolkits) > 0 {
 		o.toolkits = cfg.Slugs()
 	}
 	o.renames = cfg.Renames

@@ -46,11 +46,19 @@ func TestGenerateWithConfig(t *testing.T) {
 		t.Errorf("generate -check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// Flags override the config.
-	if r := runTG(t, nil, "generate", "-out", "other", "-toolkit", "slack"); r.code != 0 {
+	if r := runTG(t, nil, "generate", "-out", "other", "-toolkits", "slack"); r.code != 0 {
 		t.Fatalf("generate -out other: exit %d\n%s", r.code, r.stderr)
 	}
 	if _, err := os.Stat("other/slack/doc.gen.go"); err != nil {
-		t.Errorf("-out/-toolkit did not override the config: %v", err)
+		t.Errorf("-out/-toolkits did not override the config: %v", err)
+	}
+	// So does the deprecated -toolkit, with a warning.
+	r := runTG(t, nil, "generate", "-out", "old", "-toolkit", "slack")
+	if r.code != 0 || !strings.Contains(r.stderr, "triggergen: warning: generate: -toolkit is deprecated; use -toolkits") {
+		t.Fatalf("generate -toolkit: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat("old/github"); err == nil {
+		t.Error("-toolkit slack did not override the config")
 	}
 	// -config names another file; its paths are relative to it.
 	write("sub/tg.yaml", "version: 1\nlock: ../locks/l.json\nout: out\ntoolkits: [slack]\n")
@@ -67,7 +75,7 @@ func TestGenerateWithConfig(t *testing.T) {
 	}
 	// An invalid config reports every problem.
 	write("triggergen.yaml", "version: 1\nout: 3\nextra: x\n")
-	r := runTG(t, nil, "generate")
+	r = runTG(t, nil, "generate")
 	if r.code != 1 || !strings.Contains(r.stderr, "triggergen.yaml:2: out: want a string") || !strings.Contains(r.stderr, `triggergen.yaml:3: unknown key "extra"`) {
 		t.Errorf("invalid config: exit %d\n%s", r.code, r.stderr)
 	}

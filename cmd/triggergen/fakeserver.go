@@ -104,7 +104,7 @@ func runFakeServer(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("fake-server: %w", err)
 	}
 	if v := fake.ContractViolations(); len(v) > 0 {
-		fmt.Fprintf(e.stderr, "fake-server: %d contract violation(s) seen; see the log above\n", len(v))
+		fmt.Fprintf(e.stderr, "triggergen: warning: fake-server: %d contract violation(s) seen; see the log above\n", len(v))
 	}
 	return nil
 }

@@ -4,26 +4,62 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"strings"
 )
 
 // errHelp is returned by parseFlags after -h printed the help: exit 0.
 var errHelp = errors.New("help requested")
 
-// newFlags returns a flag set whose -h prints the synopsis, the flags and an
-// example to e.stdout.
+// newFlags returns a flag set whose -h prints the synopsis, the flags (but
+// deprecated aliases) and an example to e.stdout.
 func newFlags(e *env, name, synopsis, example string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fs.SetOutput(e.stdout)
 		fmt.Fprintf(e.stdout, "Usage: triggergen %s\n\n", synopsis)
-		fs.PrintDefaults()
-		if example != "" {
-			fmt.Fprintf(e.stdout, "\nExample:\n\n  %s\n", example)
-		}
-		fs.SetOutput(e.stderr)
+		printFlags(e.stdout, fs)
+		printExample(e.stdout, example)
 	}
 	return fs
+}
+
+// printExample prints the "Example:" section of a command's help.
+func printExample(w io.Writer, example string) {
+	if example != "" {
+		fmt.Fprintf(w, "\nExample:\n\n  %s\n", example)
+	}
+}
+
+// deprecatedPrefix starts the usage of a deprecated alias, which -h does not
+// show.
+const deprecatedPrefix = "deprecated: "
+
+// deprecatedAlias makes -old set the same value as -new, hidden from -h.
+func deprecatedAlias(fs *flag.FlagSet, old, new string) {
+	fs.Var(fs.Lookup(new).Value, old, deprecatedPrefix+"use -"+new)
+}
+
+// warnDeprecated prints a warning for each deprecated alias that was set.
+func warnDeprecated(e *env, fs *flag.FlagSet) {
+	fs.Visit(func(f *flag.Flag) {
+		if use, ok := strings.CutPrefix(f.Usage, deprecatedPrefix); ok {
+			fmt.Fprintf(e.stderr, "triggergen: warning: %s: -%s is deprecated; %s\n", fs.Name(), f.Name, use)
+		}
+	})
+}
+
+// printFlags is fs.PrintDefaults without the deprecated aliases.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	shown.SetOutput(w)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !strings.HasPrefix(f.Usage, deprecatedPrefix) {
+			shown.Var(f.Value, f.Name, f.Usage)
+			shown.Lookup(f.Name).DefValue = f.DefValue
+		}
+	})
+	shown.PrintDefaults()
 }
 
 // parseFlags parses args. It returns errHelp after -h, and a usage error

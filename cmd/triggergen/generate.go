@@ -18,7 +18,12 @@ import (
 	"github.com/triggergen/triggergen/lockfile"
 )
 
-const generateSynopsis = "generate [-config F] [-lock FILE] [-out DIR] [-import-path PATH] [-toolkit SLUG,...] [-check]"
+const generateSynopsis = `generate [-config F] [-lock F] [-out DIR] [-import-path P] [-toolkits a,b] [-check] [-v]
+
+Generates one Go package per toolkit of the lock file into DIR, rewriting
+only files that changed and removing stale generated files, and prints a
+one-line summary (-v: each file written or removed). With -check it writes
+nothing, lists the files that differ and exits 1 when any does.`
 
 // generateOptions are the inputs of the generate command; a config file
 // (CLI issue) will fill the same struct.
@@ -29,6 +34,7 @@ type generateOptions struct {
 	toolkits   []string
 	renames    map[string]string
 	check      bool
+	verbose    bool
 }
 
 func runGenerate(ctx context.Context, e *env, args []string) error {
@@ -39,8 +45,10 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.lockPath, "lock", "", "lock file to generate from (default: the embedded catalog)")
 	fs.StringVar(&o.outDir, "out", "composiotriggers", "output root directory; one package per toolkit below it")
 	fs.StringVar(&o.importPath, "import-path", "", "Go import path of the output root (default: derived from the nearest go.mod)")
-	fs.StringVar(&toolkits, "toolkit", "", "comma-separated toolkit slugs to generate (default: all)")
+	fs.StringVar(&toolkits, "toolkits", "", "comma-separated toolkit slugs to generate (default: the config's, else all)")
+	deprecatedAlias(fs, "toolkit", "toolkits")
 	fs.BoolVar(&o.check, "check", false, "write nothing; report files that differ and exit 1 when stale")
+	fs.BoolVar(&o.verbose, "v", false, "list each file written or removed")
 	configPath := fs.String("config", "", configFlagUsage+"; its lock, out, import_path, toolkits and renames apply unless a flag overrides them")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -48,6 +56,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("generate: unexpected argument %q", fs.Arg(0))
 	}
+	warnDeprecated(e, fs)
 	if toolkits != "" {
 		o.toolkits = strings.Split(toolkits, ",")
 	}
@@ -83,19 +92,21 @@ func generate(ctx context.Context, e *env, o generateOptions) error {
 			fmt.Fprintln(e.stdout, d)
 		}
 		if len(diffs) > 0 {
-			fmt.Fprintf(e.stderr, "triggergen: %s is stale (%d files differ); run triggergen generate\n", o.outDir, len(diffs))
+			fmt.Fprintf(e.stderr, "triggergen: %s is stale (%d files differ); run triggergen generate\n", displayPath(o.outDir), len(diffs))
 			return &exitError{1}
 		}
 		return nil
 	}
-	changed, err := writeFiles(o.outDir, res.Files)
+	p, err := writeFiles(o.outDir, res.Files)
 	if err != nil {
 		return err
 	}
-	for _, c := range changed {
-		fmt.Fprintln(e.stdout, c)
+	if o.verbose {
+		for _, line := range p.changes() {
+			fmt.Fprintln(e.stdout, line)
+		}
 	}
-	fmt.Fprintf(e.stderr, "triggergen: %d files generated, %d changed\n", len(res.Files), len(changed))
+	fmt.Fprintf(e.stdout, "wrote %s (%d changed) to %s\n", countOf(len(res.Files), "file"), len(p.write)+len(p.remove), displayPath(o.outDir))
 	return nil
 }
 
@@ -148,13 +159,22 @@ type plan struct {
 	remove []string // slash paths relative to outDir
 }
 
+// changes lists the plan one line per file, sorted by path: "wrote PATH"
+// or "removed PATH".
 func (p *plan) changes() []string {
-	var out []string
+	type change struct{ verb, path string }
+	var cs []change
 	for _, f := range p.write {
-		out = append(out, f.Path)
+		cs = append(cs, change{"wrote", f.Path})
 	}
-	out = append(out, p.remove...)
-	sort.Strings(out)
+	for _, r := range p.remove {
+		cs = append(cs, change{"removed", r})
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].path < cs[j].path })
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.verb + " " + c.path
+	}
 	return out
 }
 
@@ -239,15 +259,14 @@ func checkFiles(outDir string, files []generator.File) ([]string, error) {
 // writeFiles makes outDir hold files: it writes every new or changed file to
 // a temporary directory beside outDir first, then renames them into place
 // and removes stale generated files. Nothing in outDir changes when
-// rendering or the temporary writes fail. It returns the changed paths.
-func writeFiles(outDir string, files []generator.File) ([]string, error) {
+// rendering or the temporary writes fail. It returns what it did.
+func writeFiles(outDir string, files []generator.File) (*plan, error) {
 	p, err := makePlan(outDir, files)
 	if err != nil {
 		return nil, err
 	}
-	changed := p.changes()
-	if len(changed) == 0 {
-		return nil, nil
+	if len(p.write) == 0 && len(p.remove) == 0 {
+		return p, nil
 	}
 	parent := filepath.Dir(filepath.Clean(outDir))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -283,5 +302,5 @@ func writeFiles(outDir string, files []generator.File) ([]string, error) {
 			return nil, err
 		}
 	}
-	return changed, nil
+	return p, nil
 }

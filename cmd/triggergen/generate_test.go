@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,19 +41,23 @@ func TestGenerateWriteCheckStale(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "out")
 	args := []string{"-out", out, "-import-path", "example.com/app/out"}
-	stdout, err := runGen(t, args...)
+	stdout, err := runGen(t, append(args, "-v")...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stdout, "github/commit_event.gen.go") {
-		t.Errorf("first run did not list files: %q", stdout)
+	if !strings.Contains(stdout, "wrote github/commit_event.gen.go\n") {
+		t.Errorf("first run with -v did not list files: %q", stdout)
 	}
 	first := snapshot(t, out)
 	if len(first) < 100 {
 		t.Fatalf("only %d files written", len(first))
 	}
-	// A second run writes nothing.
-	if stdout, err := runGen(t, args...); err != nil || stdout != "" {
+	summary := fmt.Sprintf("wrote %d files (%d changed) to %s\n", len(first), len(first), out)
+	if !strings.HasSuffix(stdout, summary) || strings.Count(stdout, "\n") != len(first)+1 {
+		t.Errorf("first run: want a line per file, then %q; got %d lines ending %q", summary, strings.Count(stdout, "\n"), stdout[max(0, len(stdout)-200):])
+	}
+	// A second run writes nothing, and says so in one line.
+	if stdout, err := runGen(t, args...); err != nil || stdout != fmt.Sprintf("wrote %d files (0 changed) to %s\n", len(first), out) {
 		t.Fatalf("second run: %q, %v", stdout, err)
 	}
 	// No temporary directory is left beside the output.
@@ -87,6 +92,10 @@ func TestGenerateWriteCheckStale(t *testing.T) {
 	stdout, err = runGen(t, args...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Without -v, one line: the edit is restored and the stale file removed.
+	if want := fmt.Sprintf("wrote %d files (2 changed) to %s\n", len(first), out); stdout != want {
+		t.Errorf("third run: %q, want %q", stdout, want)
 	}
 	if _, err := os.Stat(staleGen); !os.IsNotExist(err) {
 		t.Error("stale generated file kept")
@@ -134,7 +143,7 @@ func TestGenerateDerivesImportPath(t *testing.T) {
 		t.Fatalf("got %q, %v", got, err)
 	}
 	out := filepath.Join(root, "gen")
-	if _, err := runGen(t, "-out", out, "-toolkit", "github"); err != nil {
+	if _, err := runGen(t, "-out", out, "-toolkits", "github"); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(out, "github", "doc.gen.go"))
@@ -142,7 +151,7 @@ func TestGenerateDerivesImportPath(t *testing.T) {
 		t.Fatalf("doc.gen.go: %v\n%s", err, b)
 	}
 	if _, err := os.Stat(filepath.Join(out, "slack")); !os.IsNotExist(err) {
-		t.Error("-toolkit github generated slack")
+		t.Error("-toolkits github generated slack")
 	}
 }
 
@@ -153,5 +162,11 @@ func TestGenerateUsage(t *testing.T) {
 	var ue *usageError
 	if _, err := runGen(t, "-nope"); !errors.As(err, &ue) {
 		t.Errorf("bad flag: %v", err)
+	}
+	// -h shows -toolkits and -v, not the deprecated -toolkit.
+	help, err := runGen(t, "-h")
+	if err != nil || !strings.Contains(help, "  -toolkits ") || !strings.Contains(help, "  -v\t") ||
+		strings.Contains(help, "  -toolkit ") || strings.Contains(help, "deprecated") {
+		t.Errorf("generate -h: %v\n%s", err, help)
 	}
 }

@@ -68,11 +68,12 @@ func main() {
 // run executes one command line.
 func run(ctx context.Context, e *env, args []string) error {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 {
+		printUsage(e.stderr, cmds)
+		return usagef("no command given")
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		printUsage(e.stdout, cmds)
-		if len(args) == 0 {
-			return usagef("no command given")
-		}
 		return nil
 	}
 	c, ok := cmds[args[0]]

@@ -49,15 +49,15 @@ type pullOptions struct {
 	// merge keeps the existing lock's other toolkits (-toolkits given).
 	merge bool
 	// retry is the retry policy; zero fields take pullRetry's.
-	retry composio.RetryPolicy
+	retry retry.Policy
 	// pageSize is the page limit; pullPageSize when 0 (tests lower it).
 	pageSize int
 }
 
 // pullRetry is pull's retry policy: more patient than the runtime client's
 // default, since a pull is a batch job.
-func pullRetry() composio.RetryPolicy {
-	return composio.RetryPolicy{MaxAttempts: 6, MinBackoff: 500 * time.Millisecond, MaxBackoff: 10 * time.Second, MaxRetryAfter: 2 * time.Minute}
+func pullRetry() retry.Policy {
+	return retry.Policy{MaxAttempts: 6, MinBackoff: 500 * time.Millisecond, MaxBackoff: 10 * time.Second, MaxRetryAfter: 2 * time.Minute}
 }
 
 func runPull(ctx context.Context, e *env, args []string) error {
@@ -136,23 +136,13 @@ func pull(ctx context.Context, e *env, o pullOptions) error {
 		return usagef("pull: no toolkits to pull: pass -toolkits, list them in %s, or start from an existing lock", config.FileName)
 	}
 
-	policy, def := o.retry, pullRetry()
-	if policy.MaxAttempts == 0 {
-		policy.MaxAttempts = def.MaxAttempts
-	}
-	if policy.MinBackoff == 0 {
-		policy.MinBackoff, policy.MaxBackoff = def.MinBackoff, def.MaxBackoff
-	}
-	if policy.MaxRetryAfter == 0 {
-		policy.MaxRetryAfter = def.MaxRetryAfter
-	}
 	if o.pageSize == 0 {
 		o.pageSize = pullPageSize
 	}
 	prog := newProgress(e.stderr, len(toolkits))
 	hc := &http.Client{
 		Timeout: 2 * time.Minute,
-		Transport: &retry.Transport{Policy: policy, OnRetry: func(req *http.Request, attempt int, wait time.Duration, reason string) {
+		Transport: &retry.Transport{Policy: o.retry.Fill(pullRetry()), OnRetry: func(req *http.Request, attempt int, wait time.Duration, reason string) {
 			prog.retry(req.URL.Query().Get("toolkit_slug")+req.URL.Query().Get("toolkit_slugs"), attempt, wait, reason)
 		}},
 	}

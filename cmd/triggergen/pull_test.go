@@ -16,6 +16,7 @@ import (
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
 	"github.com/triggergen/triggergen/internal/config"
+	"github.com/triggergen/triggergen/internal/retry"
 	"github.com/triggergen/triggergen/lockfile"
 )
 
@@ -180,7 +181,7 @@ func TestPullRetries(t *testing.T) {
 	err := pull(context.Background(), e, pullOptions{
 		lockPath: lockPath,
 		toolkits: toolkitsOf("github", "slack"),
-		retry:    composio.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
+		retry:    retry.Policy{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
 		pageSize: 2, // several pages per toolkit
 	})
 	if err != nil {

@@ -19,7 +19,13 @@ import (
 // so that it need not appear on the command line or in shell history.
 const webhookSecretEnv = "COMPOSIO_WEBHOOK_SECRET"
 
-const webhookSynopsis = "webhook verify [-secret S] -id ID -timestamp TS -signature SIG [-tolerance 300s] < body"
+const webhookSynopsis = "webhook <subcommand> [flags]"
+
+const webhookVerifySynopsis = "webhook verify [-secret S] -id ID -timestamp TS -signature SIG [-tolerance 300s] < body"
+
+// webhookVerifyExample is the example of both `webhook -h` and
+// `webhook verify -h`.
+const webhookVerifyExample = "COMPOSIO_WEBHOOK_SECRET=... triggergen webhook verify -id msg_abc -timestamp 1768262400 -signature 'v1,DGfk...=' < body.json"
 
 // maxWebhookBody bounds what `webhook verify` reads from stdin.
 const maxWebhookBody = 64 << 20
@@ -44,6 +50,7 @@ func runWebhook(ctx context.Context, e *env, args []string) error {
 func printWebhookUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: triggergen %s\n\n", webhookSynopsis)
 	fmt.Fprintln(w, "Subcommands:\n  verify   check a delivery's signature and print the decoded event")
+	printExample(w, webhookVerifyExample)
 	fmt.Fprintln(w, "\nRun `triggergen webhook verify -h` for its flags.")
 }
 
@@ -71,8 +78,7 @@ type webhookVerifyOptions struct {
 }
 
 func runWebhookVerify(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "webhook verify", webhookSynopsis,
-		"COMPOSIO_WEBHOOK_SECRET=... triggergen webhook verify -id msg_abc -timestamp 1768262400 -signature 'v1,DGfk...=' < body.json")
+	fs := newFlags(e, "webhook verify", webhookVerifySynopsis, webhookVerifyExample)
 	var o webhookVerifyOptions
 	tol := toleranceFlag{webhook.DefaultTolerance}
 	fs.StringVar(&o.secret, "secret", "", "webhook `secret` (default: $"+webhookSecretEnv+"; prefer the variable, which keeps the secret out of shell history and ps)")

@@ -1,36 +1,170 @@
-// Package retry is an http.RoundTripper that repeats idempotent requests
-// after a 429, a 500/502/503/504 or a transport error, with the same policy
-// type (and defaults) as the runtime client, composio.RetryPolicy: doubling
-// backoff with jitter, Retry-After honoured up to a cap.
+// Package retry holds triggergen's one implementation of retrying HTTP
+// calls: the policy (attempts, doubling backoff with jitter, a cap on
+// Retry-After), which answers are worth repeating, Retry-After parsing and a
+// context-aware sleep.
 //
-// The runtime client keeps its retry loop unexported (it wraps each logical
-// call, not the transport); triggergen pull needs the same behaviour at the
-// transport level under the generated gen.Client, hence this small package.
+// The runtime client (composio) runs its own loop around each logical call
+// with these pieces, behind its public composio.RetryPolicy; Transport runs
+// the same loop at the transport level, for triggergen pull under the
+// generated gen.Client.
 package retry
 
 import (
 	"context"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/triggergen/triggergen/composio"
 )
 
-// Transport retries GET, HEAD and OPTIONS requests (and requests with a
-// GetBody) per Policy. It is safe for concurrent use.
+// Policy says how often and how patiently a call is repeated. Zero or
+// negative fields take DefaultPolicy's values (see WithDefaults).
+type Policy struct {
+	// MaxAttempts is the total number of attempts, the first included; 1
+	// disables retries.
+	MaxAttempts int
+	// MinBackoff is the wait before the first retry; each further retry
+	// doubles it, up to MaxBackoff. A random jitter of up to half the wait is
+	// subtracted so that clients do not retry in lockstep.
+	MinBackoff time.Duration
+	// MaxBackoff caps the computed wait; it is raised to MinBackoff when
+	// smaller.
+	MaxBackoff time.Duration
+	// MaxRetryAfter is the longest Retry-After worth waiting for; a longer
+	// one ends the retries at once. Retry-After always takes precedence over
+	// the computed backoff, even when it is longer than MaxBackoff.
+	MaxRetryAfter time.Duration
+}
+
+// DefaultPolicy returns the default: 3 attempts, 500ms doubling to 8s,
+// Retry-After honoured up to 60s (the Stainless clients' defaults).
+func DefaultPolicy() Policy {
+	return Policy{MaxAttempts: 3, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second, MaxRetryAfter: time.Minute}
+}
+
+// WithDefaults returns p with its zero or negative fields taken from
+// DefaultPolicy.
+func (p Policy) WithDefaults() Policy { return p.Fill(DefaultPolicy()) }
+
+// Fill returns p with its zero or negative fields taken from d, and
+// MaxBackoff raised to MinBackoff when smaller.
+func (p Policy) Fill(d Policy) Policy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.MinBackoff <= 0 {
+		p.MinBackoff = d.MinBackoff
+	}
+	if p.MaxBackoff <= 0 {
+		p.MaxBackoff = d.MaxBackoff
+	}
+	if p.MaxBackoff < p.MinBackoff {
+		p.MaxBackoff = p.MinBackoff
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
+	}
+	return p
+}
+
+// Backoff is the wait before retry number n (1 = first retry): MinBackoff
+// doubled per earlier retry, capped at MaxBackoff, minus a random jitter of
+// up to half. Call it on a policy with defaults.
+func (p Policy) Backoff(n int) time.Duration {
+	d := p.MinBackoff
+	for i := 1; i < n && d < p.MaxBackoff; i++ {
+		if d > p.MaxBackoff/2 {
+			d = p.MaxBackoff
+		} else {
+			d *= 2
+		}
+	}
+	d = min(d, p.MaxBackoff)
+	if half := int64(d / 2); half > 0 {
+		d -= time.Duration(rand.Int64N(half + 1))
+	}
+	return d
+}
+
+// RetryAfter parses the wait a response asks for: Retry-After-Ms
+// (milliseconds), else Retry-After as delta seconds or an HTTP date (a past
+// date is a wait of 0). It reports false when neither header holds a valid,
+// non-negative value.
+func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	if ms := strings.TrimSpace(h.Get("Retry-After-Ms")); ms != "" {
+		if f, err := strconv.ParseFloat(ms, 64); err == nil && f >= 0 {
+			return durationOf(f, time.Millisecond), true
+		}
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if !(secs >= 0) { // negative or NaN
+			return 0, false
+		}
+		return durationOf(secs, time.Second), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// durationOf is n units, saturating instead of overflowing.
+func durationOf(n float64, unit time.Duration) time.Duration {
+	if f := n * float64(unit); f < math.MaxInt64 {
+		return time.Duration(f)
+	}
+	return math.MaxInt64
+}
+
+// RetryableStatus reports whether a response with this status is worth
+// repeating: 429, 500, 502, 503 and 504.
+func RetryableStatus(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// Sleep waits d, or until ctx is done and returns its error.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Transport retries GET, HEAD and OPTIONS requests whose body, if any, can
+// be had again (GetBody) per Policy after a retryable status or a transport
+// error. When
+// the retries run out, or a Retry-After exceeds Policy.MaxRetryAfter, the
+// caller gets the last response or error as it was. It is safe for
+// concurrent use.
 type Transport struct {
 	// Base sends the requests; http.DefaultTransport when nil.
 	Base http.RoundTripper
-	// Policy is the retry policy; zero fields take composio.DefaultRetryPolicy's.
-	Policy composio.RetryPolicy
+	// Policy is the retry policy; zero fields take DefaultPolicy's.
+	Policy Policy
 	// OnRetry, when set, is called before each wait with the attempt that
 	// failed (1 = first), the wait and why.
 	OnRetry func(req *http.Request, attempt int, wait time.Duration, reason string)
-	// Sleep waits d or until ctx is done; a timer when nil (tests replace it).
+	// Sleep waits d or until ctx is done; the package's Sleep when nil
+	// (tests replace it).
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -40,7 +174,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	p := withDefaults(t.Policy)
+	sleep := t.Sleep
+	if sleep == nil {
+		sleep = Sleep
+	}
+	p := t.Policy.WithDefaults()
 	attempts := p.MaxAttempts
 	if !replayable(req) {
 		attempts = 1
@@ -64,10 +202,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if ctx.Err() != nil || attempt >= attempts {
 				return nil, err
 			}
-			wait, reason = backoff(p, attempt), err.Error()
-		case retryable(resp.StatusCode) && attempt < attempts:
-			wait, reason = backoff(p, attempt), resp.Status
-			if ra, ok := retryAfter(resp.Header, time.Now()); ok {
+			wait, reason = p.Backoff(attempt), err.Error()
+		case RetryableStatus(resp.StatusCode) && attempt < attempts:
+			wait, reason = p.Backoff(attempt), resp.Status
+			if ra, ok := RetryAfter(resp.Header, time.Now()); ok {
 				if ra > p.MaxRetryAfter {
 					return resp, nil // the caller sees the 429/503 and its Retry-After
 				}
@@ -81,88 +219,18 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if t.OnRetry != nil {
 			t.OnRetry(req, attempt, wait, reason)
 		}
-		sleep := t.Sleep
-		if sleep == nil {
-			sleep = sleepCtx
-		}
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
 }
 
+// replayable reports whether req may be sent again: an idempotent method
+// whose body, if any, can be had anew.
 func replayable(req *http.Request) bool {
 	switch req.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, "":
 		return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	}
 	return false
-}
-
-func retryable(status int) bool {
-	switch status {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-func withDefaults(p composio.RetryPolicy) composio.RetryPolicy {
-	d := composio.DefaultRetryPolicy()
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = d.MaxAttempts
-	}
-	if p.MinBackoff <= 0 {
-		p.MinBackoff = d.MinBackoff
-	}
-	if p.MaxBackoff < p.MinBackoff {
-		p.MaxBackoff = max(d.MaxBackoff, p.MinBackoff)
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = d.MaxRetryAfter
-	}
-	return p
-}
-
-// backoff is MinBackoff doubled per earlier retry, capped at MaxBackoff,
-// minus a random jitter of up to half.
-func backoff(p composio.RetryPolicy, attempt int) time.Duration {
-	d := p.MinBackoff << min(attempt-1, 30)
-	if d <= 0 || d > p.MaxBackoff {
-		d = p.MaxBackoff
-	}
-	if half := int64(d / 2); half > 0 {
-		d -= time.Duration(rand.Int64N(half + 1))
-	}
-	return d
-}
-
-// retryAfter reads Retry-After-Ms, or Retry-After as seconds or an HTTP date.
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms >= 0 {
-		return time.Duration(ms * float64(time.Millisecond)), true
-	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		return time.Duration(max(secs, 0) * float64(time.Second)), true
-	}
-	if at, err := http.ParseTime(v); err == nil {
-		return max(at.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
