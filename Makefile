@@ -29,6 +29,7 @@ vet:
 ## and short fuzz runs, the downstream example, and the generated-code check.
 test: vet
 	$(GO) test -race -count=1 ./...
+	cd bench/peer && $(GO) vet ./... && $(GO) test -count=1 ./...
 	$(MAKE) fuzz-short
 	$(MAKE) check-generated
 
@@ -37,6 +38,14 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./webhook/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./webhook/
 
-## bench: every benchmark, with allocations.
+## bench: every figure in BENCHMARKS.md, with allocations (about 10 minutes).
+BENCHCOUNT ?= 3
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench='^BenchmarkGenerate$$' -benchmem -count=$(BENCHCOUNT) ./generator/
+	cd bench/peer && $(GO) test -run='^$$' -bench='^BenchmarkPeer$$' -benchmem -count=$(BENCHCOUNT) .
+	cd bench/peer && $(GO) run ./cmd/peercompare
+	$(GO) test -run='^$$' -bench='^BenchmarkDecodePayload$$' -benchmem -count=$(BENCHCOUNT) ./bench/
+	$(GO) test -run='^$$' -bench='^Benchmark(Verify|HMACBaseline)$$' -benchmem -count=$(BENCHCOUNT) ./webhook/
+	$(GO) test -run='^$$' -bench='^BenchmarkReceiver$$' -benchmem -benchtime=20000x -count=$(BENCHCOUNT) ./bench/
+	$(GO) test -run='^$$' -bench='^BenchmarkBuildGenerated$$' -benchmem -benchtime=5x -timeout=30m ./bench/
+	$(GO) test -run='^$$' -bench='^BenchmarkBuildCold$$' -benchmem -benchtime=1x -timeout=30m ./bench/
