@@ -3,101 +3,204 @@ package webhook
 import (
 	"container/list"
 	"context"
+	"strconv"
 	"sync"
 	"time"
 )
 
 // Deduper remembers the webhook-id of deliveries, so a delivery Composio
-// sends again (it retries until it sees a 2xx, and may retry one that was
-// slow) runs the handler once. Implementations must be safe for concurrent
-// use; webhook/redisdedup provides one shared by several replicas.
+// sends again (it retries until it sees a 2xx, and may retry one that is
+// still running) runs the handler once, and never zero times.
+//
+// Each id is in one of two states. Begin leases an id for its caller: it is
+// in progress until the caller reports the outcome or the lease expires (the
+// caller crashed). Complete marks it done, remembered for a long time;
+// Forget releases the lease so that the next delivery runs again.
+// Implementations must be safe for concurrent use; webhook/redisdedup
+// provides one shared by several replicas.
+//
+// The lease should outlast the longest run of the handler: once it expires,
+// another delivery of the id may run while the first is still running.
 type Deduper interface {
-	// Seen records id and reports whether this is the first time it is
-	// seen. Recording and testing must be one atomic step.
-	Seen(ctx context.Context, id string) (first bool, err error)
-	// Forget removes id, so that a later delivery of it runs again. The
-	// Handler calls it when the handler fails.
+	// Begin records id as in progress, with a lease, if it is neither in
+	// progress nor done, and returns DedupNew: the caller then owns it and
+	// must call Complete or Forget. Otherwise it returns DedupInProgress or
+	// DedupDone and records nothing. Testing and recording must be one
+	// atomic step.
+	Begin(ctx context.Context, id string) (DedupStatus, error)
+	// Complete records id as done, whether or not its lease is still held:
+	// the handler succeeded, and later deliveries of id are skipped.
+	Complete(ctx context.Context, id string) error
+	// Forget releases id if it is in progress, so that a later delivery of
+	// it runs again; an id that is done stays done. The Handler calls it
+	// when the handler fails.
 	Forget(ctx context.Context, id string) error
 }
 
-// Defaults of the in-memory Deduper that NewHandler uses.
+// DedupStatus is what Deduper.Begin found for a webhook-id.
+type DedupStatus int
+
+// The results of Deduper.Begin. The zero DedupStatus is none of them.
+const (
+	// DedupNew: the id was unknown (or its lease had expired); the caller
+	// now holds its lease.
+	DedupNew DedupStatus = iota + 1
+	// DedupInProgress: another caller holds the id's lease.
+	DedupInProgress
+	// DedupDone: the id was handled.
+	DedupDone
+)
+
+// String returns "new", "in progress" or "done".
+func (s DedupStatus) String() string {
+	switch s {
+	case DedupNew:
+		return "new"
+	case DedupInProgress:
+		return "in progress"
+	case DedupDone:
+		return "done"
+	}
+	return "DedupStatus(" + strconv.Itoa(int(s)) + ")"
+}
+
+// Defaults of the in-memory Deduper that NewHandler uses; webhook/redisdedup
+// uses the same TTL and lease.
 const (
 	DefaultDedupCapacity = 10_000
 	DefaultDedupTTL      = 24 * time.Hour
+	DefaultDedupLease    = 2 * time.Minute
 )
 
 // MemoryDeduper is an in-process Deduper holding at most a fixed number of
-// ids, each for a fixed time; when full it forgets the least recently
-// recorded id. It suits a single replica; several replicas need a shared
+// ids: those in progress for the lease, those done for the TTL. When full it
+// forgets the least recently recorded done id (or, when none is done, the
+// oldest lease). It suits a single replica; several replicas need a shared
 // store such as webhook/redisdedup.
 type MemoryDeduper struct {
 	mu    sync.Mutex
 	cap   int
 	ttl   time.Duration
+	lease time.Duration
 	now   func() time.Time
-	order *list.List // of memEntry, oldest at the front
-	ids   map[string]*list.Element
+	// Each list holds the entries of one state, oldest first. The entries
+	// of a list share one lifetime, so they also expire front first.
+	leased, done *list.List // of *memEntry
+	ids          map[string]*list.Element
 }
 
 type memEntry struct {
 	id      string
+	state   DedupStatus // DedupInProgress or DedupDone
 	expires time.Time
 }
 
+// MemoryDeduperOption configures a MemoryDeduper.
+type MemoryDeduperOption func(*MemoryDeduper)
+
+// WithLease sets how long an id stays in progress before another delivery
+// may take it over (default DefaultDedupLease; values <= 0 keep it).
+func WithLease(d time.Duration) MemoryDeduperOption {
+	return func(m *MemoryDeduper) {
+		if d > 0 {
+			m.lease = d
+		}
+	}
+}
+
 // NewMemoryDeduper returns a MemoryDeduper that holds up to capacity ids
-// (DefaultDedupCapacity if capacity <= 0) for ttl each (DefaultDedupTTL if
-// ttl <= 0).
-func NewMemoryDeduper(capacity int, ttl time.Duration) *MemoryDeduper {
+// (DefaultDedupCapacity if capacity <= 0), remembering done ids for ttl
+// (DefaultDedupTTL if ttl <= 0).
+func NewMemoryDeduper(capacity int, ttl time.Duration, opts ...MemoryDeduperOption) *MemoryDeduper {
 	if capacity <= 0 {
 		capacity = DefaultDedupCapacity
 	}
 	if ttl <= 0 {
 		ttl = DefaultDedupTTL
 	}
-	return &MemoryDeduper{cap: capacity, ttl: ttl, now: time.Now, order: list.New(), ids: map[string]*list.Element{}}
+	m := &MemoryDeduper{cap: capacity, ttl: ttl, lease: DefaultDedupLease, now: time.Now,
+		leased: list.New(), done: list.New(), ids: map[string]*list.Element{}}
+	for _, o := range opts {
+		o(m)
+	}
+	return m
 }
 
-// Seen implements Deduper.
-func (m *MemoryDeduper) Seen(_ context.Context, id string) (bool, error) {
+// Begin implements Deduper.
+func (m *MemoryDeduper) Begin(_ context.Context, id string) (DedupStatus, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
-	// Entries are in insertion order and share one TTL, so expired ones are
-	// all at the front.
-	for e := m.order.Front(); e != nil; e = m.order.Front() {
-		if now.Before(e.Value.(memEntry).expires) {
-			break
-		}
+	m.expire(now)
+	if e, ok := m.ids[id]; ok {
+		return e.Value.(*memEntry).state, nil
+	}
+	m.makeRoom()
+	m.ids[id] = m.leased.PushBack(&memEntry{id: id, state: DedupInProgress, expires: now.Add(m.lease)})
+	return DedupNew, nil
+}
+
+// Complete implements Deduper.
+func (m *MemoryDeduper) Complete(_ context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	m.expire(now)
+	if e, ok := m.ids[id]; ok {
 		m.remove(e)
+	} else {
+		m.makeRoom()
 	}
-	if _, ok := m.ids[id]; ok {
-		return false, nil
-	}
-	if m.order.Len() >= m.cap {
-		m.remove(m.order.Front())
-	}
-	m.ids[id] = m.order.PushBack(memEntry{id: id, expires: now.Add(m.ttl)})
-	return true, nil
+	m.ids[id] = m.done.PushBack(&memEntry{id: id, state: DedupDone, expires: now.Add(m.ttl)})
+	return nil
 }
 
 // Forget implements Deduper.
 func (m *MemoryDeduper) Forget(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if e, ok := m.ids[id]; ok {
+	if e, ok := m.ids[id]; ok && e.Value.(*memEntry).state == DedupInProgress {
 		m.remove(e)
 	}
 	return nil
 }
 
-// Len returns the number of ids held.
+// Len returns the number of ids held, in progress or done.
 func (m *MemoryDeduper) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.order.Len()
+	m.expire(m.now())
+	return len(m.ids)
+}
+
+// expire drops the entries whose time is up.
+func (m *MemoryDeduper) expire(now time.Time) {
+	for _, l := range []*list.List{m.leased, m.done} {
+		for e := l.Front(); e != nil && !now.Before(e.Value.(*memEntry).expires); e = l.Front() {
+			m.remove(e)
+		}
+	}
+}
+
+// makeRoom evicts entries until one more fits: the oldest done ids first,
+// since a lease is short-lived and evicting it would let a concurrent
+// delivery run the handler again at once.
+func (m *MemoryDeduper) makeRoom() {
+	for len(m.ids) >= m.cap {
+		e := m.done.Front()
+		if e == nil {
+			e = m.leased.Front()
+		}
+		m.remove(e)
+	}
 }
 
 func (m *MemoryDeduper) remove(e *list.Element) {
-	m.order.Remove(e)
-	delete(m.ids, e.Value.(memEntry).id)
+	me := e.Value.(*memEntry)
+	if me.state == DedupInProgress {
+		m.leased.Remove(e)
+	} else {
+		m.done.Remove(e)
+	}
+	delete(m.ids, me.id)
 }

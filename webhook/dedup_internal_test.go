@@ -7,52 +7,97 @@ import (
 	"time"
 )
 
+// TestWebhookMemoryDeduper checks the bounds of the in-memory Deduper (its
+// behaviour is in TestWebhookMemoryDeduperConformance) on a fake clock.
 func TestWebhookMemoryDeduper(t *testing.T) {
 	ctx := context.Background()
 	now := time.Unix(1_700_000_000, 0)
-	m := NewMemoryDeduper(3, time.Minute)
+	m := NewMemoryDeduper(3, time.Minute, WithLease(10*time.Second))
 	m.now = func() time.Time { return now }
-	seen := func(id string, want bool) {
+	begin := func(id string, want DedupStatus) {
 		t.Helper()
-		if got, err := m.Seen(ctx, id); err != nil || got != want {
-			t.Fatalf("Seen(%s) = %v, %v; want %v", id, got, err, want)
+		if got, err := m.Begin(ctx, id); err != nil || got != want {
+			t.Fatalf("Begin(%s) = %v, %v; want %v", id, got, err, want)
 		}
 	}
-	seen("a", true)
-	seen("a", false)
-	seen("b", true)
-	seen("c", true)
-	seen("d", true) // evicts a, the oldest
-	if m.Len() != 3 {
-		t.Fatalf("Len = %d; want 3", m.Len())
+	complete := func(ids ...string) {
+		t.Helper()
+		for _, id := range ids {
+			if err := m.Complete(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	seen("a", true) // evicts b
-	seen("c", false)
-	if err := m.Forget(ctx, "c"); err != nil {
-		t.Fatal(err)
+	wantLen := func(n int) {
+		t.Helper()
+		if m.Len() != n {
+			t.Fatalf("Len = %d; want %d", m.Len(), n)
+		}
 	}
-	seen("c", true)
-	if err := m.Forget(ctx, "never"); err != nil {
-		t.Fatal(err)
-	}
-	now = now.Add(59 * time.Second)
-	seen("d", false)
-	now = now.Add(2 * time.Second) // d expired
-	seen("d", true)
+
+	// Capacity: the oldest done id goes first.
+	begin("a", DedupNew)
+	begin("b", DedupNew)
+	complete("a", "b")
+	begin("c", DedupNew)
+	begin("d", DedupNew) // full: evicts a, the oldest done id
+	wantLen(3)
+	begin("a", DedupNew) // evicts b
+	begin("b", DedupNew) // nothing done is left: evicts the oldest lease, c
+	begin("c", DedupNew)
+	begin("b", DedupInProgress)
+	wantLen(3)
+
+	// Leases expire after the lease, done ids after the TTL.
+	m = NewMemoryDeduper(10, time.Minute, WithLease(10*time.Second))
+	m.now = func() time.Time { return now }
+	begin("lease", DedupNew)
+	begin("done", DedupNew)
+	complete("done")
+	now = now.Add(9 * time.Second)
+	begin("lease", DedupInProgress)
+	now = now.Add(time.Second)
+	begin("lease", DedupNew) // taken over
+	now = now.Add(9 * time.Second)
+	wantLen(2) // the new lease of "lease" still runs
+	now = now.Add(time.Second)
+	wantLen(1) // and now expired
+	now = now.Add(39 * time.Second)
+	begin("done", DedupDone)
+	now = now.Add(time.Second)
+	wantLen(0) // done expired after the TTL
+	begin("done", DedupNew)
 	now = now.Add(time.Hour)
-	seen("x", true)
-	if m.Len() != 1 {
-		t.Fatalf("Len after expiry = %d; want 1", m.Len())
-	}
-	// Defaults.
-	m = NewMemoryDeduper(0, 0)
-	if m.cap != DefaultDedupCapacity || m.ttl != DefaultDedupTTL {
-		t.Errorf("defaults %d %v", m.cap, m.ttl)
+	wantLen(0)
+
+	// Complete moves an id from in progress to done, refreshing it.
+	begin("x", DedupNew)
+	now = now.Add(5 * time.Second)
+	complete("x")
+	now = now.Add(59 * time.Second)
+	begin("x", DedupDone)
+
+	// Defaults, and the bound under load.
+	m = NewMemoryDeduper(0, 0, WithLease(0))
+	if m.cap != DefaultDedupCapacity || m.ttl != DefaultDedupTTL || m.lease != DefaultDedupLease {
+		t.Errorf("defaults %d %v %v", m.cap, m.ttl, m.lease)
 	}
 	for i := range DefaultDedupCapacity + 10 {
-		m.Seen(ctx, fmt.Sprint(i))
+		id := fmt.Sprint(i)
+		m.Begin(ctx, id)
+		if i%2 == 0 {
+			m.Complete(ctx, id)
+		}
 	}
-	if m.Len() != DefaultDedupCapacity {
-		t.Errorf("bounded: Len = %d", m.Len())
+	if m.Len() != DefaultDedupCapacity || len(m.ids) != m.leased.Len()+m.done.Len() {
+		t.Errorf("bounded: Len = %d, map %d, lists %d+%d", m.Len(), len(m.ids), m.leased.Len(), m.done.Len())
+	}
+}
+
+func TestWebhookDedupStatusString(t *testing.T) {
+	for s, want := range map[DedupStatus]string{DedupNew: "new", DedupInProgress: "in progress", DedupDone: "done", 0: "DedupStatus(0)"} {
+		if s.String() != want {
+			t.Errorf("%d: %q; want %q", int(s), s.String(), want)
+		}
 	}
 }

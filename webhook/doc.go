@@ -54,10 +54,19 @@
 // # Duplicates
 //
 // Composio retries a delivery until it is answered with a 2xx, under the
-// same webhook-id. The Handler records each webhook-id in a Deduper (by
-// default an in-memory MemoryDeduper; webhook/redisdedup shares one between
-// replicas) and skips ids it has seen, forgetting the id again when the
-// handler fails so the retry runs.
+// same webhook-id, and may retry one that is still running. The Handler
+// keeps each webhook-id in a Deduper (by default an in-memory MemoryDeduper;
+// webhook/redisdedup shares one between replicas) in one of two states:
+//
+//   - in progress, leased for DefaultDedupLease (2 minutes) while the
+//     handler runs: another delivery of the id is answered 409 with
+//     Retry-After, so Composio comes back later;
+//   - done, for DefaultDedupTTL (24 hours) once the handler succeeded:
+//     another delivery is answered 200 without running it.
+//
+// When the handler fails the lease is released, so the retry runs it; when
+// the receiver dies mid-handler the lease expires and a retry takes over.
+// The lease should outlast the handler's longest run.
 //
 // # Testing
 //

@@ -26,14 +26,22 @@ const DefaultMaxBodyBytes int64 = 1 << 20
 //     strict mode);
 //   - 401 when verification fails;
 //   - 405 for a method other than POST;
+//   - 409 with Retry-After for a duplicate delivery whose webhook-id is
+//     still being handled (by this replica or another sharing the Deduper),
+//     so Composio retries it later: if the first attempt fails, the retry
+//     runs the handler; if it succeeds, the retry is answered 200;
 //   - 413 when the body exceeds the limit;
 //   - 500 when the handler returns an error or panics, so Composio retries;
 //   - 503 when the Deduper fails, so Composio retries rather than risk
 //     running the handler twice.
 //
-// Whenever the handler does not succeed, its webhook-id is forgotten by the
-// Deduper, so Composio's retry runs it again. A retry that arrives while the
-// first attempt is still running is answered 200 as a duplicate.
+// With a Deduper, a webhook-id is leased (Deduper.Begin) before the handler
+// runs. When the handler succeeds (or no handler takes the event) the id is
+// marked done before the 200 is sent; otherwise it is released
+// (Deduper.Forget) before the error is sent, so Composio's retry runs it
+// again. A receiver that dies mid-handler leaves the lease to expire, after
+// which a retry takes over. Each delivery thus runs the handler to success
+// once, as long as the handler finishes within the Deduper's lease.
 //
 // Every outcome is logged with the webhook-id, the delivery attempt and the
 // event's type and slug; never the body or a secret.
@@ -129,34 +137,46 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if h.dedup != nil {
-		first, err := h.dedup.Seen(ctx, id)
-		if err != nil {
+		status, err := h.dedup.Begin(ctx, id)
+		switch {
+		case err != nil:
 			reply(http.StatusServiceUnavailable, slog.LevelError, "webhook: duplicate filter failed", slog.String("error", err.Error()))
 			return
-		}
-		if !first {
+		case status == DedupDone:
 			reply(http.StatusOK, slog.LevelInfo, "webhook: duplicate delivery skipped")
+			return
+		case status == DedupInProgress:
+			w.Header().Set("Retry-After", inProgressRetryAfter)
+			reply(http.StatusConflict, slog.LevelInfo, "webhook: duplicate delivery still in progress, retry later")
+			return
+		case status != DedupNew:
+			reply(http.StatusServiceUnavailable, slog.LevelError, "webhook: duplicate filter failed", slog.String("error", "Begin returned "+status.String()))
 			return
 		}
 	}
 
 	start := time.Now()
-	done := false
+	settled := false
 	if h.dedup != nil {
 		defer func() {
-			if !done { // failed or panicked: let Composio's retry run it again
-				h.forget(ctx, id, attrs)
+			if !settled { // http.ErrAbortHandler went through: release the id
+				h.settle(ctx, id, false, attrs)
 			}
 		}()
 	}
 	err = h.dispatch(ctx, ev)
 	took := slog.Duration("took", time.Since(start))
+	succeeded := err == nil || errors.Is(err, ErrUnhandled)
+	if h.dedup != nil {
+		// Settle before answering, so a retry that follows the answer
+		// finds the id done or released.
+		settled = true
+		h.settle(ctx, id, succeeded, attrs)
+	}
 	switch {
 	case err == nil:
-		done = true
 		reply(http.StatusOK, slog.LevelInfo, "webhook: handled", took)
-	case errors.Is(err, ErrUnhandled):
-		done = true
+	case succeeded:
 		reply(http.StatusOK, slog.LevelWarn, "webhook: no handler for event", took)
 	default:
 		if _, ok := errors.AsType[*PayloadError](err); ok {
@@ -167,13 +187,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// forget removes id from the Deduper. The request's context may be done
-// already; forgetting must still happen.
-func (h *Handler) forget(ctx context.Context, id string, attrs []slog.Attr) {
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+// inProgressRetryAfter is the Retry-After (seconds) of a 409 for a delivery
+// whose id is still in progress. Composio applies its own backoff and may
+// ignore it; it tells other senders and people reading logs to wait.
+const inProgressRetryAfter = "10"
+
+// settle records the outcome of a leased id: done when the handler
+// succeeded, released otherwise. The request's context may be done already
+// (Composio gave up waiting); recording must still happen. A failure is
+// logged: the answer stays what the handler earned, since the id's lease
+// expires on its own.
+func (h *Handler) settle(ctx context.Context, id string, ok bool, attrs []slog.Attr) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := h.dedup.Forget(fctx, id); err != nil {
-		h.log.LogAttrs(ctx, slog.LevelError, "webhook: duplicate filter forget failed", append(attrs, slog.String("error", err.Error()))...)
+	op, record := "forget", h.dedup.Forget
+	if ok {
+		op, record = "complete", h.dedup.Complete
+	}
+	if err := record(sctx, id); err != nil {
+		h.log.LogAttrs(ctx, slog.LevelError, "webhook: duplicate filter "+op+" failed", append(attrs, slog.String("error", err.Error()))...)
 	}
 }
 

@@ -203,12 +203,18 @@ func TestWebhookHandlerDedup(t *testing.T) {
 func TestWebhookHandlerDedupConcurrent(t *testing.T) {
 	rig := newRig(t)
 	var wg sync.WaitGroup
+	var bad atomic.Int32
 	for range 32 {
-		wg.Go(func() { rig.serve(webhooktest.NewRequest(handlerSecret, commitBody, webhooktest.WithID("msg_race"))) })
+		wg.Go(func() {
+			// 409 while the first runs, 200 once it is done.
+			if code := rig.serve(webhooktest.NewRequest(handlerSecret, commitBody, webhooktest.WithID("msg_race"))); code != 200 && code != 409 {
+				bad.Add(1)
+			}
+		})
 	}
 	wg.Wait()
-	if got := rig.runs.Load(); got != 1 {
-		t.Errorf("32 concurrent deliveries of one id ran the handler %d times", got)
+	if got := rig.runs.Load(); got != 1 || bad.Load() != 0 {
+		t.Errorf("32 concurrent deliveries of one id ran the handler %d times; %d answers neither 200 nor 409", got, bad.Load())
 	}
 }
 
@@ -222,20 +228,92 @@ func TestWebhookHandlerNoDedup(t *testing.T) {
 	}
 }
 
-type brokenDeduper struct{ forgets atomic.Int32 }
-
-func (*brokenDeduper) Seen(context.Context, string) (bool, error) {
-	return false, errors.New("store unreachable")
+// fakeDeduper answers Begin with status and err, and records the rest.
+type fakeDeduper struct {
+	status             webhook.DedupStatus
+	err, completeErr   error
+	completes, forgets atomic.Int32
+	settleCtxErr       atomic.Pointer[error]
 }
-func (b *brokenDeduper) Forget(context.Context, string) error { b.forgets.Add(1); return nil }
+
+func (f *fakeDeduper) Begin(context.Context, string) (webhook.DedupStatus, error) {
+	return f.status, f.err
+}
+
+func (f *fakeDeduper) Complete(ctx context.Context, _ string) error {
+	f.completes.Add(1)
+	err := ctx.Err()
+	f.settleCtxErr.Store(&err)
+	return f.completeErr
+}
+
+func (f *fakeDeduper) Forget(ctx context.Context, _ string) error {
+	f.forgets.Add(1)
+	err := ctx.Err()
+	f.settleCtxErr.Store(&err)
+	return nil
+}
 
 func TestWebhookHandlerDeduperFailure(t *testing.T) {
-	rig := newRig(t, webhook.WithDeduper(&brokenDeduper{}))
-	if code := rig.serve(webhooktest.NewRequest(handlerSecret, commitBody)); code != 503 {
-		t.Errorf("deduper failure: %d; want 503", code)
+	for _, d := range []*fakeDeduper{{err: errors.New("store unreachable")}, {status: 0}, {status: 42}} {
+		rig := newRig(t, webhook.WithDeduper(d))
+		if code := rig.serve(webhooktest.NewRequest(handlerSecret, commitBody)); code != 503 {
+			t.Errorf("Begin = %v, %v: %d; want 503", d.status, d.err, code)
+		}
+		if rig.runs.Load() != 0 || d.completes.Load()+d.forgets.Load() != 0 {
+			t.Error("handler ran although the deduper failed")
+		}
+		if !strings.Contains(rig.logs.String(), "duplicate filter failed") {
+			t.Errorf("logs:\n%s", rig.logs)
+		}
 	}
-	if rig.runs.Load() != 0 {
-		t.Error("handler ran although the deduper failed")
+}
+
+func TestWebhookHandlerDeduperSettle(t *testing.T) {
+	// Complete fails: the handler did run, so the answer is still 200 (a
+	// 5xx would make Composio run it again), and the failure is logged.
+	d := &fakeDeduper{status: webhook.DedupNew, completeErr: errors.New("store unreachable")}
+	rig := newRig(t, webhook.WithDeduper(d))
+	if code := rig.serve(webhooktest.NewRequest(handlerSecret, commitBody)); code != 200 || d.completes.Load() != 1 {
+		t.Errorf("Complete failing: %d, completes %d; want 200, 1", code, d.completes.Load())
+	}
+	if !strings.Contains(rig.logs.String(), "duplicate filter complete failed") {
+		t.Errorf("logs:\n%s", rig.logs)
+	}
+
+	// The request's context is cancelled (Composio stopped waiting) while
+	// the handler runs: the outcome is still recorded.
+	for _, fail := range []bool{false, true} {
+		d := &fakeDeduper{status: webhook.DedupNew}
+		rig := newRig(t, webhook.WithDeduper(d))
+		if fail {
+			mode := "error"
+			rig.fail.Store(&mode)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		rig.serve(webhooktest.NewRequest(handlerSecret, commitBody).WithContext(ctx))
+		if got := d.settleCtxErr.Load(); got == nil || *got != nil || d.completes.Load()+d.forgets.Load() != 1 {
+			t.Errorf("fail=%v: settled %d+%d times, context error %v", fail, d.completes.Load(), d.forgets.Load(), got)
+		}
+	}
+
+	// http.ErrAbortHandler passes through and the id is released.
+	d = &fakeDeduper{status: webhook.DedupNew}
+	v, _ := webhook.NewVerifier(secret.New(handlerSecret))
+	disp := webhook.NewDispatcher()
+	disp.Fallback(func(context.Context, *webhook.Event) error { panic(http.ErrAbortHandler) })
+	h := webhook.NewHandler(v, disp, webhook.WithDeduper(d), webhook.WithLogger(slog.New(slog.DiscardHandler)))
+	func() {
+		defer func() {
+			if p := recover(); p != http.ErrAbortHandler {
+				t.Errorf("recovered %v; want http.ErrAbortHandler", p)
+			}
+		}()
+		h.ServeHTTP(httptest.NewRecorder(), webhooktest.NewRequest(handlerSecret, commitBody))
+	}()
+	if d.forgets.Load() != 1 || d.completes.Load() != 0 {
+		t.Errorf("after ErrAbortHandler: forgets %d, completes %d; want 1, 0", d.forgets.Load(), d.completes.Load())
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
+	"github.com/triggergen/triggergen/webhook/internal/deduptest"
 	"github.com/triggergen/triggergen/webhook/redisdedup"
 	"github.com/triggergen/triggergen/webhook/webhooktest"
 )
@@ -87,67 +88,65 @@ func (s *syncBuffer) String() string {
 	return string(s.b)
 }
 
+// TestWebhookRedisDeduperConformance runs the suite the in-memory Deduper
+// passes; each Deduper gets its own prefix.
+func TestWebhookRedisDeduperConformance(t *testing.T) {
+	rdb := startRedis(t)
+	var n atomic.Int32
+	deduptest.Conformance(t, func(_ *testing.T, lease, ttl time.Duration) webhook.Deduper {
+		return redisdedup.New(rdb, redisdedup.WithPrefix(fmt.Sprintf("conf%d:", n.Add(1))),
+			redisdedup.WithLease(lease), redisdedup.WithTTL(ttl))
+	})
+}
+
 func TestWebhookRedisDeduper(t *testing.T) {
 	rdb := startRedis(t)
 	ctx := context.Background()
 
-	t.Run("SeenForget", func(t *testing.T) {
-		d := redisdedup.New(rdb, redisdedup.WithPrefix("t1:"), redisdedup.WithTTL(time.Minute))
-		first, err := d.Seen(ctx, "msg_1")
-		if err != nil || !first {
-			t.Fatalf("first Seen = %v, %v; want true, nil", first, err)
+	t.Run("Keys", func(t *testing.T) {
+		// The states as Redis holds them, with the lease and the TTL.
+		d := redisdedup.New(rdb, redisdedup.WithPrefix("t1:"), redisdedup.WithLease(time.Minute), redisdedup.WithTTL(time.Hour))
+		key := func(want string, maxTTL time.Duration) {
+			t.Helper()
+			v, err := rdb.Get(ctx, "t1:msg_1").Result()
+			ttl, _ := rdb.PTTL(ctx, "t1:msg_1").Result()
+			if err != nil || v != want || ttl <= maxTTL/2 || ttl > maxTTL {
+				t.Fatalf("t1:msg_1 = %q (%v), PTTL %v; want %q, PTTL in (%v, %v]", v, err, ttl, want, maxTTL/2, maxTTL)
+			}
 		}
-		first, err = d.Seen(ctx, "msg_1")
-		if err != nil || first {
-			t.Fatalf("second Seen = %v, %v; want false, nil", first, err)
+		if s, err := d.Begin(ctx, "msg_1"); err != nil || s != webhook.DedupNew {
+			t.Fatalf("Begin = %v, %v", s, err)
 		}
-		ttl, err := rdb.PTTL(ctx, "t1:msg_1").Result()
-		if err != nil || ttl <= 0 || ttl > time.Minute {
-			t.Fatalf("PTTL t1:msg_1 = %v, %v; want in (0, 1m]", ttl, err)
+		key("inprogress", time.Minute)
+		if err := d.Complete(ctx, "msg_1"); err != nil {
+			t.Fatal(err)
 		}
+		key("done", time.Hour)
 		if err := d.Forget(ctx, "msg_1"); err != nil {
 			t.Fatal(err)
 		}
-		if first, _ := d.Seen(ctx, "msg_1"); !first {
-			t.Fatal("Seen after Forget = false; want true")
+		key("done", time.Hour)
+		// A key written by the earlier Seen (a timestamp) counts as done.
+		rdb.Set(ctx, "t1:legacy", "2026-01-15T10:30:00Z", time.Minute)
+		if s, err := d.Begin(ctx, "legacy"); err != nil || s != webhook.DedupDone {
+			t.Fatalf("Begin(legacy) = %v, %v; want done", s, err)
 		}
-		if err := d.Forget(ctx, "never-seen"); err != nil {
-			t.Fatalf("Forget of an unknown id: %v", err)
+		if err := d.Forget(ctx, "legacy"); err != nil || rdb.Exists(ctx, "t1:legacy").Val() != 1 {
+			t.Fatalf("Forget(legacy) = %v; must keep the key", err)
 		}
 	})
 
 	t.Run("Prefixes", func(t *testing.T) {
 		a := redisdedup.New(rdb, redisdedup.WithPrefix("a:"))
 		b := redisdedup.New(rdb, redisdedup.WithPrefix("b:"))
-		if first, _ := a.Seen(ctx, "same"); !first {
-			t.Fatal("a: first Seen = false")
+		if s, _ := a.Begin(ctx, "same"); s != webhook.DedupNew {
+			t.Fatalf("a: first Begin = %v", s)
 		}
-		if first, _ := b.Seen(ctx, "same"); !first {
-			t.Fatal("b: another prefix must not share ids")
+		if s, _ := b.Begin(ctx, "same"); s != webhook.DedupNew {
+			t.Fatalf("b: first Begin = %v; another prefix must not share ids", s)
 		}
 		if n, _ := rdb.Exists(ctx, redisdedup.DefaultPrefix+"same").Result(); n != 0 {
 			t.Fatal("default prefix used despite WithPrefix")
-		}
-	})
-
-	t.Run("Expiry", func(t *testing.T) {
-		d := redisdedup.New(rdb, redisdedup.WithPrefix("exp:"), redisdedup.WithTTL(50*time.Millisecond))
-		if first, _ := d.Seen(ctx, "x"); !first {
-			t.Fatal("first Seen = false")
-		}
-		deadline := time.Now().Add(3 * time.Second)
-		for {
-			first, err := d.Seen(ctx, "x")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if first {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("id still seen long after its TTL")
-			}
-			time.Sleep(20 * time.Millisecond)
 		}
 	})
 
@@ -161,22 +160,25 @@ func TestWebhookRedisDeduper(t *testing.T) {
 		}
 		for i := range 20 {
 			id := fmt.Sprintf("msg_%d", i)
-			var firsts atomic.Int32
+			var firsts, busy atomic.Int32
 			var wg sync.WaitGroup
 			for g := range 8 {
 				wg.Go(func() {
-					first, err := replicas[g%2].Seen(ctx, id)
+					s, err := replicas[g%2].Begin(ctx, id)
 					if err != nil {
 						t.Error(err)
 					}
-					if first {
+					switch s {
+					case webhook.DedupNew:
 						firsts.Add(1)
+					case webhook.DedupInProgress:
+						busy.Add(1)
 					}
 				})
 			}
 			wg.Wait()
-			if n := firsts.Load(); n != 1 {
-				t.Fatalf("%s: %d callers saw it first; want exactly 1", id, n)
+			if firsts.Load() != 1 || busy.Load() != 7 {
+				t.Fatalf("%s: %d callers own it, %d see it in progress; want 1 and 7", id, firsts.Load(), busy.Load())
 			}
 		}
 	})
@@ -230,12 +232,15 @@ func TestWebhookRedisDeduper(t *testing.T) {
 		dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialerRetries: 1, DialerRetryTimeout: time.Millisecond, DialTimeout: 100 * time.Millisecond})
 		defer dead.Close()
 		d := redisdedup.New(dead)
-		if _, err := d.Seen(ctx, "x"); err == nil {
-			t.Fatal("Seen against a dead server: no error")
+		if _, err := d.Begin(ctx, "x"); err == nil {
+			t.Fatal("Begin against a dead server: no error")
 		}
 		var opErr *net.OpError
 		if err := d.Forget(ctx, "x"); err == nil || !errors.As(err, &opErr) {
 			t.Fatalf("Forget against a dead server = %v; want a wrapped *net.OpError", err)
+		}
+		if err := d.Complete(ctx, "x"); err == nil || !errors.As(err, &opErr) {
+			t.Fatalf("Complete against a dead server = %v; want a wrapped *net.OpError", err)
 		}
 	})
 }

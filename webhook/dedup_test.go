@@ -1,0 +1,15 @@
+package webhook_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/triggergen/triggergen/webhook"
+	"github.com/triggergen/triggergen/webhook/internal/deduptest"
+)
+
+func TestWebhookMemoryDeduperConformance(t *testing.T) {
+	deduptest.Conformance(t, func(_ *testing.T, lease, ttl time.Duration) webhook.Deduper {
+		return webhook.NewMemoryDeduper(0, ttl, webhook.WithLease(lease))
+	})
+}

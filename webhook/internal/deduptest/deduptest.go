@@ -1,0 +1,344 @@
+// Package deduptest is the behavioural test suite every webhook.Deduper in
+// this module passes: the in-memory one in package webhook and the Redis one
+// in webhook/redisdedup. It imports package testing, so only tests use it.
+package deduptest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/triggergen/triggergen/secret"
+	"github.com/triggergen/triggergen/webhook"
+	"github.com/triggergen/triggergen/webhook/webhooktest"
+)
+
+// NewFunc returns an empty Deduper (one that shares no ids with those
+// returned before) whose ids stay in progress for lease and done for ttl.
+type NewFunc func(t *testing.T, lease, ttl time.Duration) webhook.Deduper
+
+// Short and long durations of the suite. Short ones are waited for in real
+// time; long ones never run out during a test.
+const (
+	short = 100 * time.Millisecond
+	long  = time.Hour
+)
+
+// Conformance runs the suite against the Dedupers newDeduper returns.
+func Conformance(t *testing.T, newDeduper NewFunc) {
+	t.Run("Lifecycle", func(t *testing.T) {
+		d := newDeduper(t, long, long)
+		c := checker{t, d}
+		c.begin("a", webhook.DedupNew)
+		c.begin("a", webhook.DedupInProgress)
+		c.begin("b", webhook.DedupNew) // ids are independent
+		c.complete("a")
+		c.begin("a", webhook.DedupDone)
+		c.forget("a") // a failure elsewhere never erases a done id
+		c.begin("a", webhook.DedupDone)
+		c.forget("b") // released: the retry runs
+		c.begin("b", webhook.DedupNew)
+		c.forget("never-seen")
+		c.begin("never-seen", webhook.DedupNew)
+		c.complete("unleased") // recorded although never begun
+		c.begin("unleased", webhook.DedupDone)
+	})
+
+	t.Run("LeaseExpiry", func(t *testing.T) {
+		// A crashed first attempt never settles its id: once the lease
+		// runs out, a retry takes it over.
+		d := newDeduper(t, short, long)
+		c := checker{t, d}
+		start := time.Now()
+		c.begin("crashed", webhook.DedupNew)
+		c.begin("crashed", webhook.DedupInProgress)
+		c.waitFor("crashed", webhook.DedupNew)
+		if took := time.Since(start); took < short-10*time.Millisecond {
+			t.Errorf("lease of %v taken over after %v", short, took)
+		}
+		c.begin("crashed", webhook.DedupInProgress) // the new owner holds it
+		c.complete("crashed")
+		c.begin("crashed", webhook.DedupDone)
+	})
+
+	t.Run("DoneOutlivesLease", func(t *testing.T) {
+		d := newDeduper(t, short, long)
+		c := checker{t, d}
+		c.begin("x", webhook.DedupNew)
+		c.complete("x")
+		time.Sleep(3 * short)
+		c.begin("x", webhook.DedupDone)
+	})
+
+	t.Run("CompleteAfterLeaseExpired", func(t *testing.T) {
+		// A handler that outlived its lease still records its success.
+		d := newDeduper(t, short, long)
+		c := checker{t, d}
+		c.begin("slow", webhook.DedupNew)
+		time.Sleep(2 * short)
+		c.complete("slow")
+		c.begin("slow", webhook.DedupDone)
+	})
+
+	t.Run("DoneExpiry", func(t *testing.T) {
+		d := newDeduper(t, long, short)
+		c := checker{t, d}
+		c.begin("old", webhook.DedupNew)
+		c.complete("old")
+		c.begin("old", webhook.DedupDone)
+		c.waitFor("old", webhook.DedupNew)
+	})
+
+	t.Run("Concurrent", func(t *testing.T) {
+		d := newDeduper(t, long, long)
+		for i := range 10 {
+			id := fmt.Sprintf("race_%d", i)
+			counts := beginAll(t, d, id, 16)
+			if counts[webhook.DedupNew] != 1 || counts[webhook.DedupInProgress] != 15 {
+				t.Fatalf("%s: 16 concurrent Begin calls got %v; want one new, 15 in progress", id, counts)
+			}
+			if err := d.Complete(context.Background(), id); err != nil {
+				t.Fatal(err)
+			}
+			if counts := beginAll(t, d, id, 16); counts[webhook.DedupDone] != 16 {
+				t.Fatalf("%s: after Complete got %v; want 16 done", id, counts)
+			}
+		}
+	})
+
+	t.Run("Handler", func(t *testing.T) { handlerSuite(t, newDeduper) })
+}
+
+type checker struct {
+	t *testing.T
+	d webhook.Deduper
+}
+
+func (c checker) begin(id string, want webhook.DedupStatus) {
+	c.t.Helper()
+	if got, err := c.d.Begin(context.Background(), id); err != nil || got != want {
+		c.t.Fatalf("Begin(%s) = %v, %v; want %v", id, got, err, want)
+	}
+}
+
+func (c checker) complete(id string) {
+	c.t.Helper()
+	if err := c.d.Complete(context.Background(), id); err != nil {
+		c.t.Fatalf("Complete(%s): %v", id, err)
+	}
+}
+
+func (c checker) forget(id string) {
+	c.t.Helper()
+	if err := c.d.Forget(context.Background(), id); err != nil {
+		c.t.Fatalf("Forget(%s): %v", id, err)
+	}
+}
+
+// waitFor calls Begin until it returns want, for at most a few seconds.
+func (c checker) waitFor(id string, want webhook.DedupStatus) {
+	c.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, err := c.d.Begin(context.Background(), id)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("Begin(%s) still %v; want %v", id, got, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func beginAll(t *testing.T, d webhook.Deduper, id string, n int) map[webhook.DedupStatus]int {
+	var mu sync.Mutex
+	counts := map[webhook.DedupStatus]int{}
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			s, err := d.Begin(context.Background(), id)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			counts[s]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return counts
+}
+
+const key = "deduptest-secret"
+
+// rig is a Handler whose handler blocks until released, so a test can send
+// a retry while the first attempt still runs.
+type rig struct {
+	h       http.Handler
+	runs    atomic.Int32
+	block   atomic.Bool   // whether the handler blocks
+	started chan struct{} // receives when a blocking handler starts
+	release chan error    // what the blocked handler returns
+	body    []byte        // a V3 event
+	codes   chan int      // answers of background deliveries
+	hdr     chan http.Header
+}
+
+func newRig(t *testing.T, d webhook.Deduper) *rig {
+	t.Helper()
+	v, err := webhook.NewVerifier(secret.New(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{started: make(chan struct{}, 8), release: make(chan error), codes: make(chan int, 8), hdr: make(chan http.Header, 8)}
+	disp := webhook.NewDispatcher()
+	disp.Fallback(func(context.Context, *webhook.Event) error {
+		r.runs.Add(1)
+		if !r.block.Load() {
+			return nil
+		}
+		r.started <- struct{}{}
+		return <-r.release
+	})
+	r.h = webhook.NewHandler(v, disp, webhook.WithDeduper(d), webhook.WithLogger(slog.New(slog.DiscardHandler)))
+	if r.body, err = (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (r *rig) deliver(id string) (int, http.Header) {
+	rec := httptest.NewRecorder()
+	r.h.ServeHTTP(rec, webhooktest.NewRequest(key, r.body, webhooktest.WithID(id)))
+	return rec.Code, rec.Header()
+}
+
+// deliverBlocked starts a delivery whose handler blocks, and waits until
+// the handler runs.
+func (r *rig) deliverBlocked(t *testing.T, id string) {
+	t.Helper()
+	r.block.Store(true)
+	go func() {
+		code, hdr := r.deliver(id)
+		r.codes <- code
+		r.hdr <- hdr
+	}()
+	select {
+	case <-r.started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("handler did not start")
+	}
+	r.block.Store(false)
+}
+
+// finish lets the blocked handler return err and returns its answer.
+func (r *rig) finish(err error) int {
+	r.release <- err
+	<-r.hdr
+	return <-r.codes
+}
+
+func (r *rig) wantRetryLater(t *testing.T, id string) {
+	t.Helper()
+	code, hdr := r.deliver(id)
+	if code != http.StatusConflict || hdr.Get("Retry-After") == "" {
+		t.Fatalf("delivery of %s while in progress: %d, Retry-After %q; want 409 with Retry-After", id, code, hdr.Get("Retry-After"))
+	}
+}
+
+func handlerSuite(t *testing.T, newDeduper NewFunc) {
+	t.Run("RetryWhileRunning", func(t *testing.T) {
+		// Two replicas share the Deduper. A retry that reaches the other
+		// replica while the first attempt runs is told to come back; once
+		// the first succeeds, the retry is answered 200 without running.
+		d := newDeduper(t, long, long)
+		first, second := newRig(t, d), newRig(t, d)
+		first.deliverBlocked(t, "msg_slow")
+		second.wantRetryLater(t, "msg_slow")
+		first.wantRetryLater(t, "msg_slow")
+		if code := first.finish(nil); code != 200 {
+			t.Fatalf("first attempt: %d; want 200", code)
+		}
+		if code, _ := second.deliver("msg_slow"); code != 200 {
+			t.Fatalf("retry after success: %d; want 200", code)
+		}
+		if n := first.runs.Load() + second.runs.Load(); n != 1 {
+			t.Fatalf("handler ran %d times; want 1", n)
+		}
+	})
+
+	t.Run("RetryAfterFailure", func(t *testing.T) {
+		// The first attempt fails after a retry was told to come back:
+		// the next retry runs the handler, so the event is not lost.
+		d := newDeduper(t, long, long)
+		r := newRig(t, d)
+		r.deliverBlocked(t, "msg_fail")
+		r.wantRetryLater(t, "msg_fail")
+		if code := r.finish(errors.New("database down")); code != 500 {
+			t.Fatalf("failing first attempt: %d; want 500", code)
+		}
+		if code, _ := r.deliver("msg_fail"); code != 200 || r.runs.Load() != 2 {
+			t.Fatalf("retry after failure: %d, runs %d; want 200, 2", code, r.runs.Load())
+		}
+		if code, _ := r.deliver("msg_fail"); code != 200 || r.runs.Load() != 2 {
+			t.Fatalf("retry after success: %d, runs %d; want 200 without running", code, r.runs.Load())
+		}
+	})
+
+	t.Run("CrashedAttempt", func(t *testing.T) {
+		// A replica died holding the lease: retries are told to come
+		// back until it expires, then one runs the handler.
+		d := newDeduper(t, short, long)
+		r := newRig(t, d)
+		if s, err := d.Begin(context.Background(), "msg_crash"); err != nil || s != webhook.DedupNew {
+			t.Fatalf("Begin = %v, %v", s, err)
+		}
+		r.wantRetryLater(t, "msg_crash")
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			code, _ := r.deliver("msg_crash")
+			if code == 200 {
+				break
+			}
+			if code != http.StatusConflict || time.Now().After(deadline) {
+				t.Fatalf("retry of a crashed attempt: %d", code)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if code, _ := r.deliver("msg_crash"); code != 200 || r.runs.Load() != 1 {
+			t.Fatalf("after takeover: %d, runs %d; want 200, 1", code, r.runs.Load())
+		}
+	})
+
+	t.Run("Concurrent", func(t *testing.T) {
+		d := newDeduper(t, long, long)
+		r := newRig(t, d)
+		var wg sync.WaitGroup
+		var bad atomic.Int32
+		for range 16 {
+			wg.Go(func() {
+				if code, _ := r.deliver("msg_burst"); code != 200 && code != http.StatusConflict {
+					bad.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if r.runs.Load() != 1 || bad.Load() != 0 {
+			t.Fatalf("16 concurrent deliveries: runs %d, %d answers neither 200 nor 409", r.runs.Load(), bad.Load())
+		}
+		if code, _ := r.deliver("msg_burst"); code != 200 || r.runs.Load() != 1 {
+			t.Fatalf("later retry: %d, runs %d", code, r.runs.Load())
+		}
+	})
+}
