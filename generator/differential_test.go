@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -20,19 +21,19 @@ import (
 )
 
 // TestDifferential judges instances built from every config schema (corpus
-// and goldens) with the generated Validate and with santhosh-tekuri/jsonschema.
+// and goldens) with the generated code and with santhosh-tekuri/jsonschema.
 //
 // The Go side is what a Go user gets: json.Unmarshal into the config type (a
-// decode error counts as invalid), then Validate. Two agreements are checked:
+// decode error counts as invalid), then Validate. Two agreements are checked,
+// and both must be total:
 //
+//   - raw instances: the Go verdict equals the schema's verdict on the
+//     instance itself. A missing required property, or a null where the
+//     schema allows none, is rejected by the generated UnmarshalJSON (as a
+//     trigger.ValidationErrors naming the mutated JSON pointer) instead of
+//     decoding to an accepted Go zero value.
 //   - encoded: Validate(v) is nil exactly when the schema accepts
-//     json.Marshal(v), for every decoded v. This is Validate's contract and
-//     must hold for every instance.
-//   - original: the Go verdict equals the schema's verdict on the instance
-//     itself. The one expected difference: a required property absent from
-//     the instance decodes to its Go zero value, which the schema may accept
-//     (a Go value cannot be "missing" a required non-pointer field). Those
-//     are counted separately, and every other disagreement fails.
+//     json.Marshal(v), for every decoded v. This is Validate's contract.
 func TestDifferential(t *testing.T) {
 	m := buildModule(t)
 	type subject struct {
@@ -65,6 +66,7 @@ func TestDifferential(t *testing.T) {
 		value     any
 		schema    *jsonschema.Schema
 		dropped   bool
+		ptr       string
 	}
 	var insts []instance
 	for _, s := range subjects {
@@ -84,7 +86,7 @@ func TestDifferential(t *testing.T) {
 		json.Unmarshal(s.schema, &raw)
 		g := &instGen{root: raw}
 		for _, in := range g.instances(raw) {
-			insts = append(insts, instance{s.key, in.desc, in.value, sch, in.dropped})
+			insts = append(insts, instance{s.key, in.desc, in.value, sch, in.dropped, in.ptr})
 		}
 	}
 	var stdin bytes.Buffer
@@ -104,7 +106,7 @@ func TestDifferential(t *testing.T) {
 	}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	var valid, invalid, decodeFail, agree, droppedOnly, encodedAgree, encodedTotal int
+	var valid, invalid, decodeFail, agree, strict, encodedAgree, encodedTotal int
 	i := 0
 	for sc.Scan() {
 		in := insts[i]
@@ -112,6 +114,7 @@ func TestDifferential(t *testing.T) {
 		var res struct {
 			Fatal  string          `json:"fatal"`
 			Decode string          `json:"decode"`
+			Paths  []string        `json:"paths"`
 			Valid  bool            `json:"valid"`
 			Errors string          `json:"errors"`
 			JSON   json.RawMessage `json:"json"`
@@ -143,24 +146,29 @@ func TestDifferential(t *testing.T) {
 				t.Errorf("%s %s: Validate says %v (%s) but the schema says %v for the encoding %s", in.key, in.desc, res.Valid, res.Errors, encOK, res.JSON)
 			}
 		}
-		switch {
-		case goOK == schemaOK:
+		if goOK == schemaOK {
 			agree++
-		case in.dropped && goOK && !schemaOK:
-			// Absent or null where the Go type has no room for it:
-			// encoding/json leaves the zero value.
-			droppedOnly++
-		default:
+		} else {
 			b, _ := json.Marshal(in.value)
 			t.Errorf("%s %s: Go says %v (decode %q, %s), schema says %v for %s", in.key, in.desc, goOK, res.Decode, res.Errors, schemaOK, b)
+		}
+		if in.dropped && !schemaOK && res.Paths != nil {
+			// Rejected while decoding: the error names the mutated pointer.
+			strict++
+			if !slices.Contains(res.Paths, in.ptr) {
+				t.Errorf("%s %s: decode error %q does not name %q", in.key, in.desc, res.Decode, in.ptr)
+			}
 		}
 	}
 	if i != len(insts) {
 		t.Fatalf("driver answered %d of %d instances", i, len(insts))
 	}
-	t.Logf("%d config schemas, %d instances: %d valid and %d invalid per jsonschema; Go decode failures %d", len(subjects), len(insts), valid, invalid, decodeFail)
-	t.Logf("original instances: %d agree, %d differ only because an absent required property or a JSON null decodes to an accepted Go zero value", agree, droppedOnly)
+	t.Logf("%d config schemas; raw instances: %d (%d valid, %d invalid per jsonschema); agreement %d/%d; Go decode failures %d (%d of them a missing required property or a forbidden null, with its pointer)",
+		len(subjects), len(insts), valid, invalid, agree, len(insts), decodeFail, strict)
 	t.Logf("encoded Go values: %d of %d agree", encodedAgree, encodedTotal)
+	if agree != len(insts) || encodedAgree != encodedTotal {
+		t.Errorf("disagreements: %d raw, %d encoded", len(insts)-agree, encodedTotal-encodedAgree)
+	}
 }
 
 func loadCaseLock(c string) (*lockfile.Lock, error) {
@@ -187,6 +195,7 @@ type inst struct {
 	desc    string
 	value   any
 	dropped bool
+	ptr     string // JSON pointer of the mutation
 }
 
 func (g *instGen) resolve(s any) map[string]any {
@@ -387,7 +396,11 @@ func (g *instGen) instances(schema any) []inst {
 	// Also a minimal valid instance: required properties only.
 	out = append(out, inst{desc: "minimal", value: g.minimal(schema)})
 	g.mutate(schema, base, nil, func(path []string, desc string, v any, dropped bool) {
-		out = append(out, inst{desc: "/" + strings.Join(path, "/") + " " + desc, value: setAt(base, path, v), dropped: dropped})
+		ptr := ""
+		for _, p := range path {
+			ptr += "/" + strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
+		}
+		out = append(out, inst{desc: "/" + strings.Join(path, "/") + " " + desc, value: setAt(base, path, v), dropped: dropped, ptr: ptr})
 	}, 0)
 	return out
 }

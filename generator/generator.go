@@ -87,6 +87,39 @@
 //
 // A key that matches nothing is reported as a Warning; an invalid name or
 // two renames to one name is an error.
+//
+// # Strict decoding of configs
+//
+// A config struct, and every struct reachable from one, has an UnmarshalJSON
+// that rejects what a Go zero value would hide: a missing required property,
+// and a null where the schema allows none (in the object, its array elements
+// and map values, and nested objects). The error is a
+// trigger.ValidationErrors naming the JSON pointer of each violation (keyword
+// "required" or "type"), so that decoding plus Validate judges every JSON
+// instance as the JSON Schema does. It scans the keys in place before
+// decoding once (no map, no token stream). Payload types decode tolerantly
+// and are never shared with config types. Known gap: encoding/json matches
+// keys case-insensitively, so a key that differs from a property only in
+// case is decoded into that field.
+//
+// # Limits
+//
+// A lock can be hostile or broken; Config.Limits bounds what it can cost.
+// Exceeding a limit is an *Error naming the JSON pointer and the limit.
+// Recursion always goes through a named type (a struct or union), never by
+// inlining: a $ref cycle that reaches no object (an array of itself) is kept
+// as json.RawMessage with a warning, and repeated $refs to one definition
+// share one type, so a "billion laughs" schema costs linear time. A zero
+// limit takes its default; a negative one disables it.
+//
+//	MaxDepth        256     subschema nesting (properties, items, allOf, $defs, ...)
+//	MaxProperties   1000    properties of one object (also after allOf merging;
+//	                        the Go compiler needs minutes for a 10,000-field config)
+//	MaxEnumValues   10000   values of one enum
+//	MaxTypes        10000   named types in one package
+//	MaxFields       200000  struct fields in one package, in all
+//	MaxInlineDepth  512     schemas followed in a row without a named type
+//	                        ($ref chains, nested arrays)
 package generator
 
 import (
@@ -97,6 +130,7 @@ import (
 	"strings"
 
 	"github.com/triggergen/triggergen/generator/internal/emit"
+	"github.com/triggergen/triggergen/generator/internal/load"
 	"github.com/triggergen/triggergen/generator/internal/model"
 	"github.com/triggergen/triggergen/lockfile"
 )
@@ -118,6 +152,54 @@ type Config struct {
 	Toolkits []string
 	// Renames overrides generated names; see the package doc for the keys.
 	Renames map[string]string
+	// Limits bound the work a lock can cause; the zero value is the defaults.
+	Limits Limits
+}
+
+// Limits bound the memory and time one lock can cost; see "Limits" in the
+// package doc. A zero field takes its default, a negative one disables it.
+type Limits struct {
+	// MaxDepth is the deepest subschema nesting (default 256).
+	MaxDepth int
+	// MaxProperties is the most properties of one object (default 1000).
+	MaxProperties int
+	// MaxEnumValues is the most values of one enum (default 10000).
+	MaxEnumValues int
+	// MaxTypes is the most named types in one package (default 10000).
+	MaxTypes int
+	// MaxFields is the most struct fields in one package (default 200000).
+	MaxFields int
+	// MaxInlineDepth is the most schemas followed in a row without reaching
+	// a named type (default 512).
+	MaxInlineDepth int
+}
+
+// DefaultLimits returns the limits a zero Limits stands for.
+func DefaultLimits() Limits {
+	return Limits{MaxDepth: 256, MaxProperties: 1000, MaxEnumValues: 10000, MaxTypes: 10000, MaxFields: 200000, MaxInlineDepth: 512}
+}
+
+func (l Limits) model() model.Limits {
+	pick := func(v, def int) int {
+		switch {
+		case v == 0:
+			return def
+		case v < 0:
+			return 0
+		}
+		return v
+	}
+	d := DefaultLimits()
+	return model.Limits{
+		Schema: load.Limits{
+			MaxDepth:      pick(l.MaxDepth, d.MaxDepth),
+			MaxProperties: pick(l.MaxProperties, d.MaxProperties),
+			MaxEnumValues: pick(l.MaxEnumValues, d.MaxEnumValues),
+		},
+		MaxTypes:       pick(l.MaxTypes, d.MaxTypes),
+		MaxFields:      pick(l.MaxFields, d.MaxFields),
+		MaxInlineDepth: pick(l.MaxInlineDepth, d.MaxInlineDepth),
+	}
 }
 
 // File is one generated file.
@@ -197,7 +279,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err := checkImportPath(cfg.ImportPath); err != nil {
 		return nil, err
 	}
-	pkgs, warns, errs := model.Build(cfg.Lock, model.Options{ImportPath: cfg.ImportPath, Toolkits: cfg.Toolkits, Renames: cfg.Renames})
+	pkgs, warns, errs := model.Build(cfg.Lock, model.Options{ImportPath: cfg.ImportPath, Toolkits: cfg.Toolkits, Renames: cfg.Renames, Limits: cfg.Limits.model()})
 	if len(errs) > 0 {
 		var out Errors
 		for _, d := range errs {

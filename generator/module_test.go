@@ -24,6 +24,8 @@ import (
 //	go.mod           module example.com/gen; replace triggergen => repo root
 //	corpus/<pkg>/    the embedded catalog (every trigger type)
 //	golden/<case>/   every golden case's want/ files
+//	hostile/<case>/  every hostile case that generates code
+//	mutations/       the FuzzGenerate seeds and their fixed mutations
 //	driver/          a program that decodes config instances and runs Validate
 var (
 	modOnce sync.Once
@@ -141,12 +143,39 @@ func (m *module) build() error {
 		}
 		scan(goldenImportPath(e.Name()), files)
 	}
+	// The hostile cases that generate code, and the fuzz seed mutations.
+	hostile, err := hostileResults()
+	if err != nil {
+		return err
+	}
+	for c, out := range hostile {
+		if out.res == nil {
+			continue
+		}
+		for _, f := range out.res.Files {
+			if err := writeFile(filepath.Join(dir, "hostile", c, f.Path), f.Content); err != nil {
+				return err
+			}
+		}
+	}
+	mutated, err := mutationResults()
+	if err != nil {
+		return err
+	}
+	for _, f := range mutated {
+		if err := writeFile(filepath.Join(dir, "mutations", f.Path), f.Content); err != nil {
+			return err
+		}
+	}
 	if err := writeFile(filepath.Join(dir, "driver", "main.go"), []byte(driverSource(configs))); err != nil {
 		return err
 	}
 	m.driver = filepath.Join(dir, "driver.bin")
 	if out, err := m.goCmd("vet", "./..."); err != nil {
 		return fmt.Errorf("go vet ./...: %v\n%s", err, out)
+	}
+	if out, err := m.goCmd("build", "./..."); err != nil {
+		return fmt.Errorf("go build ./...: %v\n%s", err, out)
 	}
 	if out, err := m.goCmd("build", "-o", m.driver, "./driver"); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
@@ -155,7 +184,10 @@ func (m *module) build() error {
 }
 
 func (m *module) goCmd(args ...string) ([]byte, error) {
-	cmd := exec.Command("go", args...)
+	// A generator bug must fail the test, not hang it.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = m.dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
 	return cmd.CombinedOutput()
@@ -180,7 +212,7 @@ func driverSource(configs map[string][]string) string {
 	}
 	sort.Strings(pkgs)
 	var b strings.Builder
-	b.WriteString("package main\n\nimport (\n\t\"bufio\"\n\t\"encoding/json\"\n\t\"os\"\n\t\"path\"\n\t\"reflect\"\n\n\t\"github.com/triggergen/triggergen/trigger\"\n")
+	b.WriteString("package main\n\nimport (\n\t\"bufio\"\n\t\"encoding/json\"\n\t\"errors\"\n\t\"os\"\n\t\"path\"\n\t\"reflect\"\n\n\t\"github.com/triggergen/triggergen/trigger\"\n")
 	for i, p := range pkgs {
 		fmt.Fprintf(&b, "\tp%d %q\n", i, p)
 	}
@@ -227,6 +259,14 @@ func main() {
 		v := reflect.New(t)
 		if err := json.Unmarshal(line.Instance, v.Interface()); err != nil {
 			res["decode"] = err.Error()
+			var ve trigger.ValidationErrors
+			if errors.As(err, &ve) {
+				paths := []string{}
+				for _, e := range ve {
+					paths = append(paths, e.Path)
+				}
+				res["paths"] = paths
+			}
 			out.Encode(res)
 			continue
 		}

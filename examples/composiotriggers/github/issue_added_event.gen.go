@@ -4,6 +4,7 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
 )
@@ -55,6 +56,54 @@ func (IssueAddedEventConfig) Validate() error {
 }
 
 var _ trigger.Config = IssueAddedEventConfig{}
+
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *IssueAddedEventConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain IssueAddedEventConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*IssueAddedEventConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [2]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "owner":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/owner", "type", "must not be null")
+			}
+		case "repo":
+			seen[1] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/repo", "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/owner", "required", "is required")
+	}
+	if !seen[1] {
+		errs.Add(path+"/repo", "required", "is required")
+	}
+}
 
 // IssueAddedEventPayload is the payload of GITHUB_ISSUE_ADDED_EVENT events.
 type IssueAddedEventPayload struct {

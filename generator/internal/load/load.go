@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,14 +41,29 @@ func (noLoader) Load(url string) (any, error) {
 	return nil, fmt.Errorf("external reference %s: only references within the schema are supported", url)
 }
 
+// Limits bound the size of one schema document; they are checked on the raw
+// JSON before the document is compiled. Zero means no limit.
+type Limits struct {
+	// MaxDepth is the deepest nesting of subschemas (properties, items,
+	// allOf members, $defs entries, ...); the root is depth 0.
+	MaxDepth int
+	// MaxProperties is the most properties one schema object may list.
+	MaxProperties int
+	// MaxEnumValues is the most values one enum may list.
+	MaxEnumValues int
+}
+
 // Compile parses and compiles data. An empty document is the empty schema.
-func Compile(url string, data []byte) (*Doc, error) {
+func Compile(url string, data []byte, lim Limits) (*Doc, error) {
 	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		data = []byte("{}")
 	}
 	raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, &Error{Msg: "invalid JSON: " + err.Error()}
+	}
+	if err := checkLimits(raw, "", 0, lim); err != nil {
+		return nil, err
 	}
 	keys, err := keyOrder(data)
 	if err != nil {
@@ -261,4 +277,70 @@ func keyOrder(data []byte) (map[string][]string, error) {
 		return nil, errors.New("trailing data after the schema")
 	}
 	return out, nil
+}
+
+// Keywords whose value is a schema, an object of schemas, or an array of
+// schemas (JSON Schema 2020-12 and draft-07).
+var (
+	schemaKeywords = map[string]bool{"additionalProperties": true, "additionalItems": true, "not": true,
+		"if": true, "then": true, "else": true, "contains": true, "propertyNames": true,
+		"unevaluatedProperties": true, "unevaluatedItems": true, "contentSchema": true, "items": true}
+	schemaMapKeywords = map[string]bool{"properties": true, "patternProperties": true, "$defs": true,
+		"definitions": true, "dependentSchemas": true}
+	schemaListKeywords = map[string]bool{"allOf": true, "anyOf": true, "oneOf": true, "prefixItems": true, "items": true}
+)
+
+// checkLimits walks the subschemas of the raw schema v at ptr. Keywords of
+// the wrong type are skipped: the compiler reports them.
+func checkLimits(v any, ptr string, depth int, lim Limits) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	if lim.MaxDepth > 0 && depth > lim.MaxDepth {
+		return &Error{Pointer: ptr, Msg: fmt.Sprintf("subschemas nest deeper than %d levels (Limits.MaxDepth)", lim.MaxDepth)}
+	}
+	if e, ok := m["enum"].([]any); ok && lim.MaxEnumValues > 0 && len(e) > lim.MaxEnumValues {
+		return &Error{Pointer: ptr + "/enum", Msg: fmt.Sprintf("%d enum values, more than %d (Limits.MaxEnumValues)", len(e), lim.MaxEnumValues)}
+	}
+	if p, ok := m["properties"].(map[string]any); ok && lim.MaxProperties > 0 && len(p) > lim.MaxProperties {
+		return &Error{Pointer: ptr + "/properties", Msg: fmt.Sprintf("%d properties, more than %d (Limits.MaxProperties)", len(p), lim.MaxProperties)}
+	}
+	// Sorted keys: the first error found does not depend on map order.
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		kptr := ptr + "/" + Escape(k)
+		switch x := m[k].(type) {
+		case map[string]any:
+			if schemaKeywords[k] {
+				if err := checkLimits(x, kptr, depth+1, lim); err != nil {
+					return err
+				}
+			} else if schemaMapKeywords[k] {
+				names := make([]string, 0, len(x))
+				for n := range x {
+					names = append(names, n)
+				}
+				slices.Sort(names)
+				for _, n := range names {
+					if err := checkLimits(x[n], kptr+"/"+Escape(n), depth+1, lim); err != nil {
+						return err
+					}
+				}
+			}
+		case []any:
+			if schemaListKeywords[k] {
+				for i, s := range x {
+					if err := checkLimits(s, kptr+"/"+strconv.Itoa(i), depth+1, lim); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -31,6 +31,22 @@ type Options struct {
 	ImportPath string
 	Toolkits   []string
 	Renames    map[string]string
+	Limits     Limits
+}
+
+// Limits bound the work one lock can cause; zero means no limit. The
+// generator package documents them and sets the defaults.
+type Limits struct {
+	// Schema bounds each schema document (checked before it is compiled).
+	Schema load.Limits
+	// MaxTypes is the most named types one package may have.
+	MaxTypes int
+	// MaxFields is the most struct fields one package may have in all.
+	MaxFields int
+	// MaxInlineDepth is the most schemas followed in a row without reaching
+	// a named type: bare $ref hops, single-member allOf/anyOf, array items
+	// and map values.
+	MaxInlineDepth int
 }
 
 // Build turns the lock into packages. Input errors are collected: when errs
@@ -127,6 +143,9 @@ func (b *builder) exportedRename(key, ptr string) string {
 type pkgBuilder struct {
 	*builder
 	pkg       *Package
+	fieldsN   int  // struct fields so far
+	over      bool // a package-wide limit was hit: build nothing more
+	inlining  map[*jsonschema.Schema]bool
 	byLoc     map[string]*Named // doc URL + pointer → type
 	byContent map[string]*Named // canonical schema → type
 	types     []*Named
@@ -163,7 +182,7 @@ func (b *builder) pkg(tk *lockfile.Toolkit, ptr string) *Package {
 	if b.opt.ImportPath != "" {
 		p.ImportPath = b.opt.ImportPath + "/" + name
 	}
-	pb := &pkgBuilder{builder: b, pkg: p, byLoc: map[string]*Named{}, byContent: map[string]*Named{}, patterns: map[string]*Pattern{}}
+	pb := &pkgBuilder{builder: b, pkg: p, byLoc: map[string]*Named{}, byContent: map[string]*Named{}, patterns: map[string]*Pattern{}, inlining: map[*jsonschema.Schema]bool{}}
 	nerr := len(b.errs)
 	pb.triggers(tk, ptr)
 	if len(b.errs) > nerr {
@@ -233,7 +252,7 @@ func (pb *pkgBuilder) triggers(tk *lockfile.Toolkit, ptr string) {
 // root builds a trigger's config or payload type.
 func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named {
 	u := "https://triggergen.invalid/" + url.PathEscape(t.Slug) + "/" + part + ".json"
-	doc, err := load.Compile(u, raw)
+	doc, err := load.Compile(u, raw, pb.opt.Limits.Schema)
 	st := site{trig: t, part: part, validated: part == "config"}.at("")
 	if err != nil {
 		le := err.(*load.Error)
@@ -254,6 +273,7 @@ func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named 
 	}
 	n.Doc = s.Description
 	n.Deprecated = s.Deprecated
+	n.NullOK = s.Types == nil || s.Types.IsEmpty() || slices.Contains(s.Types.ToStrings(), "null")
 	pb.byLoc[doc.URL+"#"] = n
 	pb.types = append(pb.types, n)
 	members := pb.objectMembers(st, s)
@@ -348,11 +368,26 @@ func (pb *pkgBuilder) fields(st site, n *Named, members []*jsonschema.Schema) {
 			props = append(props, prop{k, m.Properties[k]})
 		}
 	}
+	if lim := pb.opt.Limits.Schema.MaxProperties; lim > 0 && len(props) > lim {
+		pb.errorf(st.ptr, "%d properties (after merging allOf and $ref), more than %d (Limits.MaxProperties)", len(props), lim)
+		return
+	}
+	pb.fieldsN += len(props)
+	if lim := pb.opt.Limits.MaxFields; lim > 0 && pb.fieldsN > lim && !pb.over {
+		pb.over = true
+		pb.errorf(st.ptr, "the package has more than %d struct fields (Limits.MaxFields)", lim)
+	}
+	if pb.over {
+		return
+	}
 	var cands []*naming.Candidate
 	reserved := map[string]string{}
 	if n.Role == "config" {
 		reserved["TriggerType"] = "method"
 		reserved["Validate"] = "method"
+	}
+	if n.Validated {
+		reserved["UnmarshalJSON"] = "method" // the strict decoder
 	}
 	for _, p := range props {
 		pptr, _ := st.doc.Pointer(p.s)
@@ -433,11 +468,27 @@ func (pb *pkgBuilder) typeOf(st site, s *jsonschema.Schema) (*Type, bool) {
 }
 
 func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Type, bool) {
-	if s == nil || s.Bool != nil || depth > 64 {
+	if s == nil || s.Bool != nil || pb.over {
 		return &Type{Kind: Raw}, true
 	}
 	ptr, _ := st.doc.Pointer(s)
 	st = st.at(ptr)
+	// depth counts schemas inlined in a row (bare $ref, single-member allOf
+	// or anyOf, items, map values) since the last named type. $ref cycles
+	// are cut below, so this trips only on long chains.
+	if lim := pb.opt.Limits.MaxInlineDepth; lim > 0 && depth > lim {
+		pb.errorf(st.ptr, "more than %d schemas inlined in a row without a named type ($ref chain or nested arrays; Limits.MaxInlineDepth)", lim)
+		pb.over = true
+		return &Type{Kind: Raw}, true
+	}
+	if pb.inlining[s] {
+		// A $ref cycle that reaches no object (e.g. an array of itself): a
+		// Go type would be infinite, so the value is kept as raw JSON.
+		pb.warnf(st.ptr, "recursive schema without an object in the cycle; kept as raw JSON (json.RawMessage)")
+		return &Type{Kind: Raw}, true
+	}
+	pb.inlining[s] = true
+	defer delete(pb.inlining, s)
 	if pb.pkg != nil && st.validated {
 		pb.unchecked(st, s)
 	}
@@ -760,7 +811,13 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 		pb.use(n, st)
 		return n, true
 	}
-	ck := pb.contentKey(st, s, strconv.Itoa(int(kind)))
+	kindKey := strconv.Itoa(int(kind))
+	if kind != Enum {
+		// Config types decode strictly (see Named.Validated), payload types
+		// tolerantly: a struct or union is never shared between the two.
+		kindKey += ":" + st.part
+	}
+	ck := pb.contentKey(st, s, kindKey)
 	if n, ok := pb.byContent[ck]; ok && ck != "" {
 		pb.byLoc[loc] = n
 		pb.use(n, st)
@@ -769,6 +826,10 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}}
 	n.cand = &naming.Candidate{Want: st.want, Key: st.key}
 	n.strongWant = st.want
+	if lim := pb.opt.Limits.MaxTypes; lim > 0 && len(pb.types) >= lim && !pb.over {
+		pb.over = true
+		pb.errorf(st.ptr, "the package needs more than %d named types (Limits.MaxTypes)", lim)
+	}
 	// A $defs entry is named after its key; an inline object after its title.
 	if _, def, ok := strings.Cut(ptr, "/$defs/"); ok && !strings.Contains(def, "/") {
 		n.cand.Want, n.weak = naming.Exported(unescape(def), st.want), true
@@ -817,7 +878,10 @@ func (pb *pkgBuilder) object(st site, s *jsonschema.Schema, members []*jsonschem
 	}
 	fst := st
 	fst.want = n.cand.Want
+	saved := pb.inlining
+	pb.inlining = map[*jsonschema.Schema]bool{}
 	pb.fields(fst, n, pb.objectMembers(st, s))
+	pb.inlining = saved
 	return n
 }
 
@@ -939,6 +1003,9 @@ func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Sc
 	}
 	n.OneOf = oneOf
 	used := map[string]bool{}
+	saved := pb.inlining
+	pb.inlining = map[*jsonschema.Schema]bool{}
+	defer func() { pb.inlining = saved }()
 	for _, a := range alts {
 		ast := st
 		ast.want = n.cand.Want + "Variant"

@@ -69,8 +69,12 @@ type Named struct {
 	Role    string
 	Trigger *Trigger
 	// Validated is set when the type is reachable from a config: it gets a
-	// validate method when it has anything to check.
+	// validate method when it has anything to check, and a struct gets a
+	// strict UnmarshalJSON (missing required keys and forbidden nulls are
+	// errors). Payload types are never Validated and decode tolerantly.
 	Validated bool
+	// NullOK is set on a config root whose schema allows JSON null.
+	NullOK bool
 
 	users      map[*Trigger]bool
 	cand       *naming.Candidate
@@ -95,7 +99,8 @@ type Field struct {
 	HasDefault bool
 	// DefaultConst names the package constant holding Default ("" if none).
 	DefaultConst string
-	// Cycle marks a required struct field made a pointer to break a cycle.
+	// Cycle marks a required struct field made a pointer to break a cycle,
+	// or to bound the size of the struct holding it.
 	Cycle bool
 
 	cand    *naming.Candidate

@@ -240,6 +240,56 @@ func (pb *pkgBuilder) breakCycles() {
 			visit(n)
 		}
 	}
+	pb.boundSizes()
+}
+
+// maxInline is the most scalar fields a struct may hold by value, nested
+// structs included.
+const maxInline = 4096
+
+// boundSizes makes required struct fields pointers (marked Cycle) where
+// by-value nesting would make a struct's size explode: a schema whose
+// definitions each use the next one twice ("billion laughs") would
+// otherwise nest 2^depth structs in one value.
+func (pb *pkgBuilder) boundSizes() {
+	size := map[*Named]int{}
+	var sizeOf func(n *Named) int
+	sizeOf = func(n *Named) int {
+		if s, ok := size[n]; ok {
+			return s
+		}
+		size[n] = 1 // cycles go through pointers already
+		fieldSize := func(f *Field) int {
+			if f.Type.Kind == Ref && f.Type.Named.Kind == Struct && !f.Pointer() {
+				return sizeOf(f.Type.Named)
+			}
+			return 1
+		}
+		total := 0
+		for _, f := range n.Fields {
+			total += fieldSize(f)
+		}
+		for total > maxInline {
+			var big *Field
+			for _, f := range n.Fields {
+				if fieldSize(f) > 1 && (big == nil || fieldSize(f) > fieldSize(big)) {
+					big = f
+				}
+			}
+			if big == nil {
+				break
+			}
+			total -= fieldSize(big) - 1
+			big.Cycle = true
+		}
+		size[n] = total
+		return total
+	}
+	for _, n := range pb.types {
+		if n.Kind == Struct {
+			sizeOf(n)
+		}
+	}
 }
 
 // Describe returns a short human description of a trigger for docs.

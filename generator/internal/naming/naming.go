@@ -320,8 +320,13 @@ func Resolve(taken map[string]string, cands []*Candidate) ([]Collision, error) {
 		c.Got = c.Want
 		used[c.Want] = c.Key
 	}
+	// next remembers the last suffix tried per name, so that k candidates
+	// for one name cost O(k), not O(k²): a number taken once stays taken.
+	next := map[string]int{}
 	for _, c := range rest {
-		for i := 2; ; i++ {
+		start := max(next[c.Want], 2)
+		for i := start; ; i++ {
+			next[c.Want] = i + 1
 			n := fmt.Sprintf("%s%d", c.Want, i)
 			if _, ok := used[n]; !ok {
 				c.Got = n

@@ -51,6 +51,54 @@ func (TaskTriggerConfig) Validate() error {
 
 var _ trigger.Config = TaskTriggerConfig{}
 
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *TaskTriggerConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain TaskTriggerConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*TaskTriggerConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [2]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "project_gid":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/project_gid", "type", "must not be null")
+			}
+		case "workspace_gid":
+			seen[1] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/workspace_gid", "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/project_gid", "required", "is required")
+	}
+	if !seen[1] {
+		errs.Add(path+"/workspace_gid", "required", "is required")
+	}
+}
+
 // TaskTriggerPayload is the payload of ASANA_TASK_TRIGGER events.
 type TaskTriggerPayload struct {
 	// List of events that triggered the webhook

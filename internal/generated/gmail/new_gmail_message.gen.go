@@ -88,6 +88,41 @@ func (NewGmailMessageConfig) Validate() error {
 
 var _ trigger.Config = NewGmailMessageConfig{}
 
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *NewGmailMessageConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain NewGmailMessageConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*NewGmailMessageConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "interval", "labelIds", "query", "userId":
+			if trigger.IsJSONNull(v) {
+				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			}
+		}
+	}
+}
+
 const (
 	// NewGmailMessageConfigIntervalDefault is the default of
 	// NewGmailMessageConfig.Interval, which the server applies when the field is

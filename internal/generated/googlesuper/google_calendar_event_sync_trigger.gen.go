@@ -101,6 +101,41 @@ func (x GoogleCalendarEventSyncTriggerConfig) validate(path string, errs *trigge
 	}
 }
 
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *GoogleCalendarEventSyncTriggerConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain GoogleCalendarEventSyncTriggerConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*GoogleCalendarEventSyncTriggerConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "calendarId", "interval", "maxResults", "showDeleted":
+			if trigger.IsJSONNull(v) {
+				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			}
+		}
+	}
+}
+
 const (
 	// GoogleCalendarEventSyncTriggerConfigCalendarIDDefault is the default of
 	// GoogleCalendarEventSyncTriggerConfig.CalendarID, which the server applies

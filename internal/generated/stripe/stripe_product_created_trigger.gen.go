@@ -52,6 +52,30 @@ func (StripeProductCreatedTriggerConfig) Validate() error {
 
 var _ trigger.Config = StripeProductCreatedTriggerConfig{}
 
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *StripeProductCreatedTriggerConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain StripeProductCreatedTriggerConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*StripeProductCreatedTriggerConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+}
+
 // StripeProductCreatedTriggerPayload is the payload of
 // STRIPE_STRIPE_PRODUCT_CREATED_TRIGGER events.
 //

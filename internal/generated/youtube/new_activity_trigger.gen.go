@@ -62,6 +62,50 @@ func (NewActivityTriggerConfig) Validate() error {
 
 var _ trigger.Config = NewActivityTriggerConfig{}
 
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *NewActivityTriggerConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain NewActivityTriggerConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*NewActivityTriggerConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [1]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "channel_id":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/channel_id", "type", "must not be null")
+			}
+		case "interval":
+			if trigger.IsJSONNull(v) {
+				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/channel_id", "required", "is required")
+	}
+}
+
 const (
 	// NewActivityTriggerConfigIntervalDefault is the default of
 	// NewActivityTriggerConfig.Interval, which the server applies when the field

@@ -4,6 +4,7 @@ package limits
 
 import (
 	"context"
+	"encoding/json"
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
 	"maps"
@@ -170,6 +171,108 @@ func (x CheckedConfig) validate(path string, errs *trigger.ValidationErrors) {
 	}
 }
 
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *CheckedConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain CheckedConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*CheckedConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [4]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "name":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/name", "type", "must not be null")
+			}
+		case "count":
+			seen[1] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/count", "type", "must not be null")
+			}
+		case "labels":
+			seen[2] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/labels", "type", "must not be null")
+			} else {
+				for i, e := range trigger.JSONElements(v) {
+					if trigger.IsJSONNull(e) {
+						errs.Add(trigger.PathIndex(path+"/labels", i), "type", "must not be null")
+					}
+				}
+			}
+		case "matrix":
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/matrix", "type", "must not be null")
+			} else {
+				for i, e := range trigger.JSONElements(v) {
+					if trigger.IsJSONNull(e) {
+						errs.Add(trigger.PathIndex(path+"/matrix", i), "type", "must not be null")
+					} else {
+						for i1, e1 := range trigger.JSONElements(e) {
+							if trigger.IsJSONNull(e1) {
+								errs.Add(trigger.PathIndex(trigger.PathIndex(path+"/matrix", i), i1), "type", "must not be null")
+							}
+						}
+					}
+				}
+			}
+		case "limits":
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/limits", "type", "must not be null")
+			} else {
+				for mk, e := range trigger.JSONMembers(v) {
+					if trigger.IsJSONNull(e) {
+						errs.Add(trigger.PathJoin(path+"/limits", string(mk)), "type", "must not be null")
+					}
+				}
+			}
+		case "nested":
+			seen[3] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/nested", "type", "must not be null")
+			} else {
+				(*Window)(nil).checkJSON(v, path+"/nested", errs)
+			}
+		case "code", "ratio", "step", "half", "emoji", "flag":
+			if trigger.IsJSONNull(v) {
+				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/name", "required", "is required")
+	}
+	if !seen[1] {
+		errs.Add(path+"/count", "required", "is required")
+	}
+	if !seen[2] {
+		errs.Add(path+"/labels", "required", "is required")
+	}
+	if !seen[3] {
+		errs.Add(path+"/nested", "required", "is required")
+	}
+}
+
 // CheckedPayload is the payload of LIMITS_CHECKED events.
 type CheckedPayload struct {
 	Ok *bool `json:"ok,omitempty"`
@@ -184,5 +287,53 @@ type Window struct {
 func (x Window) validate(path string, errs *trigger.ValidationErrors) {
 	if x.Start < 0 {
 		errs.Add(path+"/start", "minimum", "must be at least 0")
+	}
+}
+
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *Window) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain Window
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*Window) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [2]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "start":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/start", "type", "must not be null")
+			}
+		case "end":
+			seen[1] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/end", "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/start", "required", "is required")
+	}
+	if !seen[1] {
+		errs.Add(path+"/end", "required", "is required")
 	}
 }

@@ -4,6 +4,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
 )
@@ -101,6 +102,68 @@ func (x ColoredConfig) validate(path string, errs *trigger.ValidationErrors) {
 		if v != "thing" {
 			errs.Add(path+"/kind", "const", "must be \"thing\"")
 		}
+	}
+}
+
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *ColoredConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain ColoredConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*ColoredConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [2]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "color":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/color", "type", "must not be null")
+			}
+		case "colors":
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/colors", "type", "must not be null")
+			} else {
+				for i, e := range trigger.JSONElements(v) {
+					if trigger.IsJSONNull(e) {
+						errs.Add(trigger.PathIndex(path+"/colors", i), "type", "must not be null")
+					}
+				}
+			}
+		case "version":
+			seen[1] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/version", "type", "must not be null")
+			}
+		case "size", "mode", "kind", "legacy":
+			if trigger.IsJSONNull(v) {
+				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/color", "required", "is required")
+	}
+	if !seen[1] {
+		errs.Add(path+"/version", "required", "is required")
 	}
 }
 

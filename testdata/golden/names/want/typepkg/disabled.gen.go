@@ -4,6 +4,7 @@ package typepkg
 
 import (
 	"context"
+	"encoding/json"
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
 	"unicode/utf8"
@@ -62,6 +63,50 @@ var _ trigger.Config = DisabledConfig{}
 func (x DisabledConfig) validate(path string, errs *trigger.ValidationErrors) {
 	if utf8.RuneCountInString(x.ABC) < 1 {
 		errs.Add(path+"/a~1b~0c", "minLength", "must be at least 1 characters long")
+	}
+}
+
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *DisabledConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain DisabledConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*DisabledConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [1]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "a/b~c":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/a~1b~0c", "type", "must not be null")
+			}
+		case "disabled_at", "disabledAt", "type", "func", "string", "nil", "2fa", "validate", "trigger_type", "café":
+			if trigger.IsJSONNull(v) {
+				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/a~1b~0c", "required", "is required")
 	}
 }
 

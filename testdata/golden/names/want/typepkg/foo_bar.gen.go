@@ -4,6 +4,7 @@ package typepkg
 
 import (
 	"context"
+	"encoding/json"
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
 )
@@ -43,6 +44,29 @@ func (FooBarConfig) Validate() error {
 }
 
 var _ trigger.Config = FooBarConfig{}
+
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *FooBarConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain FooBarConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*FooBarConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {}
 
 // FooBarPayload is the payload of TYPE_FOO-BAR events.
 type FooBarPayload struct {

@@ -71,6 +71,50 @@ func (x ValueEventConfig) validate(path string, errs *trigger.ValidationErrors) 
 	}
 }
 
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *ValueEventConfig) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain ValueEventConfig
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*ValueEventConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [1]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "id":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/id", "type", "must not be null")
+			}
+		case "target", "size":
+			if trigger.IsJSONNull(v) {
+				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/id", "required", "is required")
+	}
+}
+
 // ValueEventPayload is the payload of MIXED_VALUE_EVENT events.
 type ValueEventPayload struct {
 	Value ValueEventPayloadValue `json:"value,omitzero"`
@@ -81,6 +125,54 @@ type ValueEventPayload struct {
 type Pt struct {
 	X float64 `json:"x"`
 	Y float64 `json:"y"`
+}
+
+// UnmarshalJSON decodes a JSON object into x. A required property that is
+// missing, or a null the schema does not allow (here or in a nested object),
+// is an error (a trigger.ValidationErrors with the JSON pointer of each)
+// instead of a Go zero value; the other constraints are Validate's.
+func (x *Pt) UnmarshalJSON(b []byte) error {
+	var errs trigger.ValidationErrors
+	if trigger.IsJSONNull(b) {
+		errs.Add("", "type", "must not be null")
+	} else {
+		x.checkJSON(b, "", &errs)
+	}
+	if len(errs) > 0 && json.Valid(b) {
+		return errs
+	}
+	type plain Pt
+	return json.Unmarshal(b, (*plain)(x))
+}
+
+// checkJSON adds to errs, at path, each required property missing from the
+// JSON object b and each null the schema does not allow, in b and in the
+// objects nested in it.
+func (*Pt) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
+	if !trigger.IsJSONObject(b) {
+		return // the decoder reports the type
+	}
+	var seen [2]bool
+	for k, v := range trigger.JSONMembers(b) {
+		switch string(k) {
+		case "x":
+			seen[0] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/x", "type", "must not be null")
+			}
+		case "y":
+			seen[1] = true
+			if trigger.IsJSONNull(v) {
+				errs.Add(path+"/y", "type", "must not be null")
+			}
+		}
+	}
+	if !seen[0] {
+		errs.Add(path+"/x", "required", "is required")
+	}
+	if !seen[1] {
+		errs.Add(path+"/y", "required", "is required")
+	}
 }
 
 // ValueEventConfigID holds one of several types of value. It keeps the JSON
