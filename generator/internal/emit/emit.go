@@ -65,15 +65,16 @@ func Package(p *model.Package) ([]File, error) {
 	return out, nil
 }
 
-// render formats a file. A formatting failure is a generator bug; the error
-// shows the numbered source.
+// render formats a file as gofmt does, with the standard library imports
+// grouped apart from the others, as goimports leaves them. A formatting
+// failure is a generator bug; the error shows the numbered source.
 func render(f *jen.File) ([]byte, error) {
 	f.NoFormat = true
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("generator bug: %w", err)
 	}
-	out, err := format.Source(buf.Bytes())
+	out, err := format.Source(groupImports(buf.Bytes()))
 	if err != nil {
 		var num strings.Builder
 		for i, line := range strings.Split(buf.String(), "\n") {
@@ -82,6 +83,40 @@ func render(f *jen.File) ([]byte, error) {
 		return nil, fmt.Errorf("generator bug: gofmt: %v\n%s", err, num.String())
 	}
 	return out, nil
+}
+
+// groupImports puts a blank line between the standard library imports and
+// the rest in the import block jennifer writes (one sorted path per line),
+// so that gofmt keeps them as two groups.
+func groupImports(src []byte) []byte {
+	start := bytes.Index(src, []byte("\nimport (\n"))
+	if start < 0 {
+		return src
+	}
+	start += len("\nimport (\n")
+	end := bytes.Index(src[start:], []byte("\n)"))
+	if end < 0 {
+		return src
+	}
+	block := src[start : start+end]
+	var std, other [][]byte
+	for line := range bytes.Lines(block) {
+		path := line[bytes.IndexByte(line, '"')+1:]
+		if first, _, _ := bytes.Cut(path, []byte("/")); bytes.ContainsRune(first, '.') {
+			other = append(other, line)
+		} else {
+			std = append(std, line)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src
+	}
+	out := make([]byte, 0, len(src)+1)
+	out = append(out, src[:start]...)
+	out = append(out, bytes.Join(std, nil)...)
+	out = append(out, '\n')
+	out = append(out, bytes.Join(other, nil)...)
+	return append(out, src[start+end:]...)
 }
 
 type emitter struct {

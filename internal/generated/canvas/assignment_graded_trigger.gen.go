@@ -5,6 +5,7 @@ package canvas
 import (
 	"context"
 	"encoding/json"
+
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
 )

@@ -5,6 +5,7 @@ package trello
 import (
 	"context"
 	"encoding/json"
+
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
 )

@@ -5,6 +5,7 @@ package minimal
 import (
 	"context"
 	"encoding/json"
+
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
 )
