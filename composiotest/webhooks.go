@@ -47,14 +47,23 @@ func (f *Fake) getWebhookEndpointSchema(r *http.Request, _ []byte, _ map[string]
 	if tk == "" {
 		return 0, nil, badRequest("VALIDATION_ERROR", "toolkit_slug is required")
 	}
-	fields, ok := f.setupFields(tk)
+	_, ok := f.setupFields(tk)
 	if !ok {
 		if f.toolkits[tk] == nil {
 			return 0, nil, notFound("TOOLKIT_NOT_FOUND", "Toolkit %s not found", tk)
 		}
 		return 0, nil, notFound("WEBHOOK_ENDPOINT_SCHEMA_NOT_FOUND", "Toolkit %s has no webhook endpoint schema: it does not use webhook endpoints", tk)
 	}
-	return 200, map[string]any{"toolkit_slug": tk, "setup_fields": fields}, nil
+	// The fields as stored, so that their order is the schema's, as the
+	// real API sends them.
+	var raw struct {
+		SetupFields json.RawMessage `json:"setup_fields"`
+	}
+	_ = json.Unmarshal(f.toolkits[tk].schema, &raw)
+	if len(raw.SetupFields) == 0 || string(raw.SetupFields) == "null" {
+		raw.SetupFields = json.RawMessage("{}")
+	}
+	return 200, map[string]any{"toolkit_slug": tk, "setup_fields": raw.SetupFields}, nil
 }
 
 func (f *Fake) endpointByID(id string) *endpoint {

@@ -14,23 +14,33 @@ import (
 // Redacted is what a Value prints as.
 const Redacted = "[REDACTED]"
 
-// Value holds a credential. The zero Value is empty.
+// Value holds a credential. The zero Value is empty. Compare values with
+// Equal, not ==.
 type Value struct {
-	s string
+	// p points at the secret rather than holding it: fmt cannot call the
+	// redacting methods of a Value kept in an unexported struct field, and
+	// falls back to printing the field by reflection, which then shows an
+	// address instead of the secret.
+	p *string
 }
 
 // New wraps s.
-func New(s string) Value { return Value{s: s} }
+func New(s string) Value { return Value{p: &s} }
 
 // Reveal returns the secret itself. Call it only to put the value on the wire
 // or into a cryptographic function, never to log it.
-func (v Value) Reveal() string { return v.s }
+func (v Value) Reveal() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
 
 // IsZero reports whether the value is empty.
-func (v Value) IsZero() bool { return v.s == "" }
+func (v Value) IsZero() bool { return v.Reveal() == "" }
 
 // Equal reports whether two values hold the same secret.
-func (v Value) Equal(o Value) bool { return v.s == o.s }
+func (v Value) Equal(o Value) bool { return v.Reveal() == o.Reveal() }
 
 // String returns the redaction.
 func (Value) String() string { return Redacted }

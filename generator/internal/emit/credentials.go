@@ -133,6 +133,13 @@ func (e *emitter) credentials() {
 	body = append(body, jen.Return(jen.Id("fields")))
 	f.Func().Params(jen.Id("u").Id(cr.Update)).Id("EndpointFields").Params().Index().Qual(triggerPkg, "EndpointField").Block(body...)
 	f.Line()
+	// The fields are unexported, where fmt cannot reach secret.Value's
+	// redacting methods: the type formats itself.
+	f.Add(comment("Format prints the setup fields u sets, with secret values redacted, for every verb."))
+	f.Func().Params(jen.Id("u").Id(cr.Update)).Id("Format").Params(jen.Id("f").Qual("fmt", "State"), jen.Id("_").Rune()).Block(
+		jen.Qual(triggerPkg, "FormatEndpointFields").Call(jen.Id("f"), jen.Lit(e.p.Name+"."+cr.Update), jen.Id("u").Dot("EndpointFields").Call()),
+	)
+	f.Line()
 	f.Var().Defs(
 		jen.Id("_").Qual(triggerPkg, "EndpointCredentials").Op("=").Id(cr.Type).Values(),
 		jen.Id("_").Qual(triggerPkg, "EndpointUpdate").Op("=").Op("&").Id(cr.Update).Values(),

@@ -3,6 +3,8 @@
 package minimal
 
 import (
+	"fmt"
+
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
 )
@@ -93,6 +95,12 @@ func (u WebhookCredentialsUpdate) EndpointFields() []trigger.EndpointField {
 		})
 	}
 	return fields
+}
+
+// Format prints the setup fields u sets, with secret values redacted, for
+// every verb.
+func (u WebhookCredentialsUpdate) Format(f fmt.State, _ rune) {
+	trigger.FormatEndpointFields(f, "minimal.WebhookCredentialsUpdate", u.EndpointFields())
 }
 
 var (

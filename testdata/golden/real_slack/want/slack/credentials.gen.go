@@ -3,6 +3,8 @@
 package slack
 
 import (
+	"fmt"
+
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
 )
@@ -118,6 +120,12 @@ func (u WebhookCredentialsUpdate) EndpointFields() []trigger.EndpointField {
 		})
 	}
 	return fields
+}
+
+// Format prints the setup fields u sets, with secret values redacted, for
+// every verb.
+func (u WebhookCredentialsUpdate) Format(f fmt.State, _ rune) {
+	trigger.FormatEndpointFields(f, "slack.WebhookCredentialsUpdate", u.EndpointFields())
 }
 
 var (
