@@ -254,25 +254,13 @@ func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, u trigger
 	if u == nil {
 		return nil, errorf(op, "nil update")
 	}
-	data, secrets, err := wireData(u.EndpointFields())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	if len(data) == 0 {
+	fields := u.EndpointFields()
+	if len(fields) == 0 {
 		return nil, errorf(op, "the update sets no field")
 	}
-	body := gen.WebhookEndpointDataRequest{Data: data}
-	r, err := c.do(ctx, request{op: op, retry: true, secrets: secrets, send: func(ctx context.Context) (*http.Response, error) {
+	return c.writeEndpointData(ctx, op, fields, func(ctx context.Context, body gen.WebhookEndpointDataRequest) (*http.Response, error) {
 		return c.api.UpdateWebhookEndpoint(ctx, id, body)
-	}})
-	if err != nil {
-		return nil, err
-	}
-	e, err := decode[gen.WebhookEndpoint](op, r)
-	if err != nil {
-		return nil, err
-	}
-	return endpointFromGen(*e), nil
+	})
 }
 
 // ReplaceWebhookEndpoint replaces every stored field with c's (POST): fields
@@ -289,13 +277,23 @@ func (c *Client) ReplaceWebhookEndpoint(ctx context.Context, id string, creds tr
 	if err := creds.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: refusing to replace with incomplete %s credentials (replace clears every field it does not set; use UpdateWebhookEndpoint to change some fields): %w", op, creds.EndpointToolkit(), err)
 	}
-	data, secrets, err := wireData(creds.EndpointFields())
+	return c.writeEndpointData(ctx, op, creds.EndpointFields(), func(ctx context.Context, body gen.WebhookEndpointDataRequest) (*http.Response, error) {
+		return c.api.ReplaceWebhookEndpoint(ctx, id, body)
+	})
+}
+
+// writeEndpointData sends fields as an endpoint's data with send (PATCH or
+// POST), telling the retry loop which values are secrets so that no error
+// can echo one, and decodes the endpoint the server answers with.
+func (c *Client) writeEndpointData(ctx context.Context, op string, fields []trigger.EndpointField,
+	send func(context.Context, gen.WebhookEndpointDataRequest) (*http.Response, error)) (*WebhookEndpoint, error) {
+	data, secrets, err := wireData(fields)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	body := gen.WebhookEndpointDataRequest{Data: data}
 	r, err := c.do(ctx, request{op: op, retry: true, secrets: secrets, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.ReplaceWebhookEndpoint(ctx, id, body)
+		return send(ctx, body)
 	}})
 	if err != nil {
 		return nil, err
