@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/triggergen/triggergen/trigger"
 )
 
 // Decoding failures. Every error Decode returns is a *DecodeError that
@@ -114,7 +115,9 @@ func ParseVersion(s string) (Version, error) {
 //   - V1: Type becomes TypeTriggerMessage, TriggerSlug the upper-cased
 //     trigger_name, Data the "payload"; no timestamp.
 //
-// Unknown envelope fields are ignored in every version.
+// Unknown envelope fields are ignored in every version. Keys match exactly
+// (case-sensitively); of repeated keys the last counts. Event.Data is a
+// copy: body may be reused once DecodeVersion returns.
 func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error) {
 	var hdr Version
 	if versionHeader != "" {
@@ -124,15 +127,18 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 		}
 		hdr = v
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil || top == nil {
+	// json.Valid plus a '{' is exactly what a successful json.Unmarshal
+	// into a non-nil map needs; the members are then read in place.
+	if !json.Valid(body) || !trigger.IsJSONObject(body) {
 		reason := "body is not a JSON object"
 		if len(bytes.TrimSpace(body)) == 0 {
 			reason = "body is empty"
 		}
 		return nil, &DecodeError{Header: hdr, Err: ErrMalformedEvent, Reason: reason}
 	}
-	shape := detect(top)
+	d := &decoder{header: hdr}
+	d.top.scan(body)
+	shape := d.top.detect()
 	switch {
 	case shape == "" && hdr == "":
 		return nil, &DecodeError{Err: ErrUnknownEnvelope,
@@ -143,7 +149,7 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 	case shape == "":
 		shape = hdr
 	}
-	d := &decoder{top: top, version: shape, header: hdr}
+	d.version = shape
 	var ev *Event
 	switch shape {
 	case V3:
@@ -160,29 +166,93 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 	return ev, nil
 }
 
-// detect returns the version the shape of top suggests, or "".
-func detect(top map[string]json.RawMessage) Version {
-	if raw, ok := top["type"]; ok {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			if strings.HasPrefix(s, "composio.") {
-				return V3
-			}
-			return V2
+// The decoder reads the envelope in place with trigger.JSONMembers, which
+// yields every member of a valid object in document order with its key
+// unescaped as encoding/json unescapes map keys. Keys are compared exactly
+// (not case-insensitively, as encoding/json matches struct fields), and
+// the last of repeated keys wins, as in a map[string]json.RawMessage. A raw
+// value is nil when its key is absent; JSON null is the bytes "null".
+// Values alias the body: Event.Data is copied out before it is returned.
+
+// envelope holds the raw top-level values any version uses.
+type envelope struct {
+	id, typ, timestamp, metadata, data []byte
+	logID, triggerName, triggerID      []byte
+	connectionID, payload              []byte
+}
+
+func (e *envelope) scan(body []byte) {
+	for k, v := range trigger.JSONMembers(body) {
+		switch string(k) {
+		case "id":
+			e.id = v
+		case "type":
+			e.typ = v
+		case "timestamp":
+			e.timestamp = v
+		case "metadata":
+			e.metadata = v
+		case "data":
+			e.data = v
+		case "log_id":
+			e.logID = v
+		case "trigger_name":
+			e.triggerName = v
+		case "trigger_id":
+			e.triggerID = v
+		case "connection_id":
+			e.connectionID = v
+		case "payload":
+			e.payload = v
 		}
-		return ""
 	}
-	_, name := top["trigger_name"]
-	_, payload := top["payload"]
-	if name || payload {
+}
+
+// detect returns the version the shape of the envelope suggests, or "".
+func (e *envelope) detect() Version {
+	if e.typ != nil {
+		if isNull(e.typ) {
+			return V2 // null unmarshals into a string as ""
+		}
+		s, ok := plainString(e.typ)
+		if !ok {
+			var u string
+			if json.Unmarshal(e.typ, &u) != nil {
+				return ""
+			}
+			s = u
+		}
+		if strings.HasPrefix(s, "composio.") {
+			return V3
+		}
+		return V2
+	}
+	if e.triggerName != nil || e.payload != nil {
 		return V1
 	}
 	return ""
 }
 
+// metadataKeys are the members of a V3 metadata object Decode reads, in the
+// order decoder.metadata indexes them.
+var metadataKeys = []string{"trigger_slug", "trigger_id", "connected_account_id", "auth_config_id", "log_id", "user_id"}
+
+// members sets vals[i] to the raw value of obj's member keys[i] (the last
+// one when repeated), leaving nil the absent ones. obj is a valid object.
+func members(obj []byte, keys []string, vals [][]byte) {
+	for k, v := range trigger.JSONMembers(obj) {
+		for i, key := range keys {
+			if string(k) == key {
+				vals[i] = v
+				break
+			}
+		}
+	}
+}
+
 // decoder reads fields of one envelope, remembering the first failure.
 type decoder struct {
-	top     map[string]json.RawMessage
+	top     envelope
 	version Version
 	header  Version
 	err     error
@@ -194,45 +264,25 @@ func (d *decoder) fail(field, reason string) {
 	}
 }
 
-// object decodes the object at obj[key]; a missing key gives nil (reported
-// when required), null too.
-func (d *decoder) object(obj map[string]json.RawMessage, path, key string, required bool) map[string]json.RawMessage {
-	raw, ok := obj[key]
-	if !ok || isNull(raw) {
+// object checks that raw (the value of path+key) is an object: absent or
+// null gives false (reported when required), as does any other non-object.
+func (d *decoder) object(raw []byte, path, key string, required bool) bool {
+	if raw == nil || isNull(raw) {
 		if required {
 			d.fail(path+key, "missing")
 		}
-		return nil
+		return false
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if raw[0] != '{' {
 		d.fail(path+key, "not an object")
-		return nil
+		return false
 	}
-	return m
+	return true
 }
 
-// objectRaw checks that obj[key] is an object without decoding its members
-// (the whole body is valid JSON already).
-func (d *decoder) objectRaw(obj map[string]json.RawMessage, path, key string, required bool) json.RawMessage {
-	raw, ok := obj[key]
-	if !ok || isNull(raw) {
-		if required {
-			d.fail(path+key, "missing")
-		}
-		return nil
-	}
-	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
-		d.fail(path+key, "not an object")
-		return nil
-	}
-	return raw
-}
-
-// str decodes the string at obj[key]; a missing key or null gives "".
-func (d *decoder) str(obj map[string]json.RawMessage, path, key string, required bool) string {
-	raw, ok := obj[key]
-	if !ok || isNull(raw) {
+// str decodes the string raw (the value of path+key); absent or null gives "".
+func (d *decoder) str(raw []byte, path, key string, required bool) string {
+	if raw == nil || isNull(raw) {
 		if required {
 			d.fail(path+key, "missing")
 		}
@@ -240,10 +290,12 @@ func (d *decoder) str(obj map[string]json.RawMessage, path, key string, required
 	}
 	s, ok := plainString(raw)
 	if !ok {
-		if err := json.Unmarshal(raw, &s); err != nil {
+		var u string // declared here: &u puts it on the heap
+		if err := json.Unmarshal(raw, &u); err != nil {
 			d.fail(path+key, "not a string")
 			return ""
 		}
+		s = u
 	}
 	if required && s == "" {
 		d.fail(path+key, "empty")
@@ -251,18 +303,17 @@ func (d *decoder) str(obj map[string]json.RawMessage, path, key string, required
 	return s
 }
 
-// nullableStr is str for a string-or-null field: nil when missing or null.
-func (d *decoder) nullableStr(obj map[string]json.RawMessage, path, key string) *string {
-	raw, ok := obj[key]
-	if !ok || isNull(raw) {
+// nullableStr is str for a string-or-null field: nil when absent or null.
+func (d *decoder) nullableStr(raw []byte, path, key string) *string {
+	if raw == nil || isNull(raw) {
 		return nil
 	}
-	s := d.str(obj, path, key, false)
+	s := d.str(raw, path, key, false)
 	return &s
 }
 
 func (d *decoder) timestamp(required bool) time.Time {
-	s := d.str(d.top, "", "timestamp", required)
+	s := d.str(d.top.timestamp, "", "timestamp", required)
 	if s == "" {
 		return time.Time{}
 	}
@@ -275,7 +326,7 @@ func (d *decoder) timestamp(required bool) time.Time {
 
 // plainString decodes a JSON string without escapes, the common case,
 // without going through encoding/json. raw is a valid JSON value.
-func plainString(raw json.RawMessage) (string, bool) {
+func plainString(raw []byte) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return "", false
 	}
@@ -288,109 +339,159 @@ func plainString(raw json.RawMessage) (string, bool) {
 	return string(in), true
 }
 
-func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+// isNull reports whether the raw value (no surrounding white space) is null.
+func isNull(raw []byte) bool { return string(raw) == "null" }
+
+// metadata reads the V3 metadata fields into ev; slugRequired for
+// composio.trigger.message.
+func (d *decoder) metadata(ev *Event, raw []byte, slugRequired bool) {
+	var md [6][]byte
+	members(raw, metadataKeys, md[:])
+	ev.TriggerSlug = strings.ToUpper(d.str(md[0], "metadata.", "trigger_slug", slugRequired))
+	ev.TriggerID = d.str(md[1], "metadata.", "trigger_id", false)
+	ev.ConnectedAccountID = d.str(md[2], "metadata.", "connected_account_id", false)
+	ev.AuthConfigID = d.str(md[3], "metadata.", "auth_config_id", false)
+	ev.LogID = d.str(md[4], "metadata.", "log_id", false)
+	ev.UserID = d.nullableStr(md[5], "metadata.", "user_id")
+}
+
+var (
+	disabledKeys   = []string{"trigger_name", "id", "connected_account_id", "user_id"}
+	expiredKeys    = []string{"id", "user_id", "auth_config"}
+	authConfigKeys = []string{"id"}
+)
 
 func (d *decoder) v3() *Event {
+	top := &d.top
 	ev := &Event{
-		ID:        d.str(d.top, "", "id", true),
-		Type:      d.str(d.top, "", "type", true),
+		ID:        d.str(top.id, "", "id", true),
+		Type:      d.str(top.typ, "", "type", true),
 		Timestamp: d.timestamp(true),
 	}
-	raw, ok := d.top["data"]
-	if !ok {
+	if top.data == nil {
 		d.fail("data", "missing")
 	}
-	ev.Data = raw
 	switch ev.Type {
 	case TypeTriggerMessage:
-		md := d.object(d.top, "", "metadata", true)
-		d.objectRaw(d.top, "", "data", true)
-		if md == nil {
-			return ev
+		md := d.object(top.metadata, "", "metadata", true)
+		d.object(top.data, "", "data", true)
+		if md {
+			d.metadata(ev, top.metadata, true)
 		}
-		ev.TriggerSlug = strings.ToUpper(d.str(md, "metadata.", "trigger_slug", true))
-		ev.TriggerID = d.str(md, "metadata.", "trigger_id", false)
-		ev.ConnectedAccountID = d.str(md, "metadata.", "connected_account_id", false)
-		ev.AuthConfigID = d.str(md, "metadata.", "auth_config_id", false)
-		ev.LogID = d.str(md, "metadata.", "log_id", false)
-		ev.UserID = d.nullableStr(md, "metadata.", "user_id")
 	case TypeTriggerDisabled:
-		d.object(d.top, "", "metadata", false)
-		data := d.object(d.top, "", "data", true)
-		if data == nil {
-			return ev
+		d.object(top.metadata, "", "metadata", false)
+		if d.object(top.data, "", "data", true) {
+			var f [4][]byte
+			members(top.data, disabledKeys, f[:])
+			ev.TriggerSlug = strings.ToUpper(d.str(f[0], "data.", "trigger_name", false))
+			ev.TriggerID = d.str(f[1], "data.", "id", false)
+			ev.ConnectedAccountID = d.str(f[2], "data.", "connected_account_id", false)
+			ev.UserID = d.nullableStr(f[3], "data.", "user_id")
 		}
-		ev.TriggerSlug = strings.ToUpper(d.str(data, "data.", "trigger_name", false))
-		ev.TriggerID = d.str(data, "data.", "id", false)
-		ev.ConnectedAccountID = d.str(data, "data.", "connected_account_id", false)
-		ev.UserID = d.nullableStr(data, "data.", "user_id")
 	case TypeConnectedAccountExpired:
-		d.object(d.top, "", "metadata", false)
-		data := d.object(d.top, "", "data", true)
-		if data == nil {
-			return ev
-		}
-		ev.ConnectedAccountID = d.str(data, "data.", "id", false)
-		ev.UserID = d.nullableStr(data, "data.", "user_id")
-		if ac := d.object(data, "data.", "auth_config", false); ac != nil {
-			ev.AuthConfigID = d.str(ac, "data.auth_config.", "id", false)
+		d.object(top.metadata, "", "metadata", false)
+		if d.object(top.data, "", "data", true) {
+			var f [3][]byte
+			members(top.data, expiredKeys, f[:])
+			ev.ConnectedAccountID = d.str(f[0], "data.", "id", false)
+			ev.UserID = d.nullableStr(f[1], "data.", "user_id")
+			if d.object(f[2], "data.", "auth_config", false) {
+				var ac [1][]byte
+				members(f[2], authConfigKeys, ac[:])
+				ev.AuthConfigID = d.str(ac[0], "data.auth_config.", "id", false)
+			}
 		}
 	default:
 		// A type this package does not know yet: take what metadata offers.
-		md := d.object(d.top, "", "metadata", false)
-		if md == nil {
-			return ev
+		if d.object(top.metadata, "", "metadata", false) {
+			d.metadata(ev, top.metadata, false)
 		}
-		ev.TriggerSlug = strings.ToUpper(d.str(md, "metadata.", "trigger_slug", false))
-		ev.TriggerID = d.str(md, "metadata.", "trigger_id", false)
-		ev.ConnectedAccountID = d.str(md, "metadata.", "connected_account_id", false)
-		ev.AuthConfigID = d.str(md, "metadata.", "auth_config_id", false)
-		ev.LogID = d.str(md, "metadata.", "log_id", false)
-		ev.UserID = d.nullableStr(md, "metadata.", "user_id")
+	}
+	if d.err == nil {
+		ev.Data = bytes.Clone(top.data)
 	}
 	return ev
 }
 
-// v2EnvelopeKeys are the keys Composio mixes into a V2 event's data.
-var v2EnvelopeKeys = [...]string{"connection_id", "connection_nano_id", "trigger_nano_id", "trigger_id", "user_id"}
-
 func (d *decoder) v2(webhookID string) *Event {
+	top := &d.top
 	ev := &Event{
 		ID:        webhookID,
 		Type:      TypeTriggerMessage,
 		Timestamp: d.timestamp(false),
-		LogID:     d.str(d.top, "", "log_id", false),
+		LogID:     d.str(top.logID, "", "log_id", false),
 	}
-	ev.TriggerSlug = strings.ToUpper(d.str(d.top, "", "type", true))
-	data := d.object(d.top, "", "data", true)
-	if data == nil {
+	ev.TriggerSlug = strings.ToUpper(d.str(top.typ, "", "type", true))
+	if !d.object(top.data, "", "data", true) {
 		return ev
 	}
-	ev.TriggerID = first(d.str(data, "data.", "trigger_nano_id", false), d.str(data, "data.", "trigger_id", false))
-	ev.ConnectedAccountID = first(d.str(data, "data.", "connection_nano_id", false), d.str(data, "data.", "connection_id", false))
-	ev.UserID = d.nullableStr(data, "data.", "user_id")
+	// One pass over data: pick out the envelope keys (the last of repeated
+	// ones) and copy every other member, in order and as sent, to Data.
+	var connectionID, connectionNanoID, triggerNanoID, triggerID, userID []byte
+	out := make([]byte, 1, len(top.data))
+	out[0] = '{'
+	for k, v := range trigger.JSONMembers(top.data) {
+		switch string(k) {
+		case "connection_id":
+			connectionID = v
+			continue
+		case "connection_nano_id":
+			connectionNanoID = v
+			continue
+		case "trigger_nano_id":
+			triggerNanoID = v
+			continue
+		case "trigger_id":
+			triggerID = v
+			continue
+		case "user_id":
+			userID = v
+			continue
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = appendKey(out, k)
+		out = append(out, ':')
+		out = append(out, v...)
+	}
+	ev.TriggerID = first(d.str(triggerNanoID, "data.", "trigger_nano_id", false), d.str(triggerID, "data.", "trigger_id", false))
+	ev.ConnectedAccountID = first(d.str(connectionNanoID, "data.", "connection_nano_id", false), d.str(connectionID, "data.", "connection_id", false))
+	ev.UserID = d.nullableStr(userID, "data.", "user_id")
 	if d.err != nil {
 		return ev
 	}
-	stripped, err := stripKeys(d.top["data"], v2EnvelopeKeys[:])
-	if err != nil {
-		d.fail("data", err.Error())
-		return ev
-	}
-	ev.Data = stripped
+	ev.Data = append(out, '}')
 	return ev
 }
 
+// appendKey appends the object key k (unescaped) as json.Marshal writes a
+// string: copied when nothing in it needs escaping, the common case.
+func appendKey(out, k []byte) []byte {
+	for _, c := range k {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(string(k))
+			return append(out, q...)
+		}
+	}
+	out = append(out, '"')
+	out = append(out, k...)
+	return append(out, '"')
+}
+
 func (d *decoder) v1(webhookID string) *Event {
+	top := &d.top
 	ev := &Event{
 		ID:                 webhookID,
 		Type:               TypeTriggerMessage,
-		TriggerSlug:        strings.ToUpper(d.str(d.top, "", "trigger_name", true)),
-		TriggerID:          d.str(d.top, "", "trigger_id", false),
-		ConnectedAccountID: d.str(d.top, "", "connection_id", false),
-		LogID:              d.str(d.top, "", "log_id", false),
+		TriggerSlug:        strings.ToUpper(d.str(top.triggerName, "", "trigger_name", true)),
+		TriggerID:          d.str(top.triggerID, "", "trigger_id", false),
+		ConnectedAccountID: d.str(top.connectionID, "", "connection_id", false),
+		LogID:              d.str(top.logID, "", "log_id", false),
 	}
-	ev.Data = d.objectRaw(d.top, "", "payload", true)
+	if d.object(top.payload, "", "payload", true) {
+		ev.Data = bytes.Clone(top.payload)
+	}
 	return ev
 }
 
@@ -399,39 +500,4 @@ func first(a, b string) string {
 		return a
 	}
 	return b
-}
-
-// stripKeys returns the JSON object obj without the given top-level keys,
-// keeping the order and the bytes of every other member.
-func stripKeys(obj json.RawMessage, drop []string) (json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if _, err := dec.Token(); err != nil { // '{', checked by the caller
-		return nil, err
-	}
-	out := make([]byte, 0, len(obj))
-	out = append(out, '{')
-	n := 0
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, _ := tok.(string)
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return nil, err
-		}
-		if slices.Contains(drop, key) {
-			continue
-		}
-		if n > 0 {
-			out = append(out, ',')
-		}
-		n++
-		k, _ := json.Marshal(key)
-		out = append(out, k...)
-		out = append(out, ':')
-		out = append(out, val...)
-	}
-	return append(out, '}'), nil
 }
