@@ -27,11 +27,10 @@ vet:
 
 ## test: the full suite: unit, golden, corpus compile, differential, fuzz seeds
 ## and short fuzz runs, the downstream example, and the generated-code check.
-test: vet
-	$(GO) test -race -count=1 ./...
+## The race-enabled suite runs last, so that its summary closes the output.
+test: vet check-generated fuzz-short
 	cd bench/peer && $(GO) vet ./... && $(GO) test -count=1 ./...
-	$(MAKE) fuzz-short
-	$(MAKE) check-generated
+	$(GO) test -race -count=1 ./...
 
 ## fuzz-short: a few seconds of each fuzz target (longer runs: FUZZTIME=10m).
 fuzz-short:
