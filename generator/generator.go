@@ -8,7 +8,8 @@
 // santhosh-tekuri/jsonschema (which rejects malformed schemas and resolves
 // $ref/$defs); property order is read from the raw JSON. A typed IR with every
 // Go name decided is built from it (internal/model), rendered with jennifer
-// (internal/emit) and formatted with go/format.
+// (internal/emit) and formatted with go/format (standard library imports
+// grouped apart, as goimports leaves them).
 //
 // # Output
 //
