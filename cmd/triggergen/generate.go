@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	udiff "github.com/aymanbagabas/go-udiff"
 	"golang.org/x/mod/modfile"
 
 	"github.com/triggergen/triggergen/catalog"
@@ -18,12 +19,17 @@ import (
 	"github.com/triggergen/triggergen/lockfile"
 )
 
-const generateSynopsis = `generate [-config F] [-lock F] [-out DIR] [-import-path P] [-toolkits a,b] [-check] [-v]
+const generateSynopsis = `generate [-config F] [-lock F] [-out DIR] [-import-path P] [-toolkits a,b] [-check [-q]] [-v]
 
 Generates one Go package per toolkit of the lock file into DIR, rewriting
 only files that changed and removing stale generated files, and prints a
 one-line summary (-v: each file written or removed). With -check it writes
-nothing, lists the files that differ and exits 1 when any does.`
+nothing, prints a unified diff of each file that differs (at most 200 lines
+per file) and "removed PATH" for each file generate would remove, and exits
+1 when any differs; -q prints only the names of the files that differ.`
+
+// maxDiffLines bounds the diff -check prints for one file.
+const maxDiffLines = 200
 
 // generateOptions are the inputs of the generate command; a config file
 // (CLI issue) will fill the same struct.
@@ -34,6 +40,7 @@ type generateOptions struct {
 	toolkits   []string
 	renames    map[string]string
 	check      bool
+	quiet      bool // with check: file names only, no diffs
 	verbose    bool
 }
 
@@ -48,6 +55,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&toolkits, "toolkits", "", "comma-separated toolkit slugs to generate (default: the config's, else all)")
 	deprecatedAlias(fs, "toolkit", "toolkits")
 	fs.BoolVar(&o.check, "check", false, "write nothing; report files that differ and exit 1 when stale")
+	fs.BoolVar(&o.quiet, "q", false, "with -check: print only the names of the files that differ, no diffs")
 	fs.BoolVar(&o.verbose, "v", false, "list each file written or removed")
 	configPath := fs.String("config", "", configFlagUsage+"; its lock, out, import_path, toolkits and renames apply unless a flag overrides them")
 	if err := parseFlags(fs, args); err != nil {
@@ -55,6 +63,9 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return usagef("generate: unexpected argument %q", fs.Arg(0))
+	}
+	if o.quiet && !o.check {
+		return usagef("generate: -q needs -check")
 	}
 	warnDeprecated(e, fs)
 	if toolkits != "" {
@@ -89,10 +100,18 @@ func generate(ctx context.Context, e *env, o generateOptions) error {
 			return err
 		}
 		for _, d := range diffs {
-			fmt.Fprintln(e.stdout, d)
+			if o.quiet {
+				fmt.Fprintln(e.stdout, d.name())
+			} else {
+				fmt.Fprint(e.stdout, d.unified(maxDiffLines))
+			}
 		}
 		if len(diffs) > 0 {
-			fmt.Fprintf(e.stderr, "triggergen: %s is stale (%d files differ); run triggergen generate\n", displayPath(o.outDir), len(diffs))
+			differ := fmt.Sprintf("%d files differ", len(diffs))
+			if len(diffs) == 1 {
+				differ = "1 file differs"
+			}
+			fmt.Fprintf(e.stderr, "triggergen: %s is stale (%s); run triggergen generate\n", displayPath(o.outDir), differ)
 			return &exitError{1}
 		}
 		return nil
@@ -234,25 +253,68 @@ func staleFiles(outDir string, want map[string]bool) ([]string, error) {
 	return out, err
 }
 
-// checkFiles reports how outDir differs from files, one line per file:
-// "stale PATH", "missing PATH" or "extra PATH".
-func checkFiles(outDir string, files []generator.File) ([]string, error) {
+// fileDiff is how one file of outDir differs from what generate would write.
+type fileDiff struct {
+	kind     string // "stale" (changed), "missing" (new) or "extra" (generate would remove it)
+	path     string // slash path relative to outDir
+	old, new string // contents on disk and as generated; "" when absent
+}
+
+// name is the one-line form -check -q prints: "stale PATH", "missing PATH"
+// or "extra PATH".
+func (d fileDiff) name() string { return d.kind + " " + d.path }
+
+// unified returns a unified diff (3 lines of context, git-style a/ and b/
+// labels, /dev/null for a new file) from the file on disk to the generated
+// one, cut after max lines with a "... (K more lines)" line; for a file
+// generate would remove it returns "removed PATH".
+func (d fileDiff) unified(max int) string {
+	if d.kind == "extra" {
+		return "removed " + d.path + "\n"
+	}
+	from := "a/" + d.path
+	if d.kind == "missing" {
+		from = "/dev/null"
+	}
+	text := udiff.Unified(from, "b/"+d.path, d.old, d.new)
+	lines := strings.SplitAfter(text, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) <= max {
+		return text
+	}
+	return strings.Join(lines[:max], "") + fmt.Sprintf("... (%d more lines)\n", len(lines)-max)
+}
+
+// checkFiles reports how outDir differs from files, one entry per file,
+// sorted by path.
+func checkFiles(outDir string, files []generator.File) ([]fileDiff, error) {
 	p, err := makePlan(outDir, files)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var out []fileDiff
 	for _, f := range p.write {
-		if _, err := os.Stat(filepath.Join(outDir, filepath.FromSlash(f.Path))); err == nil {
-			out = append(out, "stale "+f.Path)
-		} else {
-			out = append(out, "missing "+f.Path)
+		d := fileDiff{kind: "stale", path: f.Path, new: string(f.Content)}
+		old, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(f.Path)))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			d.kind = "missing"
+		case err != nil:
+			return nil, err
 		}
+		d.old = string(old)
+		out = append(out, d)
 	}
 	for _, r := range p.remove {
-		out = append(out, "extra "+r)
+		old, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(r)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fileDiff{kind: "extra", path: r, old: string(old)})
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
 	return out, nil
 }
 
