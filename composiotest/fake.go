@@ -19,6 +19,7 @@ import (
 
 	"github.com/triggergen/triggergen/catalog"
 	"github.com/triggergen/triggergen/lockfile"
+	"github.com/triggergen/triggergen/openapi"
 )
 
 // DefaultAPIKey is the API key a fake accepts unless WithAPIKey says otherwise.
@@ -136,7 +137,7 @@ type Fake struct {
 	faults     []Fault
 	latency    time.Duration
 	onViolate  func(string)
-	validator  *validator
+	validator  *openapi.Validator
 }
 
 type toolkitState struct {

@@ -2,62 +2,32 @@ package composiotest
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
-
 	"github.com/triggergen/triggergen/openapi"
 )
 
-// validator checks traffic against openapi/composio.yaml.
-type validator struct {
-	router routers.Router
-	opts   *openapi3filter.Options
-}
-
 var (
 	sharedOnce      sync.Once
-	sharedValidator *validator
+	sharedValidator *openapi.Validator
 	sharedErr       error
 )
 
 // newValidator returns the process-wide validator: the description is
-// parsed once, and the router and options are only read afterwards.
-func newValidator() (*validator, error) {
-	sharedOnce.Do(func() { sharedValidator, sharedErr = loadValidator() })
+// parsed once, and only read afterwards. The fake checks the API key itself
+// and answers 401, so the security requirement is not checked here.
+func newValidator() (*openapi.Validator, error) {
+	sharedOnce.Do(func() {
+		sharedValidator, sharedErr = openapi.NewValidator(nil)
+		if sharedErr != nil {
+			sharedErr = fmt.Errorf("composiotest: %w", sharedErr)
+		}
+	})
 	return sharedValidator, sharedErr
-}
-
-func loadValidator() (*validator, error) {
-	doc, err := openapi.Load()
-	if err != nil {
-		return nil, fmt.Errorf("composiotest: %w", err)
-	}
-	// Route on paths alone: a server-side request has no scheme or host to
-	// match against the production server URL. The legacy router prefers
-	// literal segments (/webhook_endpoints/schema) over /{nano_id}.
-	doc.Servers = nil
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("composiotest: router: %w", err)
-	}
-	return &validator{
-		router: router,
-		opts: &openapi3filter.Options{
-			IncludeResponseStatus: true,
-			MultiError:            true,
-			// The fake checks the key itself and answers 401; the security
-			// requirement is not a request-shape question.
-			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
-		},
-	}, nil
 }
 
 // bufferedResponse collects a handler's answer so it can be validated (and,
@@ -97,15 +67,14 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	idx := f.record(r, body)
 
-	route, pathParams, routeErr := f.validator.router.FindRoute(r)
+	ex, routeErr := f.validator.Match(r)
 	op := ""
-	var in *openapi3filter.RequestValidationInput
+	var pathParams map[string]string
 	var reqErr error
 	if routeErr == nil {
-		op = route.Operation.OperationID
+		op, pathParams = ex.Operation, ex.PathParams
 		f.setOperation(idx, op)
-		in = &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: route, Options: f.validator.opts}
-		reqErr = openapi3filter.ValidateRequest(r.Context(), in)
+		reqErr = ex.ValidateRequest(r.Context())
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 
@@ -157,10 +126,8 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	if f.opts.respMutator != nil {
 		out = f.opts.respMutator(op, rw.status, out)
 	}
-	if in != nil {
-		rvi := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rw.status, Header: rw.header, Options: f.validator.opts}
-		rvi.SetBodyBytes(out)
-		if err := openapi3filter.ValidateResponse(r.Context(), rvi); err != nil {
+	if ex != nil {
+		if err := ex.ValidateResponse(r.Context(), rw.status, rw.header, out); err != nil {
 			f.violate(fmt.Sprintf("%s: response %d to %s %s does not conform to openapi/composio.yaml: %v", op, rw.status, r.Method, r.URL.RequestURI(), oneLine(err)))
 		}
 	}
