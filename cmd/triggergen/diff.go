@@ -13,7 +13,8 @@ const diffSynopsis = `diff OLD.lock NEW.lock [-json] [-fail-on-breaking]
 
 Compares two lock files and classifies every change of the trigger types:
 breaking for callers (config: required field added, field removed, type
-changed, enum value removed, optional→required, trigger removed), breaking
+changed, enum value removed, optional→required, a constraint tightened such
+as a lower maxLength or a new pattern, trigger removed), breaking
 for consumers (payload: field removed, type changed, became nullable or
 optional), additive, or info. -json prints the machine-readable report
 (fields documented in internal/schemadiff).`

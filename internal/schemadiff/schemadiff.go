@@ -8,15 +8,17 @@
 // consumers. Compare walks both schemas in step (nested objects, array items,
 // additionalProperties, local $ref into $defs/definitions, allOf, and
 // anyOf/oneOf with a null branch read as "nullable") and reports a Change for
-// every difference it understands.
+// every difference it understands: structure, types, nullability, enums,
+// defaults and constraint keywords.
 //
 // # Severities and kinds
 //
 // Breaking for callers (audience "callers"): required_field_added,
 // field_removed, type_changed, enum_value_removed, enum_restricted,
-// field_became_required, nullable_removed, trigger_removed, toolkit_removed,
-// webhook_setup_required, and, in a toolkit's webhook endpoint setup fields,
-// required_field_added, field_removed and field_became_required.
+// field_became_required, nullable_removed, constraint_tightened,
+// trigger_removed, toolkit_removed, webhook_setup_required, and, in a
+// toolkit's webhook endpoint setup fields, required_field_added,
+// field_removed and field_became_required.
 //
 // Breaking for consumers (audience "consumers"): field_removed,
 // type_changed, nullable_added, field_became_optional.
@@ -24,11 +26,49 @@
 // Additive: toolkit_added, trigger_added, field_added (optional config
 // field, any payload field), enum_value_added, field_became_optional
 // (config), field_became_required (payload), nullable_added (config),
-// nullable_removed (payload).
+// nullable_removed (payload), constraint_loosened (config),
+// constraint_tightened (payload).
 //
 // Info: toolkit_version_changed, trigger_kind_changed, default_changed,
-// enum_value_removed (payload), webhook_setup_required when it became false.
+// enum_value_removed (payload), webhook_setup_required when it became false,
+// constraint_loosened (payload), format_changed.
 // Descriptions, titles and examples are ignored.
+//
+// # Constraint keywords
+//
+// A validation keyword is tightened when a value valid before may now be
+// rejected, loosened when every value valid before still is. Tightening can
+// reject an existing config (breaking for callers) and only strengthens what
+// consumers receive (additive); loosening is additive for callers and info
+// for consumers, whose code may have relied on the old bound (a buffer sized
+// by maxLength, a parser assuming a pattern). Their generated types do not
+// change, which is why it is info and not breaking.
+//
+//	keyword                              constraint_tightened when     constraint_loosened when
+//	minimum, exclusiveMinimum            added or raised               removed or lowered
+//	maximum, exclusiveMaximum            added or lowered              removed or raised
+//	minLength, minItems, minProperties   added or raised               removed or lowered
+//	maxLength, maxItems, maxProperties   added or lowered              removed or raised
+//	pattern                              added or changed              removed
+//	uniqueItems                          became true                   no longer true
+//	additionalProperties                 became false                  no longer false
+//
+//	                                     config (callers)              payload (consumers)
+//	constraint_tightened                 breaking                      additive
+//	constraint_loosened                  additive                      info
+//	format_changed (added, changed,      info                          info
+//	removed; an annotation in 2020-12)
+//
+// const is read as a one-value enum and classified as one: const added is
+// enum_restricted, const changed is enum_value_removed plus enum_value_added.
+// enum keeps its own rows above (a payload enum value added is additive, as
+// it adds a generated constant). allOf branches are merged with the strictest
+// bound winning; the draft-4 boolean exclusiveMinimum/exclusiveMaximum is
+// read as the 2020-12 keyword. The pointer of a constraint change is the
+// keyword's location in the new schema (where it would be, when removed), and
+// the message gives the old and new values: `config field "repo": maxLength
+// lowered 100 → 50`, `payload field "id": pattern removed "^[0-9]+$" →
+// (none)`.
 //
 // # JSON output
 //
@@ -116,6 +156,9 @@ const (
 	EnumValueRemoved      Kind = "enum_value_removed"
 	EnumRestricted        Kind = "enum_restricted"
 	DefaultChanged        Kind = "default_changed"
+	ConstraintTightened   Kind = "constraint_tightened"
+	ConstraintLoosened    Kind = "constraint_loosened"
+	FormatChanged         Kind = "format_changed"
 )
 
 // Schema names which part of a trigger type changed.

@@ -20,6 +20,7 @@ type view struct {
 	addl     *child // additionalProperties as a schema
 	enum     []string
 	def      *string // canonical default, nil when absent
+	cons     constraints
 }
 
 type prop struct {
@@ -98,6 +99,7 @@ func (w *walker) fill(v *view, raw any, ptr string, root any, depth int) {
 		s := canonical(d)
 		v.def = &s
 	}
+	v.fillConstraints(m, ptr)
 	if props, ok := m["properties"].(map[string]any); ok {
 		for _, name := range sortedKeys(props) {
 			if v.hasProp(name) {
@@ -293,6 +295,7 @@ func (w *walker) compare(o, n *view, field string) {
 		w.add(n.ptr+"/default", field, DefaultChanged, Info,
 			fmt.Sprintf("%s: default changed from %s to %s", label, deref(o.def), deref(n.def)))
 	}
+	w.compareConstraints(o, n, field, label)
 	if o.object() || n.object() {
 		w.compareProps(o, n, field)
 	}
