@@ -3,6 +3,8 @@ package webhook
 import (
 	"container/list"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"strconv"
 	"sync"
 	"time"
@@ -19,22 +21,54 @@ import (
 // Implementations must be safe for concurrent use; webhook/redisdedup
 // provides one shared by several replicas.
 //
+// Each lease carries a token that only its holder knows, and Forget
+// releases a lease only when given its token. A caller whose lease expired
+// and was taken over by another delivery therefore cannot release the new
+// holder's lease when it fails: the id stays in progress until the new
+// holder settles it or its own lease expires.
+//
 // The lease should outlast the longest run of the handler: once it expires,
 // another delivery of the id may run while the first is still running.
 type Deduper interface {
 	// Begin records id as in progress, with a lease, if it is neither in
-	// progress nor done, and returns DedupNew: the caller then owns it and
-	// must call Complete or Forget. Otherwise it returns DedupInProgress or
-	// DedupDone and records nothing. Testing and recording must be one
-	// atomic step.
-	Begin(ctx context.Context, id string) (DedupStatus, error)
-	// Complete records id as done, whether or not its lease is still held:
-	// the handler succeeded, and later deliveries of id are skipped.
-	Complete(ctx context.Context, id string) error
-	// Forget releases id if it is in progress, so that a later delivery of
-	// it runs again; an id that is done stays done. The Handler calls it
-	// when the handler fails.
-	Forget(ctx context.Context, id string) error
+	// progress nor done, and returns a Lease whose Status is DedupNew and
+	// whose Token identifies the new lease: the caller then owns it and
+	// must call Complete or Forget with that token. Otherwise it returns a
+	// Lease whose Status is DedupInProgress or DedupDone, with no token, and
+	// records nothing. Testing and recording must be one atomic step.
+	Begin(ctx context.Context, id string) (Lease, error)
+	// Complete records id as done, whether or not token still holds its
+	// lease (the lease may have expired, or been taken over by another
+	// delivery): the handler succeeded, and later deliveries of id are
+	// skipped. Implementations must not require token to match.
+	Complete(ctx context.Context, id, token string) error
+	// Forget releases id if it is in progress under the lease token
+	// identifies, so that a later delivery of it runs again. An id that is
+	// done stays done, and one leased under another token (a delivery that
+	// took over after token's lease expired) stays in progress. The
+	// Handler calls it when the handler fails.
+	Forget(ctx context.Context, id, token string) error
+}
+
+// Lease is what Deduper.Begin found for a webhook-id, and the token of the
+// lease it granted, if any.
+type Lease struct {
+	// Status is DedupNew when Begin leased the id to its caller, and
+	// DedupInProgress or DedupDone when it did not.
+	Status DedupStatus
+	// Token identifies the lease when Status is DedupNew, to be passed to
+	// Complete or Forget; it is empty otherwise. The Dedupers of this
+	// module use 128 random bits, hex-encoded (NewLeaseToken).
+	Token string
+}
+
+// NewLeaseToken returns a fresh lease token: 128 bits from crypto/rand,
+// hex-encoded (32 characters). Deduper implementations may use it for
+// Lease.Token.
+func NewLeaseToken() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (it crashes the program instead)
+	return hex.EncodeToString(b[:])
 }
 
 // DedupStatus is what Deduper.Begin found for a webhook-id.
@@ -92,6 +126,7 @@ type MemoryDeduper struct {
 type memEntry struct {
 	id      string
 	state   DedupStatus // DedupInProgress or DedupDone
+	token   string      // of the lease, while in progress
 	expires time.Time
 }
 
@@ -127,21 +162,22 @@ func NewMemoryDeduper(capacity int, ttl time.Duration, opts ...MemoryDeduperOpti
 }
 
 // Begin implements Deduper.
-func (m *MemoryDeduper) Begin(_ context.Context, id string) (DedupStatus, error) {
+func (m *MemoryDeduper) Begin(_ context.Context, id string) (Lease, error) {
+	token := NewLeaseToken() // outside the lock
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
 	m.expire(now)
 	if e, ok := m.ids[id]; ok {
-		return e.Value.(*memEntry).state, nil
+		return Lease{Status: e.Value.(*memEntry).state}, nil
 	}
 	m.makeRoom()
-	m.ids[id] = m.leased.PushBack(&memEntry{id: id, state: DedupInProgress, expires: now.Add(m.lease)})
-	return DedupNew, nil
+	m.ids[id] = m.leased.PushBack(&memEntry{id: id, state: DedupInProgress, token: token, expires: now.Add(m.lease)})
+	return Lease{Status: DedupNew, Token: token}, nil
 }
 
 // Complete implements Deduper.
-func (m *MemoryDeduper) Complete(_ context.Context, id string) error {
+func (m *MemoryDeduper) Complete(_ context.Context, id, _ string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
@@ -156,11 +192,13 @@ func (m *MemoryDeduper) Complete(_ context.Context, id string) error {
 }
 
 // Forget implements Deduper.
-func (m *MemoryDeduper) Forget(_ context.Context, id string) error {
+func (m *MemoryDeduper) Forget(_ context.Context, id, token string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if e, ok := m.ids[id]; ok && e.Value.(*memEntry).state == DedupInProgress {
-		m.remove(e)
+	if e, ok := m.ids[id]; ok {
+		if me := e.Value.(*memEntry); me.state == DedupInProgress && me.token == token {
+			m.remove(e)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -14,16 +15,18 @@ func TestWebhookMemoryDeduper(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	m := NewMemoryDeduper(3, time.Minute, WithLease(10*time.Second))
 	m.now = func() time.Time { return now }
-	begin := func(id string, want DedupStatus) {
+	begin := func(id string, want DedupStatus) string {
 		t.Helper()
-		if got, err := m.Begin(ctx, id); err != nil || got != want {
-			t.Fatalf("Begin(%s) = %v, %v; want %v", id, got, err, want)
+		got, err := m.Begin(ctx, id)
+		if err != nil || got.Status != want {
+			t.Fatalf("Begin(%s) = %+v, %v; want %v", id, got, err, want)
 		}
+		return got.Token
 	}
 	complete := func(ids ...string) {
 		t.Helper()
 		for _, id := range ids {
-			if err := m.Complete(ctx, id); err != nil {
+			if err := m.Complete(ctx, id, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -77,6 +80,25 @@ func TestWebhookMemoryDeduper(t *testing.T) {
 	now = now.Add(59 * time.Second)
 	begin("x", DedupDone)
 
+	// Forget releases a lease only with its token, even once it expired.
+	m = NewMemoryDeduper(10, time.Minute, WithLease(10*time.Second))
+	m.now = func() time.Time { return now }
+	first := begin("y", DedupNew)
+	now = now.Add(10 * time.Second)
+	second := begin("y", DedupNew) // taken over
+	forget := func(token string) {
+		t.Helper()
+		if err := m.Forget(ctx, "y", token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forget(first)
+	forget("")
+	begin("y", DedupInProgress)
+	wantLen(1)
+	forget(second)
+	wantLen(0)
+
 	// Defaults, and the bound under load.
 	m = NewMemoryDeduper(0, 0, WithLease(0))
 	if m.cap != DefaultDedupCapacity || m.ttl != DefaultDedupTTL || m.lease != DefaultDedupLease {
@@ -86,7 +108,7 @@ func TestWebhookMemoryDeduper(t *testing.T) {
 		id := fmt.Sprint(i)
 		m.Begin(ctx, id)
 		if i%2 == 0 {
-			m.Complete(ctx, id)
+			m.Complete(ctx, id, "")
 		}
 	}
 	if m.Len() != DefaultDedupCapacity || len(m.ids) != m.leased.Len()+m.done.Len() {
@@ -99,5 +121,28 @@ func TestWebhookDedupStatusString(t *testing.T) {
 		if s.String() != want {
 			t.Errorf("%d: %q; want %q", int(s), s.String(), want)
 		}
+	}
+}
+
+func TestWebhookNewLeaseToken(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		tok := NewLeaseToken()
+		if len(tok) != 32 || strings.Trim(tok, "0123456789abcdef") != "" {
+			t.Fatalf("token %q: want 32 lower-case hex digits", tok)
+		}
+		if seen[tok] {
+			t.Fatalf("token %q repeated", tok)
+		}
+		seen[tok] = true
+	}
+	// Begin hands out a fresh token per lease, and none otherwise.
+	m := NewMemoryDeduper(0, 0)
+	ctx := context.Background()
+	a, _ := m.Begin(ctx, "a")
+	b, _ := m.Begin(ctx, "b")
+	again, _ := m.Begin(ctx, "a")
+	if a.Token == "" || a.Token == b.Token || again != (Lease{Status: DedupInProgress}) {
+		t.Fatalf("leases %+v, %+v, then %+v", a, b, again)
 	}
 }

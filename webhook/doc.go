@@ -66,7 +66,13 @@
 //
 // When the handler fails the lease is released, so the retry runs it; when
 // the receiver dies mid-handler the lease expires and a retry takes over.
-// The lease should outlast the handler's longest run.
+// Each lease carries a random token (Deduper.Begin returns it in a Lease),
+// and only that token releases it (Deduper.Forget): an attempt that fails
+// after its lease expired and a retry took over leaves the retry's lease in
+// place, so no third delivery runs alongside the retry. Success is recorded
+// whoever holds the lease (Deduper.Complete). The lease should outlast the
+// handler's longest run: past it, a retry may run while the first attempt
+// still does.
 //
 // # Testing
 //

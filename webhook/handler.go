@@ -37,10 +37,12 @@ const DefaultMaxBodyBytes int64 = 1 << 20
 //
 // With a Deduper, a webhook-id is leased (Deduper.Begin) before the handler
 // runs. When the handler succeeds (or no handler takes the event) the id is
-// marked done before the 200 is sent; otherwise it is released
-// (Deduper.Forget) before the error is sent, so Composio's retry runs it
-// again. A receiver that dies mid-handler leaves the lease to expire, after
-// which a retry takes over. Each delivery thus runs the handler to success
+// marked done before the 200 is sent; otherwise its lease is released
+// (Deduper.Forget, with the lease's token) before the error is sent, so
+// Composio's retry runs it again. A receiver that dies mid-handler leaves
+// the lease to expire, after which a retry takes over; should the first
+// attempt then fail after all, releasing its expired lease leaves the
+// retry's lease in place. Each delivery thus runs the handler to success
 // once, as long as the handler finishes within the Deduper's lease.
 //
 // Every outcome is logged with the webhook-id, the delivery attempt and the
@@ -136,21 +138,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		attrs = append(attrs, slog.String("trigger_slug", ev.TriggerSlug))
 	}
 
+	var lease Lease
 	if h.dedup != nil {
-		status, err := h.dedup.Begin(ctx, id)
+		lease, err = h.dedup.Begin(ctx, id)
 		switch {
 		case err != nil:
 			reply(http.StatusServiceUnavailable, slog.LevelError, "webhook: duplicate filter failed", slog.String("error", err.Error()))
 			return
-		case status == DedupDone:
+		case lease.Status == DedupDone:
 			reply(http.StatusOK, slog.LevelInfo, "webhook: duplicate delivery skipped")
 			return
-		case status == DedupInProgress:
+		case lease.Status == DedupInProgress:
 			w.Header().Set("Retry-After", inProgressRetryAfter)
 			reply(http.StatusConflict, slog.LevelInfo, "webhook: duplicate delivery still in progress, retry later")
 			return
-		case status != DedupNew:
-			reply(http.StatusServiceUnavailable, slog.LevelError, "webhook: duplicate filter failed", slog.String("error", "Begin returned "+status.String()))
+		case lease.Status != DedupNew:
+			reply(http.StatusServiceUnavailable, slog.LevelError, "webhook: duplicate filter failed", slog.String("error", "Begin returned "+lease.Status.String()))
 			return
 		}
 	}
@@ -160,7 +163,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.dedup != nil {
 		defer func() {
 			if !settled { // http.ErrAbortHandler went through: release the id
-				h.settle(ctx, id, false, attrs)
+				h.settle(ctx, id, lease.Token, false, attrs)
 			}
 		}()
 	}
@@ -171,7 +174,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Settle before answering, so a retry that follows the answer
 		// finds the id done or released.
 		settled = true
-		h.settle(ctx, id, succeeded, attrs)
+		h.settle(ctx, id, lease.Token, succeeded, attrs)
 	}
 	switch {
 	case err == nil:
@@ -192,19 +195,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // ignore it; it tells other senders and people reading logs to wait.
 const inProgressRetryAfter = "10"
 
-// settle records the outcome of a leased id: done when the handler
-// succeeded, released otherwise. The request's context may be done already
-// (Composio gave up waiting); recording must still happen. A failure is
-// logged: the answer stays what the handler earned, since the id's lease
-// expires on its own.
-func (h *Handler) settle(ctx context.Context, id string, ok bool, attrs []slog.Attr) {
+// settle records the outcome of the id leased under token: done when the
+// handler succeeded, released otherwise (only if token still holds the
+// lease). The request's context may be done already (Composio gave up
+// waiting); recording must still happen. A failure is logged: the answer
+// stays what the handler earned, since the id's lease expires on its own.
+func (h *Handler) settle(ctx context.Context, id, token string, ok bool, attrs []slog.Attr) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	op, record := "forget", h.dedup.Forget
 	if ok {
 		op, record = "complete", h.dedup.Complete
 	}
-	if err := record(sctx, id); err != nil {
+	if err := record(sctx, id, token); err != nil {
 		h.log.LogAttrs(ctx, slog.LevelError, "webhook: duplicate filter "+op+" failed", append(attrs, slog.String("error", err.Error()))...)
 	}
 }

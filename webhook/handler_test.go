@@ -228,30 +228,42 @@ func TestWebhookHandlerNoDedup(t *testing.T) {
 	}
 }
 
-// fakeDeduper answers Begin with status and err, and records the rest.
+// fakeDeduper answers Begin with status and err (and, for DedupNew, the
+// token fakeToken), and records the rest.
 type fakeDeduper struct {
 	status             webhook.DedupStatus
 	err, completeErr   error
 	completes, forgets atomic.Int32
 	settleCtxErr       atomic.Pointer[error]
+	settleToken        atomic.Pointer[string]
 }
 
-func (f *fakeDeduper) Begin(context.Context, string) (webhook.DedupStatus, error) {
-	return f.status, f.err
+const fakeToken = "fake-lease-token"
+
+func (f *fakeDeduper) Begin(context.Context, string) (webhook.Lease, error) {
+	l := webhook.Lease{Status: f.status}
+	if f.status == webhook.DedupNew {
+		l.Token = fakeToken
+	}
+	return l, f.err
 }
 
-func (f *fakeDeduper) Complete(ctx context.Context, _ string) error {
+func (f *fakeDeduper) Complete(ctx context.Context, _, token string) error {
 	f.completes.Add(1)
-	err := ctx.Err()
-	f.settleCtxErr.Store(&err)
+	f.settled(ctx, token)
 	return f.completeErr
 }
 
-func (f *fakeDeduper) Forget(ctx context.Context, _ string) error {
+func (f *fakeDeduper) Forget(ctx context.Context, _, token string) error {
 	f.forgets.Add(1)
+	f.settled(ctx, token)
+	return nil
+}
+
+func (f *fakeDeduper) settled(ctx context.Context, token string) {
 	err := ctx.Err()
 	f.settleCtxErr.Store(&err)
-	return nil
+	f.settleToken.Store(&token)
 }
 
 func TestWebhookHandlerDeduperFailure(t *testing.T) {
@@ -296,6 +308,9 @@ func TestWebhookHandlerDeduperSettle(t *testing.T) {
 		if got := d.settleCtxErr.Load(); got == nil || *got != nil || d.completes.Load()+d.forgets.Load() != 1 {
 			t.Errorf("fail=%v: settled %d+%d times, context error %v", fail, d.completes.Load(), d.forgets.Load(), got)
 		}
+		if tok := d.settleToken.Load(); tok == nil || *tok != fakeToken {
+			t.Errorf("fail=%v: settled with token %v; want the lease's %q", fail, tok, fakeToken)
+		}
 	}
 
 	// http.ErrAbortHandler passes through and the id is released.
@@ -314,6 +329,9 @@ func TestWebhookHandlerDeduperSettle(t *testing.T) {
 	}()
 	if d.forgets.Load() != 1 || d.completes.Load() != 0 {
 		t.Errorf("after ErrAbortHandler: forgets %d, completes %d; want 1, 0", d.forgets.Load(), d.completes.Load())
+	}
+	if tok := d.settleToken.Load(); tok == nil || *tok != fakeToken {
+		t.Errorf("after ErrAbortHandler: forgot with token %v; want the lease's %q", tok, fakeToken)
 	}
 }
 

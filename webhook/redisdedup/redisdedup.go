@@ -7,22 +7,27 @@
 // Each webhook-id is one key, the prefix followed by the id, whose value is
 // its state:
 //
-//   - Begin runs SET key "inprogress" NX PX lease and, when the key exists,
+//   - Begin draws a lease token (webhook.NewLeaseToken) and runs
+//     SET key "inprogress:<token>" NX PX lease and, when the key exists,
 //     GET key, in one Lua script, so two replicas receiving the same id at
 //     once cannot both own it, and the answer always describes the key that
 //     blocked the SET;
 //   - Complete is SET key "done" with the TTL, whether or not the lease is
-//     still held (the handler succeeded: that must not be lost);
-//   - Forget deletes the key only while its value is "inprogress" (a Lua
-//     script again), so a failure never erases a done id.
+//     still held, by this token or another (the handler succeeded: that
+//     must not be lost);
+//   - Forget deletes the key only while its value is "inprogress:<token>"
+//     with the caller's token (a Lua compare-and-delete), so a failure
+//     never erases a done id, nor the lease of a delivery that took the id
+//     over after the caller's lease expired.
 //
-// A key holding any other value (such as the timestamps written by earlier
-// versions, which recorded ids when first seen) counts as done.
+// A value other than these counts as done: an id is never run again on a
+// value this package does not understand.
 package redisdedup
 
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -37,11 +42,14 @@ const (
 	DefaultLease  = webhook.DefaultDedupLease
 )
 
-// The values of a key.
+// The values of a key: valueInProgress followed by the lease token, or
+// valueDone.
 const (
 	valueInProgress = "inprogress"
 	valueDone       = "done"
 )
+
+func inProgress(token string) string { return valueInProgress + ":" + token }
 
 // Client is the part of a go-redis client the Deduper uses; *redis.Client,
 // *redis.ClusterClient, *redis.Ring and redis.UniversalClient satisfy it.
@@ -92,40 +100,43 @@ func New(c Client, opts ...Option) *Deduper {
 // Key returns the Redis key of id.
 func (d *Deduper) Key(id string) string { return d.prefix + id }
 
-// beginScript leases KEYS[1] for ARGV[1] ms unless it exists, and returns
-// "" when it did, else the value that was there.
+// beginScript sets KEYS[1] to ARGV[2] for ARGV[1] ms unless it exists, and
+// returns "" when it did, else the value that was there.
 var beginScript = redis.NewScript(`
-if redis.call('SET', KEYS[1], '` + valueInProgress + `', 'NX', 'PX', ARGV[1]) then
+if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then
 	return ''
 end
 return redis.call('GET', KEYS[1])
 `)
 
-// forgetScript deletes KEYS[1] if it is still in progress.
+// forgetScript deletes KEYS[1] if its value is ARGV[1], the lease of the
+// caller.
 var forgetScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == '` + valueInProgress + `' then
+if redis.call('GET', KEYS[1]) == ARGV[1] then
 	return redis.call('DEL', KEYS[1])
 end
 return 0
 `)
 
 // Begin implements webhook.Deduper.
-func (d *Deduper) Begin(ctx context.Context, id string) (webhook.DedupStatus, error) {
-	v, err := beginScript.Run(ctx, d.c, []string{d.Key(id)}, d.lease.Milliseconds()).Text()
+func (d *Deduper) Begin(ctx context.Context, id string) (webhook.Lease, error) {
+	token := webhook.NewLeaseToken()
+	v, err := beginScript.Run(ctx, d.c, []string{d.Key(id)}, d.lease.Milliseconds(), inProgress(token)).Text()
 	if err != nil {
-		return 0, fmt.Errorf("redisdedup: begin: %w", err)
+		return webhook.Lease{}, fmt.Errorf("redisdedup: begin: %w", err)
 	}
-	switch v {
-	case "":
-		return webhook.DedupNew, nil
-	case valueInProgress:
-		return webhook.DedupInProgress, nil
+	switch {
+	case v == "":
+		return webhook.Lease{Status: webhook.DedupNew, Token: token}, nil
+	case v == valueInProgress, strings.HasPrefix(v, valueInProgress+":"):
+		return webhook.Lease{Status: webhook.DedupInProgress}, nil
 	}
-	return webhook.DedupDone, nil
+	return webhook.Lease{Status: webhook.DedupDone}, nil
 }
 
-// Complete implements webhook.Deduper.
-func (d *Deduper) Complete(ctx context.Context, id string) error {
+// Complete implements webhook.Deduper. It ignores token: the id is done
+// whoever holds its lease.
+func (d *Deduper) Complete(ctx context.Context, id, _ string) error {
 	if err := d.c.Set(ctx, d.Key(id), valueDone, d.ttl).Err(); err != nil {
 		return fmt.Errorf("redisdedup: complete: %w", err)
 	}
@@ -133,8 +144,8 @@ func (d *Deduper) Complete(ctx context.Context, id string) error {
 }
 
 // Forget implements webhook.Deduper.
-func (d *Deduper) Forget(ctx context.Context, id string) error {
-	if err := forgetScript.Run(ctx, d.c, []string{d.Key(id)}).Err(); err != nil {
+func (d *Deduper) Forget(ctx context.Context, id, token string) error {
+	if err := forgetScript.Run(ctx, d.c, []string{d.Key(id)}, inProgress(token)).Err(); err != nil {
 		return fmt.Errorf("redisdedup: forget: %w", err)
 	}
 	return nil

@@ -114,36 +114,59 @@ func TestWebhookRedisDeduper(t *testing.T) {
 				t.Fatalf("t1:msg_1 = %q (%v), PTTL %v; want %q, PTTL in (%v, %v]", v, err, ttl, want, maxTTL/2, maxTTL)
 			}
 		}
-		if s, err := d.Begin(ctx, "msg_1"); err != nil || s != webhook.DedupNew {
-			t.Fatalf("Begin = %v, %v", s, err)
+		l, err := d.Begin(ctx, "msg_1")
+		if err != nil || l.Status != webhook.DedupNew || len(l.Token) != 32 {
+			t.Fatalf("Begin = %+v, %v; want new, with a 32-digit token", l, err)
 		}
-		key("inprogress", time.Minute)
-		if err := d.Complete(ctx, "msg_1"); err != nil {
+		key("inprogress:"+l.Token, time.Minute)
+		if err := d.Forget(ctx, "msg_1", webhook.NewLeaseToken()); err != nil {
+			t.Fatal(err)
+		}
+		key("inprogress:"+l.Token, time.Minute) // not the holder's token
+		if err := d.Complete(ctx, "msg_1", l.Token); err != nil {
 			t.Fatal(err)
 		}
 		key("done", time.Hour)
-		if err := d.Forget(ctx, "msg_1"); err != nil {
+		if err := d.Forget(ctx, "msg_1", l.Token); err != nil {
 			t.Fatal(err)
 		}
 		key("done", time.Hour)
+
 		// A key written by the earlier Seen (a timestamp) counts as done.
 		rdb.Set(ctx, "t1:legacy", "2026-01-15T10:30:00Z", time.Minute)
-		if s, err := d.Begin(ctx, "legacy"); err != nil || s != webhook.DedupDone {
-			t.Fatalf("Begin(legacy) = %v, %v; want done", s, err)
+		if l, err := d.Begin(ctx, "legacy"); err != nil || l != (webhook.Lease{Status: webhook.DedupDone}) {
+			t.Fatalf("Begin(legacy) = %+v, %v; want done", l, err)
 		}
-		if err := d.Forget(ctx, "legacy"); err != nil || rdb.Exists(ctx, "t1:legacy").Val() != 1 {
+		if err := d.Forget(ctx, "legacy", ""); err != nil || rdb.Exists(ctx, "t1:legacy").Val() != 1 {
 			t.Fatalf("Forget(legacy) = %v; must keep the key", err)
 		}
+
+		// A lease written before lease tokens counts as in progress; no
+		// token releases it, but Complete marks it done.
+		rdb.Set(ctx, "t1:msg_1", "inprogress", time.Minute)
+		if l, err := d.Begin(ctx, "msg_1"); err != nil || l != (webhook.Lease{Status: webhook.DedupInProgress}) {
+			t.Fatalf("Begin(untokened lease) = %+v, %v; want in progress", l, err)
+		}
+		for _, tok := range []string{"", webhook.NewLeaseToken()} {
+			if err := d.Forget(ctx, "msg_1", tok); err != nil {
+				t.Fatal(err)
+			}
+			key("inprogress", time.Minute)
+		}
+		if err := d.Complete(ctx, "msg_1", ""); err != nil {
+			t.Fatal(err)
+		}
+		key("done", time.Hour)
 	})
 
 	t.Run("Prefixes", func(t *testing.T) {
 		a := redisdedup.New(rdb, redisdedup.WithPrefix("a:"))
 		b := redisdedup.New(rdb, redisdedup.WithPrefix("b:"))
-		if s, _ := a.Begin(ctx, "same"); s != webhook.DedupNew {
-			t.Fatalf("a: first Begin = %v", s)
+		if l, _ := a.Begin(ctx, "same"); l.Status != webhook.DedupNew {
+			t.Fatalf("a: first Begin = %+v", l)
 		}
-		if s, _ := b.Begin(ctx, "same"); s != webhook.DedupNew {
-			t.Fatalf("b: first Begin = %v; another prefix must not share ids", s)
+		if l, _ := b.Begin(ctx, "same"); l.Status != webhook.DedupNew {
+			t.Fatalf("b: first Begin = %+v; another prefix must not share ids", l)
 		}
 		if n, _ := rdb.Exists(ctx, redisdedup.DefaultPrefix+"same").Result(); n != 0 {
 			t.Fatal("default prefix used despite WithPrefix")
@@ -164,11 +187,11 @@ func TestWebhookRedisDeduper(t *testing.T) {
 			var wg sync.WaitGroup
 			for g := range 8 {
 				wg.Go(func() {
-					s, err := replicas[g%2].Begin(ctx, id)
+					l, err := replicas[g%2].Begin(ctx, id)
 					if err != nil {
 						t.Error(err)
 					}
-					switch s {
+					switch l.Status {
 					case webhook.DedupNew:
 						firsts.Add(1)
 					case webhook.DedupInProgress:
@@ -236,10 +259,10 @@ func TestWebhookRedisDeduper(t *testing.T) {
 			t.Fatal("Begin against a dead server: no error")
 		}
 		var opErr *net.OpError
-		if err := d.Forget(ctx, "x"); err == nil || !errors.As(err, &opErr) {
+		if err := d.Forget(ctx, "x", webhook.NewLeaseToken()); err == nil || !errors.As(err, &opErr) {
 			t.Fatalf("Forget against a dead server = %v; want a wrapped *net.OpError", err)
 		}
-		if err := d.Complete(ctx, "x"); err == nil || !errors.As(err, &opErr) {
+		if err := d.Complete(ctx, "x", webhook.NewLeaseToken()); err == nil || !errors.As(err, &opErr) {
 			t.Fatalf("Complete against a dead server = %v; want a wrapped *net.OpError", err)
 		}
 	})

@@ -35,19 +35,23 @@ const (
 func Conformance(t *testing.T, newDeduper NewFunc) {
 	t.Run("Lifecycle", func(t *testing.T) {
 		d := newDeduper(t, long, long)
-		c := checker{t, d}
-		c.begin("a", webhook.DedupNew)
+		c := newChecker(t, d)
+		a := c.begin("a", webhook.DedupNew)
 		c.begin("a", webhook.DedupInProgress)
-		c.begin("b", webhook.DedupNew) // ids are independent
-		c.complete("a")
+		b := c.begin("b", webhook.DedupNew) // ids are independent
+		c.complete("a", a)
 		c.begin("a", webhook.DedupDone)
-		c.forget("a") // a failure elsewhere never erases a done id
+		c.forget("a", a) // a failure elsewhere never erases a done id
 		c.begin("a", webhook.DedupDone)
-		c.forget("b") // released: the retry runs
+		c.forget("b", "") // no token: not released
+		c.forget("b", a)  // another lease's token: not released
+		c.forget("a2", b) // another id's token: a no-op
+		c.begin("b", webhook.DedupInProgress)
+		c.forget("b", b) // released by its holder: the retry runs
 		c.begin("b", webhook.DedupNew)
-		c.forget("never-seen")
+		c.forget("never-seen", b)
 		c.begin("never-seen", webhook.DedupNew)
-		c.complete("unleased") // recorded although never begun
+		c.complete("unleased", "") // recorded although never begun
 		c.begin("unleased", webhook.DedupDone)
 	})
 
@@ -55,24 +59,55 @@ func Conformance(t *testing.T, newDeduper NewFunc) {
 		// A crashed first attempt never settles its id: once the lease
 		// runs out, a retry takes it over.
 		d := newDeduper(t, short, long)
-		c := checker{t, d}
+		c := newChecker(t, d)
 		start := time.Now()
 		c.begin("crashed", webhook.DedupNew)
 		c.begin("crashed", webhook.DedupInProgress)
-		c.waitFor("crashed", webhook.DedupNew)
+		retry := c.waitFor("crashed", webhook.DedupNew)
 		if took := time.Since(start); took < short-10*time.Millisecond {
 			t.Errorf("lease of %v taken over after %v", short, took)
 		}
 		c.begin("crashed", webhook.DedupInProgress) // the new owner holds it
-		c.complete("crashed")
+		c.complete("crashed", retry)
 		c.begin("crashed", webhook.DedupDone)
+	})
+
+	t.Run("ForgetAfterTakeover", func(t *testing.T) {
+		// Attempt A outlives its lease, retry B takes the id over, then A
+		// fails: releasing A's lease must leave B's in place, or a third
+		// delivery would run concurrently with B.
+		d := newDeduper(t, short, long)
+		c := newChecker(t, d)
+		a := c.begin("overtaken", webhook.DedupNew)
+		b := c.waitFor("overtaken", webhook.DedupNew)
+		tookOver := time.Now()
+		c.forget("overtaken", a)
+		if got, err := d.Begin(context.Background(), "overtaken"); err != nil || got.Status != webhook.DedupInProgress {
+			t.Fatalf("third Begin %v after B took over, once A forgot its lease = %+v, %v; want in progress (B's lease)",
+				time.Since(tookOver), got, err)
+		}
+		c.forget("overtaken", b) // B fails too: its own token releases it
+		c.begin("overtaken", webhook.DedupNew)
+	})
+
+	t.Run("CompleteAfterTakeover", func(t *testing.T) {
+		// A succeeds after B took over: the id is done all the same, and
+		// B's later failure does not undo it.
+		d := newDeduper(t, short, long)
+		c := newChecker(t, d)
+		a := c.begin("overtaken", webhook.DedupNew)
+		b := c.waitFor("overtaken", webhook.DedupNew)
+		c.complete("overtaken", a)
+		c.begin("overtaken", webhook.DedupDone)
+		c.forget("overtaken", b)
+		c.begin("overtaken", webhook.DedupDone)
 	})
 
 	t.Run("DoneOutlivesLease", func(t *testing.T) {
 		d := newDeduper(t, short, long)
-		c := checker{t, d}
-		c.begin("x", webhook.DedupNew)
-		c.complete("x")
+		c := newChecker(t, d)
+		x := c.begin("x", webhook.DedupNew)
+		c.complete("x", x)
 		time.Sleep(3 * short)
 		c.begin("x", webhook.DedupDone)
 	})
@@ -80,18 +115,18 @@ func Conformance(t *testing.T, newDeduper NewFunc) {
 	t.Run("CompleteAfterLeaseExpired", func(t *testing.T) {
 		// A handler that outlived its lease still records its success.
 		d := newDeduper(t, short, long)
-		c := checker{t, d}
-		c.begin("slow", webhook.DedupNew)
+		c := newChecker(t, d)
+		slow := c.begin("slow", webhook.DedupNew)
 		time.Sleep(2 * short)
-		c.complete("slow")
+		c.complete("slow", slow)
 		c.begin("slow", webhook.DedupDone)
 	})
 
 	t.Run("DoneExpiry", func(t *testing.T) {
 		d := newDeduper(t, long, short)
-		c := checker{t, d}
-		c.begin("old", webhook.DedupNew)
-		c.complete("old")
+		c := newChecker(t, d)
+		old := c.begin("old", webhook.DedupNew)
+		c.complete("old", old)
 		c.begin("old", webhook.DedupDone)
 		c.waitFor("old", webhook.DedupNew)
 	})
@@ -100,14 +135,14 @@ func Conformance(t *testing.T, newDeduper NewFunc) {
 		d := newDeduper(t, long, long)
 		for i := range 10 {
 			id := fmt.Sprintf("race_%d", i)
-			counts := beginAll(t, d, id, 16)
+			counts, token := beginAll(t, d, id, 16)
 			if counts[webhook.DedupNew] != 1 || counts[webhook.DedupInProgress] != 15 {
 				t.Fatalf("%s: 16 concurrent Begin calls got %v; want one new, 15 in progress", id, counts)
 			}
-			if err := d.Complete(context.Background(), id); err != nil {
+			if err := d.Complete(context.Background(), id, token); err != nil {
 				t.Fatal(err)
 			}
-			if counts := beginAll(t, d, id, 16); counts[webhook.DedupDone] != 16 {
+			if counts, _ := beginAll(t, d, id, 16); counts[webhook.DedupDone] != 16 {
 				t.Fatalf("%s: after Complete got %v; want 16 done", id, counts)
 			}
 		}
@@ -116,34 +151,61 @@ func Conformance(t *testing.T, newDeduper NewFunc) {
 	t.Run("Handler", func(t *testing.T) { handlerSuite(t, newDeduper) })
 }
 
+// checker calls a Deduper and fails the test on an unexpected answer. It
+// checks that each lease gets a token of its own, and only leases do.
 type checker struct {
-	t *testing.T
-	d webhook.Deduper
+	t      *testing.T
+	d      webhook.Deduper
+	tokens map[string]bool
 }
 
-func (c checker) begin(id string, want webhook.DedupStatus) {
+func newChecker(t *testing.T, d webhook.Deduper) *checker {
+	return &checker{t: t, d: d, tokens: map[string]bool{}}
+}
+
+// begin calls Begin and returns the lease's token.
+func (c *checker) begin(id string, want webhook.DedupStatus) string {
 	c.t.Helper()
-	if got, err := c.d.Begin(context.Background(), id); err != nil || got != want {
-		c.t.Fatalf("Begin(%s) = %v, %v; want %v", id, got, err, want)
+	got, err := c.d.Begin(context.Background(), id)
+	if err != nil || got.Status != want {
+		c.t.Fatalf("Begin(%s) = %+v, %v; want %v", id, got, err, want)
+	}
+	c.checkToken(id, got)
+	return got.Token
+}
+
+func (c *checker) checkToken(id string, l webhook.Lease) {
+	c.t.Helper()
+	switch {
+	case l.Status == webhook.DedupNew && l.Token == "":
+		c.t.Fatalf("Begin(%s) = %+v: a new lease without a token", id, l)
+	case l.Status != webhook.DedupNew && l.Token != "":
+		c.t.Fatalf("Begin(%s) = %+v: a token without a lease", id, l)
+	case c.tokens[l.Token]:
+		c.t.Fatalf("Begin(%s) = %+v: token handed out before", id, l)
+	}
+	if l.Token != "" {
+		c.tokens[l.Token] = true
 	}
 }
 
-func (c checker) complete(id string) {
+func (c *checker) complete(id, token string) {
 	c.t.Helper()
-	if err := c.d.Complete(context.Background(), id); err != nil {
+	if err := c.d.Complete(context.Background(), id, token); err != nil {
 		c.t.Fatalf("Complete(%s): %v", id, err)
 	}
 }
 
-func (c checker) forget(id string) {
+func (c *checker) forget(id, token string) {
 	c.t.Helper()
-	if err := c.d.Forget(context.Background(), id); err != nil {
+	if err := c.d.Forget(context.Background(), id, token); err != nil {
 		c.t.Fatalf("Forget(%s): %v", id, err)
 	}
 }
 
-// waitFor calls Begin until it returns want, for at most a few seconds.
-func (c checker) waitFor(id string, want webhook.DedupStatus) {
+// waitFor calls Begin until it returns want, for at most a few seconds, and
+// returns the token of that answer.
+func (c *checker) waitFor(id string, want webhook.DedupStatus) string {
 	c.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -151,33 +213,40 @@ func (c checker) waitFor(id string, want webhook.DedupStatus) {
 		if err != nil {
 			c.t.Fatal(err)
 		}
-		if got == want {
-			return
+		c.checkToken(id, got)
+		if got.Status == want {
+			return got.Token
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("Begin(%s) still %v; want %v", id, got, want)
+			c.t.Fatalf("Begin(%s) still %v; want %v", id, got.Status, want)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 }
 
-func beginAll(t *testing.T, d webhook.Deduper, id string, n int) map[webhook.DedupStatus]int {
+// beginAll calls Begin n times at once, and returns how often it answered
+// each status and the token of the (last) new lease.
+func beginAll(t *testing.T, d webhook.Deduper, id string, n int) (map[webhook.DedupStatus]int, string) {
 	var mu sync.Mutex
 	counts := map[webhook.DedupStatus]int{}
+	var token string
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			s, err := d.Begin(context.Background(), id)
+			l, err := d.Begin(context.Background(), id)
 			if err != nil {
 				t.Error(err)
 			}
 			mu.Lock()
-			counts[s]++
+			counts[l.Status]++
+			if l.Token != "" {
+				token = l.Token
+			}
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	return counts
+	return counts, token
 }
 
 const key = "deduptest-secret"
@@ -301,8 +370,8 @@ func handlerSuite(t *testing.T, newDeduper NewFunc) {
 		// back until it expires, then one runs the handler.
 		d := newDeduper(t, short, long)
 		r := newRig(t, d)
-		if s, err := d.Begin(context.Background(), "msg_crash"); err != nil || s != webhook.DedupNew {
-			t.Fatalf("Begin = %v, %v", s, err)
+		if l, err := d.Begin(context.Background(), "msg_crash"); err != nil || l.Status != webhook.DedupNew {
+			t.Fatalf("Begin = %+v, %v", l, err)
 		}
 		r.wantRetryLater(t, "msg_crash")
 		deadline := time.Now().Add(5 * time.Second)
@@ -318,6 +387,35 @@ func handlerSuite(t *testing.T, newDeduper NewFunc) {
 		}
 		if code, _ := r.deliver("msg_crash"); code != 200 || r.runs.Load() != 1 {
 			t.Fatalf("after takeover: %d, runs %d; want 200, 1", code, r.runs.Load())
+		}
+	})
+
+	t.Run("FailureAfterTakeover", func(t *testing.T) {
+		// The first attempt outlives its lease and a retry on another
+		// replica takes over; then the first fails. Its 500 must not
+		// release the retry's lease: a third delivery is told to come
+		// back, and the event runs to success once more, not twice.
+		d := newDeduper(t, short, long)
+		first, second := newRig(t, d), newRig(t, d)
+		first.deliverBlocked(t, "msg_overtaken")
+		time.Sleep(2 * short) // the first attempt's lease expires
+		second.deliverBlocked(t, "msg_overtaken")
+		tookOver := time.Now()
+		if code := first.finish(errors.New("too slow")); code != 500 {
+			t.Fatalf("failing first attempt: %d; want 500", code)
+		}
+		if code, hdr := first.deliver("msg_overtaken"); code != http.StatusConflict || hdr.Get("Retry-After") == "" {
+			t.Fatalf("third delivery %v after the takeover: %d; want 409 with Retry-After (the retry still holds the lease)",
+				time.Since(tookOver), code)
+		}
+		if code := second.finish(nil); code != 200 {
+			t.Fatalf("retry that took over: %d; want 200", code)
+		}
+		if code, _ := first.deliver("msg_overtaken"); code != 200 {
+			t.Fatalf("delivery after success: %d; want 200", code)
+		}
+		if n := first.runs.Load() + second.runs.Load(); n != 2 {
+			t.Fatalf("handler ran %d times; want 2 (the failed attempt and the retry)", n)
 		}
 	})
 
