@@ -203,6 +203,13 @@ func (e *APIError) noConnectedAccount() bool {
 	return strings.Contains(m, "connected account") && containsAny(m, "no connected account", "not found")
 }
 
+// ParseAPIError decodes the answer of a failed Composio API call (status,
+// headers and body), for callers that use the transport in gen/ directly.
+// The body is read leniently, as parseAPIError says.
+func ParseAPIError(status int, header http.Header, body []byte) *APIError {
+	return parseAPIError(status, header, body, nil)
+}
+
 // parseAPIError decodes an error body leniently: the {"error": {...}}
 // envelope, the 429 {"message": ...} form, or anything else (then Message
 // is the status text). scrub removes secrets the server might echo.

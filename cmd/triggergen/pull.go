@@ -343,44 +343,15 @@ func triggerTypeOf(toolkit string, raw json.RawMessage) (*lockfile.TriggerType, 
 
 // pullAPIError turns a non-2xx answer into an error people can act on.
 func pullAPIError(op string, resp *http.Response, body []byte) error {
-	status := 0
+	status, header := 0, http.Header{}
 	if resp != nil {
-		status = resp.StatusCode
+		status, header = resp.StatusCode, resp.Header
 	}
-	var env struct {
-		Message string `json:"message"`
-		Error   *struct {
-			Message      string `json:"message"`
-			Slug         string `json:"slug"`
-			RequestID    string `json:"request_id"`
-			SuggestedFix string `json:"suggested_fix"`
-		} `json:"error"`
-	}
-	_ = json.Unmarshal(body, &env)
-	msg := env.Message
-	if env.Error != nil {
-		msg = env.Error.Message
-		if env.Error.SuggestedFix != "" {
-			msg += "; suggested fix: " + env.Error.SuggestedFix
-		}
-		if env.Error.RequestID != "" {
-			msg += " (request id " + env.Error.RequestID + ")"
-		}
-	}
-	if msg == "" {
-		msg = strings.TrimSpace(string(body))
-		if len(msg) > 200 {
-			msg = msg[:200] + "…"
-		}
-	}
-	text := fmt.Sprintf("%s: %d %s", op, status, http.StatusText(status))
-	if msg != "" {
-		text += ": " + msg
-	}
+	err := composio.ParseAPIError(status, header, body)
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
-		text = fmt.Sprintf("%s\nthe API rejected %s: check that it is a current API key of your Composio project", text, composio.EnvAPIKey)
+		return fmt.Errorf("%s: %w (the API rejected %s: check that it is a current API key of your Composio project)", op, err, composio.EnvAPIKey)
 	}
-	return errors.New(text)
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 // writeFileAtomic replaces path with data: a temporary file in the same

@@ -237,7 +237,7 @@ func TestPullBadKey(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
 	}
-	for _, want := range []string{"triggergen: pull github: list trigger types: 401 Unauthorized", "the API rejected COMPOSIO_API_KEY"} {
+	for _, want := range []string{"triggergen: pull github: list trigger types: composio: 401 Unauthorized", "the API rejected COMPOSIO_API_KEY"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
