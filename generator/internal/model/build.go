@@ -575,10 +575,6 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 		}
 	}
 	if len(types) > 1 {
-		var vs []*jsonschema.Schema
-		for range types {
-			vs = append(vs, s)
-		}
 		return pb.scalarUnion(st, s, types), nullable
 	}
 	t := pb.single(st, s, types[0], depth)
