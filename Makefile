@@ -1,5 +1,7 @@
 # triggergen — developer tasks. `make test` is what CI runs (.ci/run).
 GO      ?= go
+# staticcheck runs from the module proxy at a pinned version; no install step.
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 5s
 # Everything `make generate` writes; CI fails when it changes a byte.
 GENERATED := gen catalog internal/generated examples
@@ -23,6 +25,7 @@ check-generated: generate
 
 vet:
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'); echo "gofmt needed"; exit 1; }
 
 ## test: the full suite: unit, golden, corpus compile, differential, fuzz seeds

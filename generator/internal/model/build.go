@@ -885,8 +885,7 @@ func (pb *pkgBuilder) object(st site, s *jsonschema.Schema, members []*jsonschem
 func (pb *pkgBuilder) markValidated(n *Named) {
 	seen := map[*Named]bool{}
 	var walkT func(t *Type)
-	var walkN func(n *Named)
-	walkN = func(n *Named) {
+	walkN := func(n *Named) {
 		if seen[n] {
 			return
 		}
