@@ -89,13 +89,7 @@ func compileError(url string, err error) error {
 		var ve *jsonschema.ValidationError
 		if errors.As(sve.Err, &ve) {
 			leaf := deepest(ve)
-			msg := leafMessage(leaf)
-			if strings.HasPrefix(msg, "at '") {
-				if i := strings.Index(msg, "': "); i >= 0 {
-					msg = msg[i+3:]
-				}
-			}
-			return &Error{Pointer: pointer(leaf.InstanceLocation), Msg: "not a valid JSON Schema: " + msg}
+			return &Error{Pointer: pointer(leaf.InstanceLocation), Msg: "not a valid JSON Schema: " + leafMessages(ve, leaf.InstanceLocation)}
 		}
 	}
 	var rx *jsonschema.InvalidRegexError
@@ -128,6 +122,32 @@ func deepest(ve *jsonschema.ValidationError) *jsonschema.ValidationError {
 	}
 	walk(ve)
 	return best
+}
+
+// leafMessages joins the messages of every leaf error at loc, so that a value
+// that fails all branches of a metaschema anyOf (a misspelt "type", say)
+// names each expectation, not just the last branch tried.
+func leafMessages(ve *jsonschema.ValidationError, loc []string) string {
+	var msgs []string
+	var walk func(v *jsonschema.ValidationError)
+	walk = func(v *jsonschema.ValidationError) {
+		if len(v.Causes) == 0 && slices.Equal(v.InstanceLocation, loc) {
+			m := leafMessage(v)
+			if strings.HasPrefix(m, "at '") {
+				if i := strings.Index(m, "': "); i >= 0 {
+					m = m[i+3:]
+				}
+			}
+			if !slices.Contains(msgs, m) {
+				msgs = append(msgs, m)
+			}
+		}
+		for _, c := range v.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return strings.Join(msgs, "; or ")
 }
 
 func leafMessage(ve *jsonschema.ValidationError) string {
