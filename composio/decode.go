@@ -1,6 +1,7 @@
 package composio
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -57,4 +58,19 @@ func rawJSON(v any) json.RawMessage {
 		return nil
 	}
 	return b
+}
+
+// call sends rq (with the client's retries) and decodes the 2xx answer into
+// a T. The response is returned too, for callers that need its status or raw
+// body.
+func call[T any](ctx context.Context, c *Client, rq request) (*T, *response, error) {
+	r, err := c.do(ctx, rq)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := decode[T](rq.op, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, r, nil
 }

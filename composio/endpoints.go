@@ -103,13 +103,9 @@ func (c *Client) WebhookEndpointSchema(ctx context.Context, toolkit string) (*En
 		return nil, errorf(op, "empty toolkit")
 	}
 	params := &gen.GetWebhookEndpointSchemaParams{ToolkitSlug: toolkit}
-	r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
+	s, r, err := call[gen.WebhookEndpointSchema](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
 		return c.api.GetWebhookEndpointSchema(ctx, params)
 	}})
-	if err != nil {
-		return nil, err
-	}
-	s, err := decode[gen.WebhookEndpointSchema](op, r)
 	if err != nil {
 		return nil, err
 	}
@@ -167,13 +163,9 @@ func (c *Client) CreateWebhookEndpoint(ctx context.Context, toolkit, clientID st
 		return nil, false, errorf(op, "toolkit and client id are required")
 	}
 	body := gen.CreateWebhookEndpointRequest{ToolkitSlug: toolkit, ClientID: clientID}
-	r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
+	e, r, err := call[gen.WebhookEndpoint](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
 		return c.api.CreateWebhookEndpoint(ctx, body)
 	}})
-	if err != nil {
-		return nil, false, err
-	}
-	e, err := decode[gen.WebhookEndpoint](op, r)
 	if err != nil {
 		return nil, false, err
 	}
@@ -188,13 +180,9 @@ func (c *Client) WebhookEndpoints(ctx context.Context, toolkit string) ([]Webhoo
 	if toolkit != "" {
 		params.ToolkitSlug = &toolkit
 	}
-	r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
+	l, _, err := call[gen.WebhookEndpointList](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
 		return c.api.ListWebhookEndpoints(ctx, params)
 	}})
-	if err != nil {
-		return nil, err
-	}
-	l, err := decode[gen.WebhookEndpointList](op, r)
 	if err != nil {
 		return nil, err
 	}
@@ -211,13 +199,9 @@ func (c *Client) WebhookEndpoint(ctx context.Context, id string) (*WebhookEndpoi
 	if strings.TrimSpace(id) == "" {
 		return nil, errorf(op, "empty endpoint id")
 	}
-	r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
+	e, _, err := call[gen.WebhookEndpoint](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
 		return c.api.GetWebhookEndpoint(ctx, id)
 	}})
-	if err != nil {
-		return nil, err
-	}
-	e, err := decode[gen.WebhookEndpoint](op, r)
 	if err != nil {
 		return nil, err
 	}
@@ -292,13 +276,9 @@ func (c *Client) writeEndpointData(ctx context.Context, op string, fields []trig
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	body := gen.WebhookEndpointDataRequest{Data: data}
-	r, err := c.do(ctx, request{op: op, retry: true, secrets: secrets, send: func(ctx context.Context) (*http.Response, error) {
+	e, _, err := call[gen.WebhookEndpoint](ctx, c, request{op: op, retry: true, secrets: secrets, send: func(ctx context.Context) (*http.Response, error) {
 		return send(ctx, body)
 	}})
-	if err != nil {
-		return nil, err
-	}
-	e, err := decode[gen.WebhookEndpoint](op, r)
 	if err != nil {
 		return nil, err
 	}

@@ -113,13 +113,9 @@ func (c *Client) SetSubscription(ctx context.Context, url string, opts ...Subscr
 
 func (c *Client) firstSubscription(ctx context.Context, op string) (*gen.WebhookSubscription, error) {
 	params := &gen.ListWebhookSubscriptionsParams{Limit: ptr(1)}
-	r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
+	page, _, err := call[gen.WebhookSubscriptionPage](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
 		return c.api.ListWebhookSubscriptions(ctx, params)
 	}})
-	if err != nil {
-		return nil, err
-	}
-	page, err := decode[gen.WebhookSubscriptionPage](op, r)
 	if err != nil {
 		return nil, err
 	}
@@ -168,13 +164,9 @@ type EventType struct {
 // EventTypes lists the event types a subscription can enable.
 func (c *Client) EventTypes(ctx context.Context) ([]EventType, error) {
 	const op = "list webhook event types"
-	r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
+	l, _, err := call[gen.WebhookEventTypeList](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
 		return c.api.ListWebhookEventTypes(ctx)
 	}})
-	if err != nil {
-		return nil, err
-	}
-	l, err := decode[gen.WebhookEventTypeList](op, r)
 	if err != nil {
 		return nil, err
 	}
@@ -197,13 +189,9 @@ func (c *Client) RotateSubscriptionSecret(ctx context.Context, id string) (secre
 	if strings.TrimSpace(id) == "" {
 		return secret.Value{}, errorf(op, "empty subscription id")
 	}
-	r, err := c.do(ctx, request{op: op, retry: false, send: func(ctx context.Context) (*http.Response, error) {
+	res, _, err := call[gen.RotateWebhookSubscriptionSecretResult](ctx, c, request{op: op, retry: false, send: func(ctx context.Context) (*http.Response, error) {
 		return c.api.RotateWebhookSubscriptionSecret(ctx, id)
 	}})
-	if err != nil {
-		return secret.Value{}, err
-	}
-	res, err := decode[gen.RotateWebhookSubscriptionSecretResult](op, r)
 	if err != nil {
 		return secret.Value{}, err
 	}

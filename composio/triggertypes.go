@@ -60,13 +60,9 @@ func (c *Client) TriggerType(ctx context.Context, slug string) (*TriggerType, er
 		return nil, errorf(op, "empty slug")
 	}
 	params := &gen.GetTriggerTypeParams{ToolkitVersions: c.versions.queryMap(nil)}
-	r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
+	t, _, err := call[gen.TriggerType](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
 		return c.api.GetTriggerType(ctx, slug, params)
 	}})
-	if err != nil {
-		return nil, err
-	}
-	t, err := decode[gen.TriggerType](op, r)
 	if err != nil {
 		return nil, err
 	}
