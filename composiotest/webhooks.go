@@ -182,12 +182,22 @@ func (f *Fake) endpointData(e *endpoint, body []byte) (map[string]string, *apiEr
 	return req.Data, nil
 }
 
-func (f *Fake) updateWebhookEndpoint(_ *http.Request, body []byte, p map[string]string) (int, any, *apiError) {
-	e := f.endpointByID(p["nano_id"])
+// endpointAndData finds the endpoint a PATCH or POST names and decodes the
+// data it sends.
+func (f *Fake) endpointAndData(id string, body []byte) (*endpoint, map[string]string, *apiError) {
+	e := f.endpointByID(id)
 	if e == nil {
-		return 0, nil, notFound("WEBHOOK_ENDPOINT_NOT_FOUND", "Webhook endpoint %s not found", p["nano_id"])
+		return nil, nil, notFound("WEBHOOK_ENDPOINT_NOT_FOUND", "Webhook endpoint %s not found", id)
 	}
 	data, aerr := f.endpointData(e, body)
+	if aerr != nil {
+		return nil, nil, aerr
+	}
+	return e, data, nil
+}
+
+func (f *Fake) updateWebhookEndpoint(_ *http.Request, body []byte, p map[string]string) (int, any, *apiError) {
+	e, data, aerr := f.endpointAndData(p["nano_id"], body)
 	if aerr != nil {
 		return 0, nil, aerr
 	}
@@ -201,11 +211,7 @@ func (f *Fake) updateWebhookEndpoint(_ *http.Request, body []byte, p map[string]
 }
 
 func (f *Fake) replaceWebhookEndpoint(_ *http.Request, body []byte, p map[string]string) (int, any, *apiError) {
-	e := f.endpointByID(p["nano_id"])
-	if e == nil {
-		return 0, nil, notFound("WEBHOOK_ENDPOINT_NOT_FOUND", "Webhook endpoint %s not found", p["nano_id"])
-	}
-	data, aerr := f.endpointData(e, body)
+	e, data, aerr := f.endpointAndData(p["nano_id"], body)
 	if aerr != nil {
 		return 0, nil, aerr
 	}
