@@ -268,11 +268,7 @@ func oneLine(s string) string {
 func (e *emitter) trigger(t *model.Trigger) {
 	f := e.file(t.File)
 	var d strings.Builder
-	fmt.Fprintf(&d, "%s is the slug of the %s trigger type", t.SlugConst, t.Slug)
-	if name := strings.TrimSpace(t.Name); name != "" {
-		fmt.Fprintf(&d, " (%s)", name)
-	}
-	d.WriteString(".")
+	fmt.Fprintf(&d, "%s is the slug of %s.", t.SlugConst, triggerTypeName(t))
 	if t.Description != "" {
 		d.WriteString("\n\n" + t.Description)
 	}
@@ -324,15 +320,22 @@ func kv(key string, v jen.Code) jen.Code {
 	return jen.Line().Id(key).Op(":").Add(v)
 }
 
+// triggerTypeName names a trigger type in prose: "the GITHUB_COMMIT_EVENT
+// trigger type (Commit Event)".
+func triggerTypeName(t *model.Trigger) string {
+	s := "the " + t.Slug + " trigger type"
+	if name := strings.TrimSpace(t.Name); name != "" {
+		s += " (" + name + ")"
+	}
+	return s
+}
+
 func typeDoc(n *model.Named) string {
 	var b strings.Builder
 	switch n.Role {
 	case "config":
 		t := n.Trigger
-		fmt.Fprintf(&b, "%s is the config of the %s trigger type", n.Name, t.Slug)
-		if name := strings.TrimSpace(t.Name); name != "" {
-			fmt.Fprintf(&b, " (%s)", name)
-		}
+		fmt.Fprintf(&b, "%s is the config of %s", n.Name, triggerTypeName(t))
 		b.WriteString(". Pass it to the client to create a trigger; the zero value of an optional (pointer) field leaves the server default in place.")
 		if n.Doc != "" {
 			b.WriteString("\n\n" + n.Doc)
