@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/triggergen/triggergen/openapi"
@@ -112,10 +111,10 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(rw, &apiError{status: 404, slug: "NOT_FOUND", msg: fmt.Sprintf("Cannot %s %s", r.Method, r.URL.Path)})
 	case reqErr != nil:
 		if !f.opts.allowInvalid {
-			f.violate(fmt.Sprintf("%s: request %s %s does not conform to openapi/composio.yaml: %v", op, r.Method, r.URL.RequestURI(), oneLine(reqErr)))
+			f.violate(fmt.Sprintf("%s: request %s %s does not conform to openapi/composio.yaml: %v", op, r.Method, r.URL.RequestURI(), reqErr.Error()))
 		}
-		writeError(rw, &apiError{status: 400, slug: "VALIDATION_ERROR", msg: "Invalid request: " + oneLine(reqErr),
-			errs: []string{oneLine(reqErr)}})
+		writeError(rw, &apiError{status: 400, slug: "VALIDATION_ERROR", msg: "Invalid request: " + reqErr.Error(),
+			errs: []string{reqErr.Error()}})
 	default:
 		f.dispatch(op, rw, r, body, pathParams)
 	}
@@ -128,7 +127,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if ex != nil {
 		if err := ex.ValidateResponse(r.Context(), rw.status, rw.header, out); err != nil {
-			f.violate(fmt.Sprintf("%s: response %d to %s %s does not conform to openapi/composio.yaml: %v", op, rw.status, r.Method, r.URL.RequestURI(), oneLine(err)))
+			f.violate(fmt.Sprintf("%s: response %d to %s %s does not conform to openapi/composio.yaml: %v", op, rw.status, r.Method, r.URL.RequestURI(), err))
 		}
 	}
 	f.setStatus(idx, rw.status)
@@ -137,14 +136,6 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rw.status)
 	_, _ = w.Write(out)
-}
-
-func oneLine(err error) string {
-	s := strings.Join(strings.Fields(err.Error()), " ")
-	if len(s) > 2000 {
-		s = s[:2000] + "…"
-	}
-	return s
 }
 
 func (f *Fake) record(r *http.Request, body []byte) int {

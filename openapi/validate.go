@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -71,12 +72,38 @@ func (v *Validator) Match(req *http.Request) (*Exchange, error) {
 // ValidateRequest checks the request. It reads the request body: a caller
 // that needs the body afterwards must give the request a fresh one.
 func (x *Exchange) ValidateRequest(ctx context.Context) error {
-	return openapi3filter.ValidateRequest(ctx, x.in)
+	return flatten(openapi3filter.ValidateRequest(ctx, x.in))
 }
 
 // ValidateResponse checks a response to the request.
 func (x *Exchange) ValidateResponse(ctx context.Context, status int, header http.Header, body []byte) error {
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: x.in, Status: status, Header: header, Options: x.in.Options}
 	out.SetBodyBytes(body)
-	return openapi3filter.ValidateResponse(ctx, out)
+	return flatten(openapi3filter.ValidateResponse(ctx, out))
+}
+
+// maxMessage bounds a flattened error's message: a whole response body can
+// appear in kin-openapi's.
+const maxMessage = 2000
+
+// flattenedError is a kin-openapi error whose multi-line message is folded
+// onto one bounded line, for test failures and error bodies; Unwrap gives
+// the original.
+type flattenedError struct {
+	msg string
+	err error
+}
+
+func (e *flattenedError) Error() string { return e.msg }
+func (e *flattenedError) Unwrap() error { return e.err }
+
+func flatten(err error) error {
+	if err == nil {
+		return nil
+	}
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > maxMessage {
+		s = s[:maxMessage] + "…"
+	}
+	return &flattenedError{msg: s, err: err}
 }

@@ -313,20 +313,12 @@ func (v *validator) check(ctx context.Context, baseURL string, ex exchange) (str
 	}
 	var problems []string
 	if err := m.ValidateRequest(ctx); err != nil {
-		problems = append(problems, fmt.Sprintf("%s: request %s does not conform to openapi/composio.yaml: %v", m.Operation, what, oneLine(err)))
+		problems = append(problems, fmt.Sprintf("%s: request %s does not conform to openapi/composio.yaml: %v", m.Operation, what, err))
 	}
 	if err := m.ValidateResponse(ctx, ex.status, ex.respHeader, ex.body); err != nil {
-		problems = append(problems, fmt.Sprintf("%s: response %s does not conform to openapi/composio.yaml: %v", m.Operation, what, oneLine(err)))
+		problems = append(problems, fmt.Sprintf("%s: response %s does not conform to openapi/composio.yaml: %v", m.Operation, what, err))
 	}
 	return m.Operation, problems
-}
-
-func oneLine(err error) string {
-	s := strings.Join(strings.Fields(err.Error()), " ")
-	if len(s) > 1000 {
-		s = s[:1000] + "…"
-	}
-	return s
 }
 
 // TestChecksCatchDrift shows that the checks above fail when they should.
