@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/triggergen/triggergen/webhook"
+	"github.com/triggergen/triggergen/webhook/webhooktest"
 )
 
 // Delivery is an event to deliver for a trigger instance, see Deliver.
@@ -104,54 +105,22 @@ func (f *Fake) buildDelivery(d Delivery) (*outgoing, error) {
 	if a := f.accountByID(t.ConnectedAccountID); a != nil {
 		acfg, caUUID = a.AuthConfigID, a.uuid
 	}
-	var userID any
+	var userID *string
 	if t.UserID != "" {
-		userID = t.UserID
+		userID = &t.UserID
 	}
-	logID := newID("log_")
-	ts := out.ts.UTC().Format(time.RFC3339)
-	var body any
-	switch version {
-	case "V3":
-		body = map[string]any{
-			"id":        out.id,
-			"type":      webhook.TypeTriggerMessage,
-			"timestamp": ts,
-			"metadata": map[string]any{
-				"log_id":               logID,
-				"trigger_slug":         t.Slug,
-				"trigger_id":           t.ID,
-				"connected_account_id": t.ConnectedAccountID,
-				"auth_config_id":       acfg,
-				"user_id":              userID,
-			},
-			"data": json.RawMessage(data),
-		}
-	case "V2":
-		var m map[string]any
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, errors.New("composiotest: a V2 delivery needs Data to be a JSON object")
-		}
-		m["connection_id"] = caUUID
-		m["connection_nano_id"] = t.ConnectedAccountID
-		m["trigger_nano_id"] = t.ID
-		m["trigger_id"] = t.uuid
-		m["user_id"] = userID
-		body = map[string]any{"type": strings.ToLower(t.Slug), "timestamp": ts, "log_id": logID, "data": m}
-	case "V1":
-		body = map[string]any{
-			"trigger_name":  strings.ToLower(t.Slug),
-			"trigger_id":    t.ID,
-			"connection_id": t.ConnectedAccountID,
-			"payload":       json.RawMessage(data),
-			"log_id":        logID,
-		}
-	default:
+	v, err := webhook.ParseVersion(version)
+	if err != nil {
 		return nil, fmt.Errorf("composiotest: unknown payload version %q (want V1, V2 or V3)", d.Version)
 	}
-	b, err := marshal(body)
+	// The same encoder users' own tests sign events with.
+	b, err := webhooktest.Message{
+		ID: out.id, TriggerSlug: t.Slug, TriggerID: t.ID, TriggerUUID: t.uuid,
+		ConnectedAccountID: t.ConnectedAccountID, ConnectedAccountUUID: caUUID, AuthConfigID: acfg,
+		LogID: newID("log_"), UserID: userID, Timestamp: out.ts, Data: json.RawMessage(data),
+	}.Body(v)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("composiotest: %w", err)
 	}
 	out.body = b
 	return out, nil

@@ -129,6 +129,11 @@ type Message struct {
 	LogID              string // default "log_test"
 	UserID             *string
 	Timestamp          time.Time // default 2026-01-01T00:00:00Z
+	// TriggerUUID and ConnectedAccountUUID are the internal ids a V2 body
+	// carries in data.trigger_id and data.connection_id next to the nano ids
+	// (TriggerID, ConnectedAccountID), which stand in for them when empty.
+	TriggerUUID          string
+	ConnectedAccountUUID string
 	// Data is the trigger payload: any value encoding/json encodes as an
 	// object (a generated payload struct, a map, or a json.RawMessage).
 	Data any
@@ -192,7 +197,7 @@ func (m Message) Body(v webhook.Version) ([]byte, error) {
 			TriggerNanoID    string  `json:"trigger_nano_id"`
 			TriggerID        string  `json:"trigger_id"`
 			UserID           *string `json:"user_id"`
-		}{accountID, accountID, triggerID, triggerID, m.UserID})
+		}{def(m.ConnectedAccountUUID, accountID), accountID, triggerID, def(m.TriggerUUID, triggerID), m.UserID})
 		if err != nil {
 			return nil, err
 		}
