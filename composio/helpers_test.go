@@ -28,10 +28,10 @@ func (CommitEventConfig) TriggerType() trigger.Type {
 func (c CommitEventConfig) Validate() error {
 	var errs trigger.ValidationErrors
 	if c.Owner == "" {
-		errs.Add("/owner", "required", "owner is required")
+		errs = append(errs, &trigger.ValidationError{Path: "/owner", Keyword: "required", Message: "owner is required"})
 	}
 	if c.Repo == "" {
-		errs.Add("/repo", "required", "repo is required")
+		errs = append(errs, &trigger.ValidationError{Path: "/repo", Keyword: "required", Message: "repo is required"})
 	}
 	return errs.Err()
 }
@@ -72,10 +72,10 @@ func (c slackCredentials) EndpointFields() []trigger.EndpointField {
 func (c slackCredentials) Validate() error {
 	var errs trigger.ValidationErrors
 	if c.SigningSecret.IsZero() {
-		errs.Add("/webhook_signing_secret", "required", "webhook_signing_secret is required")
+		errs = append(errs, &trigger.ValidationError{Path: "/webhook_signing_secret", Keyword: "required", Message: "webhook_signing_secret is required"})
 	}
 	if c.AppToken.IsZero() {
-		errs.Add("/app_token", "required", "app_token is required")
+		errs = append(errs, &trigger.ValidationError{Path: "/app_token", Keyword: "required", Message: "app_token is required"})
 	}
 	return errs.Err()
 }

@@ -3,13 +3,11 @@
 // every generated config struct satisfies, validation errors, and the
 // interfaces of generated webhook-endpoint credentials.
 //
-// The rest is support the generated code calls and users rarely do: the
-// lenient DateTime and Date (an event with a date that is not RFC 3339 still
-// decodes), union helpers (JSONKind, DecodeAs, EncodeRaw, HasKeys), an
-// allocation-free JSON member scanner for strict config decoding
-// (JSONMembers, JSONElements, IsJSONNull, IsJSONObject), JSON pointer
-// builders for validation errors (PathJoin, PathIndex), and
-// FormatEndpointFields, which keeps secrets out of printed credentials.
+// DateTime and Date are the lenient date types of generated structs (an
+// event with a date that is not RFC 3339 still decodes), and Ptr builds the
+// pointers of optional config fields. What generated code calls and users do
+// not is in trigger/triggerimpl, which carries no compatibility promise of
+// its own.
 //
 // It imports only the standard library (and the project's secret package), so
 // generated code that imports it vendors cleanly.

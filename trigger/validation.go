@@ -59,16 +59,10 @@ func (es ValidationErrors) Unwrap() []error {
 // Is reports whether target is ErrInvalid.
 func (es ValidationErrors) Is(target error) bool { return target == ErrInvalid }
 
-// Err returns nil when es is empty and es otherwise, so generated Validate
-// methods can end with `return errs.Err()`.
+// Err returns nil when es is empty and es otherwise.
 func (es ValidationErrors) Err() error {
 	if len(es) == 0 {
 		return nil
 	}
 	return es
-}
-
-// Add appends a violation at path.
-func (es *ValidationErrors) Add(path, keyword, message string) {
-	*es = append(*es, &ValidationError{Path: path, Keyword: keyword, Message: message})
 }

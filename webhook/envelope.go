@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/internal/jsonscan"
 )
 
 // Decoding failures. Every error Decode returns is a *DecodeError that
@@ -129,7 +129,7 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 	}
 	// json.Valid plus a '{' is exactly what a successful json.Unmarshal
 	// into a non-nil map needs; the members are then read in place.
-	if !json.Valid(body) || !trigger.IsJSONObject(body) {
+	if !json.Valid(body) || !jsonscan.IsObject(body) {
 		reason := "body is not a JSON object"
 		if len(bytes.TrimSpace(body)) == 0 {
 			reason = "body is empty"
@@ -166,7 +166,7 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 	return ev, nil
 }
 
-// The decoder reads the envelope in place with trigger.JSONMembers, which
+// The decoder reads the envelope in place with jsonscan.Members, which
 // yields every member of a valid object in document order with its key
 // unescaped as encoding/json unescapes map keys. Keys are compared exactly
 // (not case-insensitively, as encoding/json matches struct fields), and
@@ -182,7 +182,7 @@ type envelope struct {
 }
 
 func (e *envelope) scan(body []byte) {
-	for k, v := range trigger.JSONMembers(body) {
+	for k, v := range jsonscan.Members(body) {
 		switch string(k) {
 		case "id":
 			e.id = v
@@ -240,7 +240,7 @@ var metadataKeys = []string{"trigger_slug", "trigger_id", "connected_account_id"
 // members sets vals[i] to the raw value of obj's member keys[i] (the last
 // one when repeated), leaving nil the absent ones. obj is a valid object.
 func members(obj []byte, keys []string, vals [][]byte) {
-	for k, v := range trigger.JSONMembers(obj) {
+	for k, v := range jsonscan.Members(obj) {
 		for i, key := range keys {
 			if string(k) == key {
 				vals[i] = v
@@ -430,7 +430,7 @@ func (d *decoder) v2(webhookID string) *Event {
 	var connectionID, connectionNanoID, triggerNanoID, triggerID, userID []byte
 	out := make([]byte, 1, len(top.data))
 	out[0] = '{'
-	for k, v := range trigger.JSONMembers(top.data) {
+	for k, v := range jsonscan.Members(top.data) {
 		switch string(k) {
 		case "connection_id":
 			connectionID = v

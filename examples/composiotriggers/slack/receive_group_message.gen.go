@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -74,14 +75,14 @@ var _ trigger.Config = ReceiveGroupMessageConfig{}
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *ReceiveGroupMessageConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain ReceiveGroupMessageConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -90,7 +91,7 @@ func (x *ReceiveGroupMessageConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*ReceiveGroupMessageConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {}
+func (*ReceiveGroupMessageConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
 
 // ReceiveGroupMessagePayload is the payload of SLACK_RECEIVE_GROUP_MESSAGE
 // events.

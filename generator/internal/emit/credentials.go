@@ -90,7 +90,7 @@ func (e *emitter) credentials() {
 	f.Line()
 	f.Add(comment("Validate reports a required field left empty (possible only for a value not built with " + cr.Constructor + ")."))
 	var vbody []jen.Code
-	vbody = append(vbody, jen.Var().Id("errs").Qual(triggerPkg, "ValidationErrors"))
+	vbody = append(vbody, jen.Var().Id("errs").Qual(implPkg, "Errors"))
 	for _, fl := range cr.Fields {
 		if !fl.Required {
 			continue
@@ -137,7 +137,7 @@ func (e *emitter) credentials() {
 	// redacting methods: the type formats itself.
 	f.Add(comment("Format prints the setup fields u sets, with secret values redacted, for every verb."))
 	f.Func().Params(jen.Id("u").Id(cr.Update)).Id("Format").Params(jen.Id("f").Qual("fmt", "State"), jen.Id("_").Rune()).Block(
-		jen.Qual(triggerPkg, "FormatEndpointFields").Call(jen.Id("f"), jen.Lit(e.p.Name+"."+cr.Update), jen.Id("u").Dot("EndpointFields").Call()),
+		jen.Qual(implPkg, "FormatEndpointFields").Call(jen.Id("f"), jen.Lit(e.p.Name+"."+cr.Update), jen.Id("u").Dot("EndpointFields").Call()),
 	)
 	f.Line()
 	f.Var().Defs(

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -83,14 +84,14 @@ func (GoogleCalendarEventSyncTriggerConfig) TriggerType() trigger.Type {
 // GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_SYNC_TRIGGER. A non-nil error is a
 // trigger.ValidationErrors listing every violation with its JSON pointer.
 func (c GoogleCalendarEventSyncTriggerConfig) Validate() error {
-	var errs trigger.ValidationErrors
+	var errs triggerimpl.Errors
 	c.validate("", &errs)
 	return errs.Err()
 }
 
 var _ trigger.Config = GoogleCalendarEventSyncTriggerConfig{}
 
-func (x GoogleCalendarEventSyncTriggerConfig) validate(path string, errs *trigger.ValidationErrors) {
+func (x GoogleCalendarEventSyncTriggerConfig) validate(path string, errs *triggerimpl.Errors) {
 	if x.MaxResults != nil {
 		v := *x.MaxResults
 		if v < 1 {
@@ -107,14 +108,14 @@ func (x GoogleCalendarEventSyncTriggerConfig) validate(path string, errs *trigge
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *GoogleCalendarEventSyncTriggerConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain GoogleCalendarEventSyncTriggerConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -123,15 +124,15 @@ func (x *GoogleCalendarEventSyncTriggerConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*GoogleCalendarEventSyncTriggerConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*GoogleCalendarEventSyncTriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "calendarId", "interval", "maxResults", "showDeleted":
-			if trigger.IsJSONNull(v) {
-				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			if triggerimpl.IsJSONNull(v) {
+				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -80,14 +81,14 @@ func (NewRowsTriggerConfig) TriggerType() trigger.Type {
 // GOOGLESUPER_NEW_ROWS_TRIGGER. A non-nil error is a trigger.ValidationErrors
 // listing every violation with its JSON pointer.
 func (c NewRowsTriggerConfig) Validate() error {
-	var errs trigger.ValidationErrors
+	var errs triggerimpl.Errors
 	c.validate("", &errs)
 	return errs.Err()
 }
 
 var _ trigger.Config = NewRowsTriggerConfig{}
 
-func (x NewRowsTriggerConfig) validate(path string, errs *trigger.ValidationErrors) {
+func (x NewRowsTriggerConfig) validate(path string, errs *triggerimpl.Errors) {
 	if x.StartRow != nil {
 		v := *x.StartRow
 		if v < 1 {
@@ -101,14 +102,14 @@ func (x NewRowsTriggerConfig) validate(path string, errs *trigger.ValidationErro
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *NewRowsTriggerConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain NewRowsTriggerConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -117,21 +118,21 @@ func (x *NewRowsTriggerConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*NewRowsTriggerConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*NewRowsTriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
 	var seen [1]bool
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "spreadsheet_id":
 			seen[0] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/spreadsheet_id", "type", "must not be null")
 			}
 		case "interval", "sheet_name", "start_row":
-			if trigger.IsJSONNull(v) {
-				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			if triggerimpl.IsJSONNull(v) {
+				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -61,14 +62,14 @@ var _ trigger.Config = MailchimpProfileUpdateTriggerConfig{}
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *MailchimpProfileUpdateTriggerConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain MailchimpProfileUpdateTriggerConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -77,16 +78,16 @@ func (x *MailchimpProfileUpdateTriggerConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*MailchimpProfileUpdateTriggerConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*MailchimpProfileUpdateTriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
 	var seen [1]bool
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "list_id":
 			seen[0] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/list_id", "type", "must not be null")
 			}
 		}

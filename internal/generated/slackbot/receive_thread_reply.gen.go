@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -71,14 +72,14 @@ var _ trigger.Config = ReceiveThreadReplyConfig{}
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *ReceiveThreadReplyConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain ReceiveThreadReplyConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -87,7 +88,7 @@ func (x *ReceiveThreadReplyConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*ReceiveThreadReplyConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {}
+func (*ReceiveThreadReplyConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
 
 // ReceiveThreadReplyPayload is the payload of SLACKBOT_RECEIVE_THREAD_REPLY
 // events.

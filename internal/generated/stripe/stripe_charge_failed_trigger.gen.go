@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -57,14 +58,14 @@ var _ trigger.Config = StripeChargeFailedTriggerConfig{}
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *StripeChargeFailedTriggerConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain StripeChargeFailedTriggerConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -73,8 +74,7 @@ func (x *StripeChargeFailedTriggerConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*StripeChargeFailedTriggerConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-}
+func (*StripeChargeFailedTriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
 
 // StripeChargeFailedTriggerPayload is the payload of
 // STRIPE_STRIPE_CHARGE_FAILED_TRIGGER events.

@@ -5,11 +5,13 @@ package limits
 import (
 	"context"
 	"encoding/json"
-	"github.com/triggergen/triggergen/trigger"
-	"github.com/triggergen/triggergen/webhook"
 	"maps"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
+	"github.com/triggergen/triggergen/webhook"
 )
 
 // CheckedSlug is the slug of the LIMITS_CHECKED trigger type (Limits Checked).
@@ -58,14 +60,14 @@ func (CheckedConfig) TriggerType() trigger.Type {
 // error is a trigger.ValidationErrors listing every violation with its JSON
 // pointer.
 func (c CheckedConfig) Validate() error {
-	var errs trigger.ValidationErrors
+	var errs triggerimpl.Errors
 	c.validate("", &errs)
 	return errs.Err()
 }
 
 var _ trigger.Config = CheckedConfig{}
 
-func (x CheckedConfig) validate(path string, errs *trigger.ValidationErrors) {
+func (x CheckedConfig) validate(path string, errs *triggerimpl.Errors) {
 	if utf8.RuneCountInString(x.Name) < 2 {
 		errs.Add(path+"/name", "minLength", "must be at least 2 characters long")
 	}
@@ -101,7 +103,7 @@ func (x CheckedConfig) validate(path string, errs *trigger.ValidationErrors) {
 	}
 	if x.Half != nil {
 		v := *x.Half
-		if !trigger.MultipleOf(v, 0.5) {
+		if !triggerimpl.MultipleOf(v, 0.5) {
 			errs.Add(path+"/half", "multipleOf", "must be a multiple of 0.5")
 		}
 	}
@@ -114,26 +116,26 @@ func (x CheckedConfig) validate(path string, errs *trigger.ValidationErrors) {
 		if len(x.Labels) > 3 {
 			errs.Add(path+"/labels", "maxItems", "must have at most 3 items")
 		}
-		if i, dup := trigger.DuplicateIndex(x.Labels); dup {
-			errs.Add(trigger.PathIndex(path+"/labels", i), "uniqueItems", "duplicates an earlier item")
+		if i, dup := triggerimpl.DuplicateIndex(x.Labels); dup {
+			errs.Add(triggerimpl.PathIndex(path+"/labels", i), "uniqueItems", "duplicates an earlier item")
 		}
 		for i, e := range x.Labels {
 			if utf8.RuneCountInString(e) < 1 {
-				errs.Add(trigger.PathIndex(path+"/labels", i), "minLength", "must be at least 1 characters long")
+				errs.Add(triggerimpl.PathIndex(path+"/labels", i), "minLength", "must be at least 1 characters long")
 			}
 			if !pattern1.MatchString(e) {
-				errs.Add(trigger.PathIndex(path+"/labels", i), "pattern", "must match the pattern \"^[a-z]+$\"")
+				errs.Add(triggerimpl.PathIndex(path+"/labels", i), "pattern", "must match the pattern \"^[a-z]+$\"")
 			}
 		}
 	}
 	if x.Matrix != nil {
 		for i, e := range x.Matrix {
 			if e == nil {
-				errs.Add(trigger.PathIndex(path+"/matrix", i), "type", "must not be null")
+				errs.Add(triggerimpl.PathIndex(path+"/matrix", i), "type", "must not be null")
 			} else {
 				for i1, e1 := range e {
 					if e1 > 9 {
-						errs.Add(trigger.PathIndex(trigger.PathIndex(path+"/matrix", i), i1), "maximum", "must be at most 9")
+						errs.Add(triggerimpl.PathIndex(triggerimpl.PathIndex(path+"/matrix", i), i1), "maximum", "must be at most 9")
 					}
 				}
 			}
@@ -152,7 +154,7 @@ func (x CheckedConfig) validate(path string, errs *trigger.ValidationErrors) {
 		for _, k := range slices.Sorted(maps.Keys(x.Limits)) {
 			e := x.Limits[k]
 			if e < 0.0 {
-				errs.Add(trigger.PathJoin(path+"/limits", k), "minimum", "must be at least 0")
+				errs.Add(triggerimpl.PathJoin(path+"/limits", k), "minimum", "must be at least 0")
 			}
 		}
 	}
@@ -176,14 +178,14 @@ func (x CheckedConfig) validate(path string, errs *trigger.ValidationErrors) {
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *CheckedConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain CheckedConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -192,70 +194,70 @@ func (x *CheckedConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*CheckedConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*CheckedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
 	var seen [4]bool
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "name":
 			seen[0] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/name", "type", "must not be null")
 			}
 		case "count":
 			seen[1] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/count", "type", "must not be null")
 			}
 		case "labels":
 			seen[2] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/labels", "type", "must not be null")
 			} else {
-				for i, e := range trigger.JSONElements(v) {
-					if trigger.IsJSONNull(e) {
-						errs.Add(trigger.PathIndex(path+"/labels", i), "type", "must not be null")
+				for i, e := range triggerimpl.JSONElements(v) {
+					if triggerimpl.IsJSONNull(e) {
+						errs.Add(triggerimpl.PathIndex(path+"/labels", i), "type", "must not be null")
 					}
 				}
 			}
 		case "matrix":
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/matrix", "type", "must not be null")
 			} else {
-				for i, e := range trigger.JSONElements(v) {
-					if trigger.IsJSONNull(e) {
-						errs.Add(trigger.PathIndex(path+"/matrix", i), "type", "must not be null")
+				for i, e := range triggerimpl.JSONElements(v) {
+					if triggerimpl.IsJSONNull(e) {
+						errs.Add(triggerimpl.PathIndex(path+"/matrix", i), "type", "must not be null")
 					} else {
-						for i1, e1 := range trigger.JSONElements(e) {
-							if trigger.IsJSONNull(e1) {
-								errs.Add(trigger.PathIndex(trigger.PathIndex(path+"/matrix", i), i1), "type", "must not be null")
+						for i1, e1 := range triggerimpl.JSONElements(e) {
+							if triggerimpl.IsJSONNull(e1) {
+								errs.Add(triggerimpl.PathIndex(triggerimpl.PathIndex(path+"/matrix", i), i1), "type", "must not be null")
 							}
 						}
 					}
 				}
 			}
 		case "limits":
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/limits", "type", "must not be null")
 			} else {
-				for mk, e := range trigger.JSONMembers(v) {
-					if trigger.IsJSONNull(e) {
-						errs.Add(trigger.PathJoin(path+"/limits", string(mk)), "type", "must not be null")
+				for mk, e := range triggerimpl.JSONMembers(v) {
+					if triggerimpl.IsJSONNull(e) {
+						errs.Add(triggerimpl.PathJoin(path+"/limits", string(mk)), "type", "must not be null")
 					}
 				}
 			}
 		case "nested":
 			seen[3] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/nested", "type", "must not be null")
 			} else {
 				(*Window)(nil).checkJSON(v, path+"/nested", errs)
 			}
 		case "code", "ratio", "step", "half", "emoji", "flag":
-			if trigger.IsJSONNull(v) {
-				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			if triggerimpl.IsJSONNull(v) {
+				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
 			}
 		}
 	}
@@ -284,7 +286,7 @@ type Window struct {
 	End   int64 `json:"end"`
 }
 
-func (x Window) validate(path string, errs *trigger.ValidationErrors) {
+func (x Window) validate(path string, errs *triggerimpl.Errors) {
 	if x.Start < 0 {
 		errs.Add(path+"/start", "minimum", "must be at least 0")
 	}
@@ -295,14 +297,14 @@ func (x Window) validate(path string, errs *trigger.ValidationErrors) {
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *Window) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain Window
 	return json.Unmarshal(b, (*plain)(x))
@@ -311,21 +313,21 @@ func (x *Window) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*Window) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*Window) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
 	var seen [2]bool
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "start":
 			seen[0] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/start", "type", "must not be null")
 			}
 		case "end":
 			seen[1] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/end", "type", "must not be null")
 			}
 		}

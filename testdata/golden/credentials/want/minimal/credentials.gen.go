@@ -7,6 +7,7 @@ import (
 
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 )
 
 // WebhookCredentials is the full set of setup fields of the minimal webhook
@@ -60,7 +61,7 @@ func (c WebhookCredentials) EndpointFields() []trigger.EndpointField {
 // Validate reports a required field left empty (possible only for a value not
 // built with NewWebhookCredentials).
 func (c WebhookCredentials) Validate() error {
-	var errs trigger.ValidationErrors
+	var errs triggerimpl.Errors
 	return errs.Err()
 }
 
@@ -100,7 +101,7 @@ func (u WebhookCredentialsUpdate) EndpointFields() []trigger.EndpointField {
 // Format prints the setup fields u sets, with secret values redacted, for
 // every verb.
 func (u WebhookCredentialsUpdate) Format(f fmt.State, _ rune) {
-	trigger.FormatEndpointFields(f, "minimal.WebhookCredentialsUpdate", u.EndpointFields())
+	triggerimpl.FormatEndpointFields(f, "minimal.WebhookCredentialsUpdate", u.EndpointFields())
 }
 
 var (

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -57,14 +58,14 @@ func (ColoredConfig) TriggerType() trigger.Type {
 // error is a trigger.ValidationErrors listing every violation with its JSON
 // pointer.
 func (c ColoredConfig) Validate() error {
-	var errs trigger.ValidationErrors
+	var errs triggerimpl.Errors
 	c.validate("", &errs)
 	return errs.Err()
 }
 
 var _ trigger.Config = ColoredConfig{}
 
-func (x ColoredConfig) validate(path string, errs *trigger.ValidationErrors) {
+func (x ColoredConfig) validate(path string, errs *triggerimpl.Errors) {
 	if !x.Color.Valid() {
 		errs.Add(path+"/color", "enum", "must be one of \"red\", \"green\", \"dark-blue\", \"\"")
 	}
@@ -77,7 +78,7 @@ func (x ColoredConfig) validate(path string, errs *trigger.ValidationErrors) {
 	if x.Colors != nil {
 		for i, e := range x.Colors {
 			if !e.Valid() {
-				errs.Add(trigger.PathIndex(path+"/colors", i), "enum", "must be one of \"red\", \"green\", \"dark-blue\", \"\"")
+				errs.Add(triggerimpl.PathIndex(path+"/colors", i), "enum", "must be one of \"red\", \"green\", \"dark-blue\", \"\"")
 			}
 		}
 	}
@@ -111,14 +112,14 @@ func (x ColoredConfig) validate(path string, errs *trigger.ValidationErrors) {
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *ColoredConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain ColoredConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -127,36 +128,36 @@ func (x *ColoredConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*ColoredConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*ColoredConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
 	var seen [2]bool
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "color":
 			seen[0] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/color", "type", "must not be null")
 			}
 		case "colors":
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/colors", "type", "must not be null")
 			} else {
-				for i, e := range trigger.JSONElements(v) {
-					if trigger.IsJSONNull(e) {
-						errs.Add(trigger.PathIndex(path+"/colors", i), "type", "must not be null")
+				for i, e := range triggerimpl.JSONElements(v) {
+					if triggerimpl.IsJSONNull(e) {
+						errs.Add(triggerimpl.PathIndex(path+"/colors", i), "type", "must not be null")
 					}
 				}
 			}
 		case "version":
 			seen[1] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/version", "type", "must not be null")
 			}
 		case "size", "mode", "kind", "legacy":
-			if trigger.IsJSONNull(v) {
-				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			if triggerimpl.IsJSONNull(v) {
+				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
 			}
 		}
 	}

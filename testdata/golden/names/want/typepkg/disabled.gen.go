@@ -5,9 +5,11 @@ package typepkg
 import (
 	"context"
 	"encoding/json"
-	"github.com/triggergen/triggergen/trigger"
-	"github.com/triggergen/triggergen/webhook"
 	"unicode/utf8"
+
+	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
+	"github.com/triggergen/triggergen/webhook"
 )
 
 // DisabledSlug is the slug of the TYPE_DISABLED trigger type (Type Disabled).
@@ -53,14 +55,14 @@ func (DisabledConfig) TriggerType() trigger.Type {
 // error is a trigger.ValidationErrors listing every violation with its JSON
 // pointer.
 func (c DisabledConfig) Validate() error {
-	var errs trigger.ValidationErrors
+	var errs triggerimpl.Errors
 	c.validate("", &errs)
 	return errs.Err()
 }
 
 var _ trigger.Config = DisabledConfig{}
 
-func (x DisabledConfig) validate(path string, errs *trigger.ValidationErrors) {
+func (x DisabledConfig) validate(path string, errs *triggerimpl.Errors) {
 	if utf8.RuneCountInString(x.ABC) < 1 {
 		errs.Add(path+"/a~1b~0c", "minLength", "must be at least 1 characters long")
 	}
@@ -71,14 +73,14 @@ func (x DisabledConfig) validate(path string, errs *trigger.ValidationErrors) {
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *DisabledConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain DisabledConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -87,21 +89,21 @@ func (x *DisabledConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*DisabledConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*DisabledConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
 	var seen [1]bool
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "a/b~c":
 			seen[0] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/a~1b~0c", "type", "must not be null")
 			}
 		case "disabled_at", "disabledAt", "type", "func", "string", "nil", "2fa", "validate", "trigger_type", "café":
-			if trigger.IsJSONNull(v) {
-				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			if triggerimpl.IsJSONNull(v) {
+				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -51,14 +52,14 @@ var _ trigger.Config = FooBar2Config{}
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *FooBar2Config) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain FooBar2Config
 	return json.Unmarshal(b, (*plain)(x))
@@ -67,7 +68,7 @@ func (x *FooBar2Config) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*FooBar2Config) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {}
+func (*FooBar2Config) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
 
 // FooBar2Payload is the payload of TYPE_FOO_BAR events.
 type FooBar2Payload struct {

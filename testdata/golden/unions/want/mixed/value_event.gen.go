@@ -5,9 +5,11 @@ package mixed
 import (
 	"context"
 	"encoding/json"
-	"github.com/triggergen/triggergen/trigger"
-	"github.com/triggergen/triggergen/webhook"
 	"unicode/utf8"
+
+	"github.com/triggergen/triggergen/trigger"
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
+	"github.com/triggergen/triggergen/webhook"
 )
 
 // ValueEventSlug is the slug of the MIXED_VALUE_EVENT trigger type (Mixed
@@ -47,14 +49,14 @@ func (ValueEventConfig) TriggerType() trigger.Type {
 // error is a trigger.ValidationErrors listing every violation with its JSON
 // pointer.
 func (c ValueEventConfig) Validate() error {
-	var errs trigger.ValidationErrors
+	var errs triggerimpl.Errors
 	c.validate("", &errs)
 	return errs.Err()
 }
 
 var _ trigger.Config = ValueEventConfig{}
 
-func (x ValueEventConfig) validate(path string, errs *trigger.ValidationErrors) {
+func (x ValueEventConfig) validate(path string, errs *triggerimpl.Errors) {
 	if x.ID.IsZero() {
 		errs.Add(path+"/id", "required", "is required")
 	} else {
@@ -76,14 +78,14 @@ func (x ValueEventConfig) validate(path string, errs *trigger.ValidationErrors) 
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *ValueEventConfig) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain ValueEventConfig
 	return json.Unmarshal(b, (*plain)(x))
@@ -92,21 +94,21 @@ func (x *ValueEventConfig) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*ValueEventConfig) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*ValueEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
 	var seen [1]bool
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "id":
 			seen[0] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/id", "type", "must not be null")
 			}
 		case "target", "size":
-			if trigger.IsJSONNull(v) {
-				errs.Add(trigger.PathJoin(path, string(k)), "type", "must not be null")
+			if triggerimpl.IsJSONNull(v) {
+				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
 			}
 		}
 	}
@@ -132,14 +134,14 @@ type Pt struct {
 // is an error (a trigger.ValidationErrors with the JSON pointer of each)
 // instead of a Go zero value; the other constraints are Validate's.
 func (x *Pt) UnmarshalJSON(b []byte) error {
-	var errs trigger.ValidationErrors
-	if trigger.IsJSONNull(b) {
+	var errs triggerimpl.Errors
+	if triggerimpl.IsJSONNull(b) {
 		errs.Add("", "type", "must not be null")
 	} else {
 		x.checkJSON(b, "", &errs)
 	}
 	if len(errs) > 0 && json.Valid(b) {
-		return errs
+		return errs.Err()
 	}
 	type plain Pt
 	return json.Unmarshal(b, (*plain)(x))
@@ -148,21 +150,21 @@ func (x *Pt) UnmarshalJSON(b []byte) error {
 // checkJSON adds to errs, at path, each required property missing from the
 // JSON object b and each null the schema does not allow, in b and in the
 // objects nested in it.
-func (*Pt) checkJSON(b []byte, path string, errs *trigger.ValidationErrors) {
-	if !trigger.IsJSONObject(b) {
+func (*Pt) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+	if !triggerimpl.IsJSONObject(b) {
 		return // the decoder reports the type
 	}
 	var seen [2]bool
-	for k, v := range trigger.JSONMembers(b) {
+	for k, v := range triggerimpl.JSONMembers(b) {
 		switch string(k) {
 		case "x":
 			seen[0] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/x", "type", "must not be null")
 			}
 		case "y":
 			seen[1] = true
-			if trigger.IsJSONNull(v) {
+			if triggerimpl.IsJSONNull(v) {
 				errs.Add(path+"/y", "type", "must not be null")
 			}
 		}
@@ -185,22 +187,22 @@ type ValueEventConfigID struct {
 
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigID) AsString() (v string, ok bool) {
-	return trigger.DecodeAs[string](u.raw, "string")
+	return triggerimpl.DecodeAs[string](u.raw, "string")
 }
 
 // SetString sets the value to v.
 func (u *ValueEventConfigID) SetString(v string) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // AsInt returns the value as integer; ok is false when it is not one.
 func (u ValueEventConfigID) AsInt() (v int64, ok bool) {
-	return trigger.DecodeAs[int64](u.raw, "integer")
+	return triggerimpl.DecodeAs[int64](u.raw, "integer")
 }
 
 // SetInt sets the value to v.
 func (u *ValueEventConfigID) SetInt(v int64) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // Raw returns the JSON value as received or set.
@@ -210,7 +212,7 @@ func (u ValueEventConfigID) Raw() json.RawMessage {
 
 // IsNull reports whether the value is unset or JSON null.
 func (u ValueEventConfigID) IsNull() bool {
-	return u.raw == nil || trigger.JSONKind(u.raw) == "null"
+	return u.raw == nil || triggerimpl.JSONKind(u.raw) == "null"
 }
 
 // IsZero reports whether the value is unset (omitzero omits it).
@@ -232,10 +234,10 @@ func (u *ValueEventConfigID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (u ValueEventConfigID) validate(path string, errs *trigger.ValidationErrors) {
+func (u ValueEventConfigID) validate(path string, errs *triggerimpl.Errors) {
 	matches := 0
 	if v, ok := u.AsString(); ok {
-		var ve trigger.ValidationErrors
+		var ve triggerimpl.Errors
 		if utf8.RuneCountInString(v) < 1 {
 			ve.Add(path, "minLength", "must be at least 1 characters long")
 		}
@@ -244,7 +246,7 @@ func (u ValueEventConfigID) validate(path string, errs *trigger.ValidationErrors
 		}
 	}
 	if v, ok := u.AsInt(); ok {
-		var ve trigger.ValidationErrors
+		var ve triggerimpl.Errors
 		if v < 0 {
 			ve.Add(path, "minimum", "must be at least 0")
 		}
@@ -267,22 +269,22 @@ type ValueEventConfigOpt struct {
 
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigOpt) AsString() (v string, ok bool) {
-	return trigger.DecodeAs[string](u.raw, "string")
+	return triggerimpl.DecodeAs[string](u.raw, "string")
 }
 
 // SetString sets the value to v.
 func (u *ValueEventConfigOpt) SetString(v string) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // AsInt returns the value as integer; ok is false when it is not one.
 func (u ValueEventConfigOpt) AsInt() (v int64, ok bool) {
-	return trigger.DecodeAs[int64](u.raw, "integer")
+	return triggerimpl.DecodeAs[int64](u.raw, "integer")
 }
 
 // SetInt sets the value to v.
 func (u *ValueEventConfigOpt) SetInt(v int64) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // Raw returns the JSON value as received or set.
@@ -292,7 +294,7 @@ func (u ValueEventConfigOpt) Raw() json.RawMessage {
 
 // IsNull reports whether the value is unset or JSON null.
 func (u ValueEventConfigOpt) IsNull() bool {
-	return u.raw == nil || trigger.JSONKind(u.raw) == "null"
+	return u.raw == nil || triggerimpl.JSONKind(u.raw) == "null"
 }
 
 // IsZero reports whether the value is unset (omitzero omits it).
@@ -314,7 +316,7 @@ func (u *ValueEventConfigOpt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (u ValueEventConfigOpt) validate(path string, errs *trigger.ValidationErrors) {
+func (u ValueEventConfigOpt) validate(path string, errs *triggerimpl.Errors) {
 	matches := 0
 	if _, ok := u.AsString(); ok {
 		matches++
@@ -337,22 +339,22 @@ type ValueEventConfigSize struct {
 
 // AsFloat returns the value as number; ok is false when it is not one.
 func (u ValueEventConfigSize) AsFloat() (v float64, ok bool) {
-	return trigger.DecodeAs[float64](u.raw, "number")
+	return triggerimpl.DecodeAs[float64](u.raw, "number")
 }
 
 // SetFloat sets the value to v.
 func (u *ValueEventConfigSize) SetFloat(v float64) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigSize) AsString() (v string, ok bool) {
-	return trigger.DecodeAs[string](u.raw, "string")
+	return triggerimpl.DecodeAs[string](u.raw, "string")
 }
 
 // SetString sets the value to v.
 func (u *ValueEventConfigSize) SetString(v string) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // Raw returns the JSON value as received or set.
@@ -362,7 +364,7 @@ func (u ValueEventConfigSize) Raw() json.RawMessage {
 
 // IsNull reports whether the value is unset or JSON null.
 func (u ValueEventConfigSize) IsNull() bool {
-	return u.raw == nil || trigger.JSONKind(u.raw) == "null"
+	return u.raw == nil || triggerimpl.JSONKind(u.raw) == "null"
 }
 
 // IsZero reports whether the value is unset (omitzero omits it).
@@ -384,7 +386,7 @@ func (u *ValueEventConfigSize) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (u ValueEventConfigSize) validate(path string, errs *trigger.ValidationErrors) {
+func (u ValueEventConfigSize) validate(path string, errs *triggerimpl.Errors) {
 	matches := 0
 	if _, ok := u.AsFloat(); ok {
 		matches++
@@ -407,22 +409,22 @@ type ValueEventConfigTarget struct {
 
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigTarget) AsString() (v string, ok bool) {
-	return trigger.DecodeAs[string](u.raw, "string")
+	return triggerimpl.DecodeAs[string](u.raw, "string")
 }
 
 // SetString sets the value to v.
 func (u *ValueEventConfigTarget) SetString(v string) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // AsPt returns the value as Pt; ok is false when it is not one.
 func (u ValueEventConfigTarget) AsPt() (v Pt, ok bool) {
-	return trigger.DecodeAs[Pt](u.raw, "object")
+	return triggerimpl.DecodeAs[Pt](u.raw, "object")
 }
 
 // SetPt sets the value to v.
 func (u *ValueEventConfigTarget) SetPt(v Pt) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // Raw returns the JSON value as received or set.
@@ -432,7 +434,7 @@ func (u ValueEventConfigTarget) Raw() json.RawMessage {
 
 // IsNull reports whether the value is unset or JSON null.
 func (u ValueEventConfigTarget) IsNull() bool {
-	return u.raw == nil || trigger.JSONKind(u.raw) == "null"
+	return u.raw == nil || triggerimpl.JSONKind(u.raw) == "null"
 }
 
 // IsZero reports whether the value is unset (omitzero omits it).
@@ -454,12 +456,12 @@ func (u *ValueEventConfigTarget) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (u ValueEventConfigTarget) validate(path string, errs *trigger.ValidationErrors) {
+func (u ValueEventConfigTarget) validate(path string, errs *triggerimpl.Errors) {
 	matches := 0
 	if _, ok := u.AsString(); ok {
 		matches++
 	}
-	if _, ok := u.AsPt(); ok && trigger.HasKeys(u.raw, "x", "y") {
+	if _, ok := u.AsPt(); ok && triggerimpl.HasKeys(u.raw, "x", "y") {
 		matches++
 	}
 	if matches != 1 {
@@ -477,32 +479,32 @@ type ValueEventPayloadValue struct {
 
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventPayloadValue) AsString() (v string, ok bool) {
-	return trigger.DecodeAs[string](u.raw, "string")
+	return triggerimpl.DecodeAs[string](u.raw, "string")
 }
 
 // SetString sets the value to v.
 func (u *ValueEventPayloadValue) SetString(v string) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // AsArray returns the value as array; ok is false when it is not one.
 func (u ValueEventPayloadValue) AsArray() (v []string, ok bool) {
-	return trigger.DecodeAs[[]string](u.raw, "array")
+	return triggerimpl.DecodeAs[[]string](u.raw, "array")
 }
 
 // SetArray sets the value to v.
 func (u *ValueEventPayloadValue) SetArray(v []string) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // AsBool returns the value as boolean; ok is false when it is not one.
 func (u ValueEventPayloadValue) AsBool() (v bool, ok bool) {
-	return trigger.DecodeAs[bool](u.raw, "boolean")
+	return triggerimpl.DecodeAs[bool](u.raw, "boolean")
 }
 
 // SetBool sets the value to v.
 func (u *ValueEventPayloadValue) SetBool(v bool) {
-	u.raw = trigger.EncodeRaw(v)
+	u.raw = triggerimpl.EncodeRaw(v)
 }
 
 // Raw returns the JSON value as received or set.
@@ -512,7 +514,7 @@ func (u ValueEventPayloadValue) Raw() json.RawMessage {
 
 // IsNull reports whether the value is unset or JSON null.
 func (u ValueEventPayloadValue) IsNull() bool {
-	return u.raw == nil || trigger.JSONKind(u.raw) == "null"
+	return u.raw == nil || triggerimpl.JSONKind(u.raw) == "null"
 }
 
 // IsZero reports whether the value is unset (omitzero omits it).

@@ -1,4 +1,4 @@
-package trigger
+package triggerimpl
 
 import (
 	"encoding/json"

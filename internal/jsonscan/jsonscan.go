@@ -1,4 +1,9 @@
-package trigger
+// Package jsonscan reads JSON objects and arrays in place: member keys and
+// raw values without token values, maps or allocation (unless a key contains
+// an escape). The webhook envelope decoder and generated code (through
+// trigger/triggerimpl) use it. Malformed JSON ends an iteration early; the
+// decode that follows reports it.
+package jsonscan
 
 import (
 	"encoding/json"
@@ -6,16 +11,9 @@ import (
 	"unicode/utf8"
 )
 
-// The functions below let generated UnmarshalJSON methods look at the keys
-// and nulls of a JSON document before encoding/json decodes it, so that a
-// missing required property or a null where the schema forbids one is an
-// error instead of a Go zero value. They scan the bytes in place: no token
-// values, no maps, and no allocation unless a key contains an escape.
-// Malformed JSON ends an iteration early; the decode that follows reports it.
-
-// IsJSONNull reports whether b is the JSON literal null (with optional
+// IsNull reports whether b is the JSON literal null (with optional
 // surrounding white space).
-func IsJSONNull(b []byte) bool {
+func IsNull(b []byte) bool {
 	i := skipSpace(b, 0)
 	if len(b)-i < 4 || string(b[i:i+4]) != "null" {
 		return false
@@ -23,16 +21,16 @@ func IsJSONNull(b []byte) bool {
 	return skipSpace(b, i+4) == len(b)
 }
 
-// IsJSONObject reports whether b starts (after white space) with "{".
-func IsJSONObject(b []byte) bool {
+// IsObject reports whether b starts (after white space) with "{".
+func IsObject(b []byte) bool {
 	i := skipSpace(b, 0)
 	return i < len(b) && b[i] == '{'
 }
 
-// JSONMembers iterates over the members of the JSON object b in document
+// Members iterates over the members of the JSON object b in document
 // order, yielding each key (unescaped) and its raw value. It yields nothing
 // when b is not an object. The key is only valid during the iteration.
-func JSONMembers(b []byte) iter.Seq2[[]byte, []byte] {
+func Members(b []byte) iter.Seq2[[]byte, []byte] {
 	return func(yield func([]byte, []byte) bool) {
 		i := skipSpace(b, 0)
 		if i >= len(b) || b[i] != '{' {
@@ -88,9 +86,9 @@ func JSONMembers(b []byte) iter.Seq2[[]byte, []byte] {
 	}
 }
 
-// JSONElements iterates over the elements of the JSON array b, yielding
+// Elements iterates over the elements of the JSON array b, yielding
 // each index and raw value. It yields nothing when b is not an array.
-func JSONElements(b []byte) iter.Seq2[int, []byte] {
+func Elements(b []byte) iter.Seq2[int, []byte] {
 	return func(yield func(int, []byte) bool) {
 		i := skipSpace(b, 0)
 		if i >= len(b) || b[i] != '[' {

@@ -1,4 +1,4 @@
-package trigger
+package jsonscan
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 func members(b string) []string {
 	var out []string
-	for k, v := range JSONMembers([]byte(b)) {
+	for k, v := range Members([]byte(b)) {
 		out = append(out, string(k)+"="+string(v))
 	}
 	return out
@@ -31,11 +31,11 @@ func TestJSONMembers(t *testing.T) {
 		`{"a":tru,"b":2}`:                                  `a=tru|b=2`, // malformed literals are the decoder's business
 	} {
 		if got := strings.Join(members(in), "|"); got != want {
-			t.Errorf("JSONMembers(%s) = %s, want %s", in, got, want)
+			t.Errorf("Members(%s) = %s, want %s", in, got, want)
 		}
 	}
 	// Stopping early.
-	for range JSONMembers([]byte(`{"a":1,"b":2}`)) {
+	for range Members([]byte(`{"a":1,"b":2}`)) {
 		break
 	}
 }
@@ -49,23 +49,23 @@ func TestJSONElements(t *testing.T) {
 		`[[`:                              ``,
 	} {
 		var got []string
-		for i, v := range JSONElements([]byte(in)) {
+		for i, v := range Elements([]byte(in)) {
 			got = append(got, fmt.Sprint(i, "=", string(v)))
 		}
 		if g := strings.Join(got, "|"); g != want {
-			t.Errorf("JSONElements(%s) = %s, want %s", in, g, want)
+			t.Errorf("Elements(%s) = %s, want %s", in, g, want)
 		}
 	}
 }
 
 func TestIsJSONNull(t *testing.T) {
 	for in, want := range map[string]bool{"null": true, " null\n": true, "nul": false, "nullx": false, `"null"`: false, "": false} {
-		if IsJSONNull([]byte(in)) != want {
-			t.Errorf("IsJSONNull(%q) != %v", in, want)
+		if IsNull([]byte(in)) != want {
+			t.Errorf("IsNull(%q) != %v", in, want)
 		}
 	}
-	if !IsJSONObject([]byte(" {}")) || IsJSONObject([]byte("[]")) || IsJSONObject(nil) {
-		t.Error("IsJSONObject")
+	if !IsObject([]byte(" {}")) || IsObject([]byte("[]")) || IsObject(nil) {
+		t.Error("IsObject")
 	}
 }
 
@@ -77,10 +77,10 @@ func FuzzJSONMembers(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var got []string
-		for k, v := range JSONMembers(b) {
+		for k, v := range Members(b) {
 			got = append(got, string(k), string(v))
 		}
-		for range JSONElements(b) {
+		for range Elements(b) {
 		}
 		var m map[string]json.RawMessage
 		if json.Unmarshal(b, &m) != nil || m == nil {
@@ -112,10 +112,10 @@ func BenchmarkKeyScan(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var seen [7]bool
-			for k, v := range JSONMembers(benchObject) {
+			for k, v := range Members(benchObject) {
 				for i, name := range benchKeys {
 					if string(k) == name {
-						seen[i] = !IsJSONNull(v)
+						seen[i] = !IsNull(v)
 					}
 				}
 			}
@@ -133,7 +133,7 @@ func BenchmarkKeyScan(b *testing.B) {
 				dec.Decode(&raw)
 				for i, name := range benchKeys {
 					if kt == name {
-						seen[i] = !IsJSONNull(raw)
+						seen[i] = !IsNull(raw)
 					}
 				}
 			}
@@ -150,7 +150,7 @@ func BenchmarkKeyScan(b *testing.B) {
 			json.Unmarshal(benchObject, &m)
 			for i, name := range benchKeys {
 				v, ok := m[name]
-				seen[i] = ok && !IsJSONNull(v)
+				seen[i] = ok && !IsNull(v)
 			}
 		}
 	})

@@ -1,0 +1,181 @@
+package emit
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/triggergen/triggergen/generator/internal/model"
+)
+
+// comment turns text into a doc comment: lines trimmed, runs of blank lines
+// collapsed, long lines wrapped.
+func comment(text string) *jen.Statement {
+	return jen.Comment(slashes(wrap(text)))
+}
+
+// slashes turns text into "//" comment lines (jennifer writes a comment
+// that starts with "//" as is, instead of a /* */ block).
+func slashes(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		l = strings.Map(func(r rune) rune {
+			if r < ' ' && r != '\t' || r == 0x7f {
+				return -1
+			}
+			return r
+		}, l)
+		if l == "" {
+			lines[i] = "//"
+		} else {
+			lines[i] = "// " + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func wrap(text string) string {
+	var out []string
+	blank := true
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			if !blank {
+				out = append(out, "")
+			}
+			blank = true
+			continue
+		}
+		blank = false
+		for len(line) > 76 {
+			i := strings.LastIndex(line[:76], " ")
+			if i <= 0 {
+				i = strings.Index(line, " ")
+				if i <= 0 {
+					break
+				}
+			}
+			out = append(out, line[:i])
+			line = strings.TrimSpace(line[i:])
+		}
+		out = append(out, line)
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, "\n")
+}
+
+// packageDoc wraps prose lines but keeps indented (code and list) lines.
+func packageDoc(s string) string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		if strings.HasPrefix(para, "\t") || strings.HasPrefix(para, "  ") || para == "" {
+			out = append(out, strings.TrimRight(para, " "))
+			continue
+		}
+		out = append(out, wrap(para))
+	}
+	return strings.Join(out, "\n")
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 140 {
+		if i := strings.LastIndex(s[:140], " "); i > 0 {
+			s = s[:i] + " …"
+		}
+	}
+	return s
+}
+
+// triggerTypeName names a trigger type in prose: "the GITHUB_COMMIT_EVENT
+// trigger type (Commit Event)".
+func triggerTypeName(t *model.Trigger) string {
+	s := "the " + t.Slug + " trigger type"
+	if name := strings.TrimSpace(t.Name); name != "" {
+		s += " (" + name + ")"
+	}
+	return s
+}
+
+func typeDoc(n *model.Named) string {
+	var b strings.Builder
+	switch n.Role {
+	case "config":
+		t := n.Trigger
+		fmt.Fprintf(&b, "%s is the config of %s", n.Name, triggerTypeName(t))
+		b.WriteString(". Pass it to the client to create a trigger; the zero value of an optional (pointer) field leaves the server default in place.")
+		if n.Doc != "" {
+			b.WriteString("\n\n" + n.Doc)
+		}
+		if t.Instructions != "" {
+			b.WriteString("\n\nInstructions:\n\n" + t.Instructions)
+		}
+	case "payload":
+		fmt.Fprintf(&b, "%s is the payload of %s events.", n.Name, n.Trigger.Slug)
+		if n.Doc != "" {
+			b.WriteString("\n\n" + n.Doc)
+		}
+	default:
+		switch n.Kind {
+		case model.Enum:
+			fmt.Fprintf(&b, "%s is an enumeration; unknown values decode without error (check them with Valid).", n.Name)
+		case model.Union:
+			fmt.Fprintf(&b, "%s holds one of several types of value. It keeps the JSON as received; the As methods decode it.", n.Name)
+		default:
+			fmt.Fprintf(&b, "%s is a nested object.", n.Name)
+		}
+		if n.Doc != "" {
+			b.WriteString("\n\n" + n.Doc)
+		}
+	}
+	if n.Deprecated {
+		b.WriteString("\n\nDeprecated: the schema marks this type deprecated.")
+	}
+	return b.String()
+}
+
+func fieldDoc(fl *model.Field) string {
+	var parts []string
+	if fl.Doc != "" {
+		parts = append(parts, fl.Doc)
+	}
+	if fl.HasDefault && fl.Default != nil {
+		b, _ := json.Marshal(fl.Default)
+		s := "Default: " + string(b)
+		if fl.DefaultConst != "" {
+			s += " (" + fl.DefaultConst + ")"
+		}
+		parts = append(parts, s+".")
+	}
+	if fl.Required && fl.Nullable {
+		parts = append(parts, "Required; nil is sent as null.")
+	}
+	if fl.Deprecated {
+		parts = append(parts, "Deprecated: the schema marks this field deprecated.")
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func variantDesc(v *model.Variant) string {
+	switch v.Type.Kind {
+	case model.Ref:
+		return v.Type.Named.Name
+	case model.Slice:
+		return "array"
+	case model.Map, model.Object:
+		return "object"
+	case model.Int:
+		return "integer"
+	case model.Float:
+		return "number"
+	case model.Bool:
+		return "boolean"
+	case model.Raw:
+		return "any JSON"
+	}
+	return "string"
+}
