@@ -1,6 +1,6 @@
 module example.com/triggergen-example
 
-go 1.26.8
+go 1.26.0
 
 require github.com/triggergen/triggergen v0.0.0
 
