@@ -90,7 +90,7 @@ func TestDiffErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"diff", "a.json"}, 2, "triggergen: diff: want two lock files, OLD and NEW; got 1 arguments"},
+		{[]string{"diff", "a.json"}, 2, "triggergen: diff: want two lock files, OLD and NEW; got 1 argument\n"},
 		{[]string{"diff", "a", "b", "-nope"}, 2, "flag provided but not defined: -nope"},
 		{[]string{"diff", filepath.Join(dir, "missing.json"), bad}, 1, "missing.json: no such file or directory"},
 		{[]string{"diff", bad, bad}, 1, "bad.json#/toolkits/0/slug: missing toolkit slug"},
@@ -188,6 +188,34 @@ func TestUsageErrors(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tc.args, r.code, r.stderr, tc.want)
 		}
+		// A usage error prints no help on stdout; a bad flag says where
+		// the help is.
+		if r.stdout != "" {
+			t.Errorf("%q: stdout %q, want nothing", tc.args, r.stdout)
+		}
+		if strings.Contains(tc.want, "flag") && !strings.Contains(r.stderr, "\nrun 'triggergen "+tc.args[0]+" -h' for usage\n") {
+			t.Errorf("%q: stderr %q does not point at -h", tc.args, r.stderr)
+		}
+	}
+}
+
+// Every command's -h describes it and spells flags with one dash.
+func TestCommandHelp(t *testing.T) {
+	for name := range commands() {
+		if name == "webhook" {
+			continue // a group; its subcommands have their own -h
+		}
+		r := runTG(t, nil, name, "-h")
+		if r.code != 0 || r.stderr != "" {
+			t.Errorf("%s -h: exit %d, stderr %q", name, r.code, r.stderr)
+		}
+		lines := strings.Split(r.stdout, "\n")
+		if len(lines) < 4 || !strings.HasPrefix(lines[0], "Usage: triggergen "+name) || lines[1] != "" || lines[2] == "" {
+			t.Errorf("%s -h: want a usage line, a blank line and a description:\n%s", name, r.stdout)
+		}
+		if strings.Contains(r.stdout, " --") || strings.Contains(r.stdout, "\n\n\n") {
+			t.Errorf("%s -h: double-dash flags or doubled blank lines:\n%s", name, r.stdout)
+		}
 	}
 }
 
@@ -206,6 +234,20 @@ func TestConfigErrorsReachTheUser(t *testing.T) {
 	for _, want := range []string{"triggergen: triggergen.yaml:1: unsupported version 2", "\ntriggergen.yaml:2: unknown key \"colour\""} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+// The package doc (go doc ./cmd/triggergen) lists every command.
+func TestPackageDocListsCommands(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, _ := strings.Cut(string(src), "\npackage main")
+	for name := range commands() {
+		if !strings.Contains(doc, "\n//\t"+name+" ") {
+			t.Errorf("the package doc does not list %q", name)
 		}
 	}
 }

@@ -29,7 +29,7 @@ func runDiff(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 2 {
-		return usagef("diff: want two lock files, OLD and NEW; got %d arguments", len(pos))
+		return usagef("diff: want two lock files, OLD and NEW; got %s", countOf(len(pos), "argument"))
 	}
 	old, err := readLockFile(pos[0])
 	if err != nil {

@@ -33,11 +33,18 @@ func (a *accountFlags) Set(s string) error {
 	return nil
 }
 
+const fakeServerSynopsis = `fake-server [-addr HOST:PORT] [-lock FILE] [-api-key KEY] [-account USER:TOOLKIT[:STATUS]]...
+
+Serves a stateful fake of the Composio API (trigger types from the lock or
+the embedded catalog, trigger instances, connected accounts, webhook
+endpoints, subscriptions) until interrupted. Point a client at it with
+COMPOSIO_BASE_URL=http://ADDR and COMPOSIO_API_KEY=KEY.`
+
 // runFakeServer serves composiotest's fake Composio API until ctx is done.
 func runFakeServer(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "fake-server",
-		"fake-server [--addr HOST:PORT] [--lock FILE] [--api-key KEY] [--account USER:TOOLKIT[:STATUS]]...",
-		"triggergen fake-server --addr 127.0.0.1:9900 --lock triggergen.lock.json --account alice:github")
+		fakeServerSynopsis,
+		"triggergen fake-server -addr 127.0.0.1:9900 -lock triggergen.lock.json -account alice:github")
 	addr := fs.String("addr", "127.0.0.1:9900", "address to listen on (port 0 picks a free one)")
 	lockPath := fs.String("lock", "", "lock file whose trigger types the server serves (default: the embedded catalog)")
 	apiKey := fs.String("api-key", composiotest.DefaultAPIKey, "x-api-key value the server accepts")
@@ -50,7 +57,7 @@ func runFakeServer(ctx context.Context, e *env, args []string) error {
 		return usagef("fake-server: unexpected argument %q", fs.Arg(0))
 	}
 	if *apiKey == "" {
-		return usagef("fake-server: --api-key must not be empty")
+		return usagef("fake-server: -api-key must not be empty")
 	}
 
 	opts := []composiotest.Option{

@@ -17,7 +17,7 @@ func newFlags(e *env, name, synopsis, example string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "Usage: triggergen %s\n\n", synopsis)
+		fmt.Fprintf(e.stdout, "Usage: triggergen %s\n", synopsis)
 		printFlags(e.stdout, fs)
 		printExample(e.stdout, example)
 	}
@@ -49,30 +49,41 @@ func warnDeprecated(e *env, fs *flag.FlagSet) {
 	})
 }
 
-// printFlags is fs.PrintDefaults without the deprecated aliases.
+// printFlags is fs.PrintDefaults without the deprecated aliases, after a
+// blank line; nothing when there are none.
 func printFlags(w io.Writer, fs *flag.FlagSet) {
 	shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
 	shown.SetOutput(w)
+	n := 0
 	fs.VisitAll(func(f *flag.Flag) {
 		if !strings.HasPrefix(f.Usage, deprecatedPrefix) {
 			shown.Var(f.Value, f.Name, f.Usage)
 			shown.Lookup(f.Name).DefValue = f.DefValue
+			n++
 		}
 	})
-	shown.PrintDefaults()
+	if n > 0 {
+		fmt.Fprintln(w)
+		shown.PrintDefaults()
+	}
 }
 
 // parseFlags parses args. It returns errHelp after -h, and a usage error
 // (exit 2) for a bad flag.
+// A bad flag prints no help, only the error and where to find the help, on
+// stderr (exit 2): the flag package would print the whole help on stdout.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	usage := fs.Usage
+	fs.Usage = func() {}
 	fs.SetOutput(discard{})
 	err := fs.Parse(args)
+	fs.Usage = usage
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		// The flag package has already called fs.Usage.
+		usage()
 		return errHelp
 	case err != nil:
-		return usagef("%s: %v", fs.Name(), err)
+		return usagef("%s: %v\nrun 'triggergen %s -h' for usage", fs.Name(), err, fs.Name())
 	}
 	return nil
 }

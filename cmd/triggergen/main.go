@@ -5,7 +5,17 @@
 //
 //	triggergen <command> [flags]
 //
-// Run `triggergen help` for the commands.
+// The commands:
+//
+//	generate     generate Go packages from a lock file (default: the embedded catalog)
+//	pull         fetch trigger types from the Composio API into the lock file
+//	diff         compare two lock files and classify the changes (breaking, additive)
+//	webhook      work with Composio webhooks: verify a delivery
+//	fake-server  serve a fake Composio API for local development and tests
+//	version      print triggergen's version
+//
+// Run `triggergen <command> -h` for a command's flags and an example. Exit
+// status: 0 ok; 1 failure, stale output or a breaking change; 2 usage.
 package main
 
 import (

@@ -7,11 +7,17 @@ import (
 	"runtime/debug"
 )
 
+const versionSynopsis = `version
+
+Prints triggergen's module version (as recorded in the build: the tag when it
+was installed or required at one, "(devel)" in a checkout), the Go version it
+was built with, and the platform.`
+
 // modulePath is triggergen's module path, looked up in the build info.
 const modulePath = "github.com/triggergen/triggergen"
 
 func runVersion(_ context.Context, e *env, args []string) error {
-	fs := newFlags(e, "version", "version", "triggergen version")
+	fs := newFlags(e, "version", versionSynopsis, "triggergen version")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
