@@ -37,7 +37,7 @@ func applyGenerateConfig(fs *flag.FlagSet, o *generateOptions, configPath string
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if !set["lock"] {
 		if _, err := os.Stat(cfg.Lock); err != nil {
-			return fmt.Errorf("generate: lock %s (from %s): %w; run `triggergen pull` to create it", cfg.Lock, cfg.File, err)
+			return fmt.Errorf("generate: lock %s (from %s): %w; run `triggergen init` to create it from the embedded catalog (offline), or `triggergen pull` to fetch it from Composio", cfg.Lock, cfg.File, err)
 		}
 		o.lockPath = cfg.Lock
 	}
@@ -51,5 +51,10 @@ func applyGenerateConfig(fs *flag.FlagSet, o *generateOptions, configPath string
 		o.toolkits = cfg.Slugs()
 	}
 	o.renames = cfg.Renames
+	o.pins = map[string]string{}
+	for _, tk := range cfg.Toolkits {
+		o.pins[tk.Slug] = cfg.VersionOf(tk.Slug)
+	}
+	o.pinsFrom = displayPath(cfg.File)
 	return nil
 }

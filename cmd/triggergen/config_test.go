@@ -70,7 +70,7 @@ func TestGenerateWithConfig(t *testing.T) {
 	}
 	// A config whose lock does not exist yet says to pull.
 	write("triggergen.yaml", "version: 1\nlock: missing.json\n")
-	if r := runTG(t, nil, "generate"); r.code != 1 || !strings.Contains(r.stderr, "run `triggergen pull` to create it") {
+	if r := runTG(t, nil, "generate"); r.code != 1 || !strings.Contains(r.stderr, "run `triggergen init` to create it from the embedded catalog (offline), or `triggergen pull`") {
 		t.Errorf("missing lock: exit %d\n%s", r.code, r.stderr)
 	}
 	// An invalid config reports every problem.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/triggergen/triggergen/catalog"
 	"github.com/triggergen/triggergen/generator"
+	"github.com/triggergen/triggergen/internal/config"
 	"github.com/triggergen/triggergen/lockfile"
 )
 
@@ -39,9 +40,13 @@ type generateOptions struct {
 	importPath string
 	toolkits   []string
 	renames    map[string]string
-	check      bool
-	quiet      bool // with check: file names only, no diffs
-	verbose    bool
+	// pins are the toolkit versions the config file names (slug → version;
+	// "latest" pins nothing), and pinsFrom the file: the lock must match.
+	pins     map[string]string
+	pinsFrom string
+	check    bool
+	quiet    bool // with check: file names only, no diffs
+	verbose  bool
 }
 
 func runGenerate(ctx context.Context, e *env, args []string) error {
@@ -80,6 +85,9 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 func generate(ctx context.Context, e *env, o generateOptions) error {
 	lk, name, err := readLock(o.lockPath)
 	if err != nil {
+		return err
+	}
+	if err := checkPins(lk, displayPath(name), o.pins, o.pinsFrom); err != nil {
 		return err
 	}
 	if o.importPath == "" {
@@ -140,6 +148,22 @@ func readLock(path string) (*lockfile.Lock, string, error) {
 	}
 	lk, err := lockfile.Parse(path, data)
 	return lk, path, err
+}
+
+// checkPins reports each toolkit whose version the config file pins to
+// something other than what the lock holds: generating from the lock would
+// silently ignore the pin.
+func checkPins(lk *lockfile.Lock, lockName string, pins map[string]string, configFile string) error {
+	var msgs []string
+	for _, tk := range lk.Toolkits {
+		if want, ok := pins[tk.Slug]; ok && want != config.Latest && want != tk.Version {
+			msgs = append(msgs, fmt.Sprintf("%s pins %s to %s but %s has %s", configFile, tk.Slug, want, lockName, tk.Version))
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("generate: %s; run `triggergen pull` to bring the lock to the pinned versions", strings.Join(msgs, "; "))
 }
 
 // deriveImportPath returns the module path of the go.mod nearest to dir (or

@@ -7,6 +7,7 @@
 //
 // The commands:
 //
+//	init         write triggergen.yaml and a lock from the embedded catalog (offline)
 //	generate     generate Go packages from a lock file (default: the embedded catalog)
 //	pull         fetch trigger types from the Composio API into the lock file
 //	diff         compare two lock files and classify the changes (breaking, additive)
@@ -59,6 +60,7 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 func commands() map[string]command {
 	return map[string]command{
 		"generate":    {"generate Go packages from a lock file (default: the embedded catalog)", runGenerate},
+		"init":        {"write triggergen.yaml and a lock from the embedded catalog (offline)", runInit},
 		"pull":        {"fetch trigger types from the Composio API into the lock file", runPull},
 		"diff":        {"compare two lock files and classify the changes (breaking, additive)", runDiff},
 		"version":     {"print triggergen's version", runVersion},
