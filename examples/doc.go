@@ -14,4 +14,4 @@
 //	  go run . -owner octocat -repo Hello-World -addr :8080
 package main
 
-//go:generate go run github.com/triggergen/triggergen/cmd/triggergen generate
+//go:generate go tool triggergen generate
