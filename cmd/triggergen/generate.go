@@ -92,7 +92,7 @@ func generate(ctx context.Context, e *env, o generateOptions) error {
 		return err
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(e.stderr, "triggergen: warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "triggergen: warning: %s\n", printable(w.String()))
 	}
 	if o.check {
 		diffs, err := checkFiles(o.outDir, res.Files)
@@ -111,7 +111,7 @@ func generate(ctx context.Context, e *env, o generateOptions) error {
 			if len(diffs) == 1 {
 				differ = "1 file differs"
 			}
-			fmt.Fprintf(e.stderr, "triggergen: %s is stale (%s); run triggergen generate\n", displayPath(o.outDir), differ)
+			fmt.Fprintf(e.stderr, "triggergen: %s is stale (%s); run triggergen generate\n", printable(displayPath(o.outDir)), differ)
 			return &exitError{1}
 		}
 		return nil
@@ -125,7 +125,7 @@ func generate(ctx context.Context, e *env, o generateOptions) error {
 			fmt.Fprintln(e.stdout, line)
 		}
 	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d changed) to %s\n", countOf(len(res.Files), "file"), len(p.write)+len(p.remove), displayPath(o.outDir))
+	fmt.Fprintf(e.stdout, "wrote %s (%d changed) to %s\n", countOf(len(res.Files), "file"), len(p.write)+len(p.remove), printable(displayPath(o.outDir)))
 	return nil
 }
 
@@ -262,21 +262,23 @@ type fileDiff struct {
 
 // name is the one-line form -check -q prints: "stale PATH", "missing PATH"
 // or "extra PATH".
-func (d fileDiff) name() string { return d.kind + " " + d.path }
+func (d fileDiff) name() string { return d.kind + " " + printable(d.path) }
 
 // unified returns a unified diff (3 lines of context, git-style a/ and b/
 // labels, /dev/null for a new file) from the file on disk to the generated
 // one, cut after max lines with a "... (K more lines)" line; for a file
-// generate would remove it returns "removed PATH".
+// generate would remove it returns "removed PATH". What came from disk is
+// made printable.
 func (d fileDiff) unified(max int) string {
+	path := printable(d.path)
 	if d.kind == "extra" {
-		return "removed " + d.path + "\n"
+		return "removed " + path + "\n"
 	}
-	from := "a/" + d.path
+	from := "a/" + path
 	if d.kind == "missing" {
 		from = "/dev/null"
 	}
-	text := udiff.Unified(from, "b/"+d.path, d.old, d.new)
+	text := printableText(udiff.Unified(from, "b/"+path, d.old, d.new))
 	lines := strings.SplitAfter(text, "\n")
 	if lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
