@@ -214,3 +214,19 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestPullSummaryEscapesLockData: the summary pull prints after writing the
+// lock escapes what the server sent (issue 12.13).
+func TestPullSummaryEscapesLockData(t *testing.T) {
+	dir := t.TempDir()
+	// A property removed: a breaking change, listed with its trigger.
+	old := readLockT(t, hostileLock(t, dir, "old.json", true))
+	new := readLockT(t, hostileLock(t, dir, "new.json", false))
+	new.Toolkits[0].Version = "v2" + hostile
+	var b bytes.Buffer
+	printPullSummary(&b, filepath.Join(dir, "lock"+hostile+".json"), old, new)
+	if !strings.Contains(b.String(), `v2\x1b]0;pwned`) || !strings.Contains(b.String(), "breaking change") {
+		t.Errorf("summary lacks the escaped version:\n%q", b.String())
+	}
+	assertInert(t, "pull summary", b.String())
+}
