@@ -19,11 +19,14 @@ import (
 const generateSynopsis = `generate [-config F] [-lock F] [-out DIR] [-import-path P] [-toolkits a,b] [-check [-q]] [-v]
 
 Generates one Go package per toolkit of the lock file into DIR, rewriting
-only files that changed and removing stale generated files, and prints a
-one-line summary (-v: each file written or removed). With -check it writes
-nothing, prints a unified diff of each file that differs (at most 200 lines
-per file) and "removed PATH" for each file generate would remove, and exits
-1 when any differs; -q prints only the names of the files that differ.`
+only files that changed and removing stale generated files in those
+packages' directories, and prints a one-line summary (-v: each file written
+or removed). It refuses, writing nothing, when a path it would write holds
+a file it did not generate, a directory or a symbolic link. With -check it
+writes nothing, prints a unified diff of each file that differs (at most
+200 lines per file), "removed PATH" for each file generate would remove and
+"conflict PATH: why" for each path it would refuse, and exits 1 when any
+differs; -q prints only "stale|missing|extra|conflict PATH" lines.`
 
 // maxDiffLines bounds the diff -check prints for one file.
 const maxDiffLines = 200
@@ -52,7 +55,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&toolkits, "toolkits", "", "comma-separated toolkit slugs to generate (default: the config's, else all)")
 	deprecatedAlias(fs, "toolkit", "toolkits")
 	fs.BoolVar(&o.check, "check", false, "write nothing; report files that differ and exit 1 when stale")
-	fs.BoolVar(&o.quiet, "q", false, "with -check: print only the names of the files that differ, no diffs")
+	fs.BoolVar(&o.quiet, "q", false, "with -check: print only the names of the files that differ (stale, missing, extra or conflict PATH), no diffs")
 	fs.BoolVar(&o.verbose, "v", false, "list each file written or removed")
 	configPath := fs.String("config", "", configFlagUsage+"; its lock, out, import_path, toolkits and renames apply unless a flag overrides them")
 	if err := parseFlags(fs, args); err != nil {

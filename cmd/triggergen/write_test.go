@@ -314,8 +314,9 @@ func TestGenerateOutSymlink(t *testing.T) {
 // faultyOps is the real file system but for the call that fail picks.
 type faultyOps struct {
 	osFileOps
-	calls map[string]int
-	fail  func(op string, n int) bool // n counts calls of op from 1
+	calls  map[string]int
+	fail   func(op string, n int) bool // n counts calls of op from 1
+	stages []string                    // the directories MkdirTemp was asked for
 }
 
 func (f *faultyOps) check(op string) error {
@@ -340,6 +341,7 @@ func (f *faultyOps) MkdirTemp(dir, pattern string) (string, error) {
 	if err := f.check("MkdirTemp"); err != nil {
 		return "", err
 	}
+	f.stages = append(f.stages, filepath.Join(dir, pattern))
 	return f.osFileOps.MkdirTemp(dir, pattern)
 }
 
@@ -428,8 +430,25 @@ func TestWriteUndoesEveryFailure(t *testing.T) {
 	if err := p.apply(counting); err != nil {
 		t.Fatal(err)
 	}
-	if counting.calls["Rename"] < 5 || counting.calls["Remove"] < 2 {
-		t.Fatalf("the fixture needs more steps: %v", counting.calls)
+	// One rename per file written, one remove per file removed, staged in
+	// each package directory.
+	var writes, removes int
+	for _, c := range p.changes {
+		if c.removes() {
+			removes++
+		} else {
+			writes++
+		}
+	}
+	if counting.calls["Rename"] != writes || counting.calls["Remove"] != removes || writes < 5 || removes < 2 {
+		t.Errorf("%d renames and %d removes for %d files written and %d removed", counting.calls["Rename"], counting.calls["Remove"], writes, removes)
+	}
+	var wantStages []string
+	for _, d := range []string{"asana", "github", "slack"} {
+		wantStages = append(wantStages, filepath.Join(outCopy, d, ".triggergen-"))
+	}
+	if !slices.Equal(counting.stages, wantStages) {
+		t.Errorf("staged in %q, want %q", counting.stages, wantStages)
 	}
 
 	root, out, _ := atomicityFixture(t)
