@@ -112,18 +112,17 @@ func (e *conflictError) Error() string {
 // -out is searched and written like a real one; outDir itself when it does
 // not exist yet.
 func resolveOut(outDir string) (string, error) {
-	fi, err := os.Lstat(outDir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	if _, err := os.Lstat(outDir); errors.Is(err, fs.ErrNotExist) {
 		return filepath.Clean(outDir), nil
-	case err != nil:
+	} else if err != nil {
 		return "", err
 	}
 	root, err := filepath.EvalSymlinks(outDir)
 	if err != nil {
 		return "", fmt.Errorf("output directory %s: %w", outDir, err)
 	}
-	if fi, err = os.Stat(root); err != nil {
+	fi, err := os.Stat(root)
+	if err != nil {
 		return "", err
 	}
 	if !fi.IsDir() {
