@@ -68,7 +68,7 @@ func TestGenerateOutOnAnotherFileSystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, out := range []string{other, link} {
-		args := genArgs(out, "-toolkits", "github,slack")
+		args := genArgs(out, "-toolkits", "github")
 		if r := runTG(t, nil, args...); r.code != 0 {
 			t.Fatalf("-out %s: exit %d\n%s", out, r.code, r.stderr)
 		}
