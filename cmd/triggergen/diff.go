@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/triggergen/triggergen/internal/schemadiff"
@@ -40,16 +42,11 @@ func runDiff(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	r := schemadiff.Compare(old, new)
-	if *asJSON {
-		err = schemadiff.WriteJSON(e.stdout, r)
-	} else {
-		err = schemadiff.WriteText(e.stdout, r)
-	}
-	if err != nil {
+	if err := writeReport(e.stdout, r, *asJSON); err != nil {
 		return err
 	}
 	if *failOnBreaking && r.Breaking() {
-		fmt.Fprintf(e.stderr, "triggergen: %s between %s and %s\n", countOf(r.Count(schemadiff.Breaking), "breaking change"), pos[0], pos[1])
+		fmt.Fprintf(e.stderr, "triggergen: %s between %s and %s\n", countOf(r.Count(schemadiff.Breaking), "breaking change"), printable(pos[0]), printable(pos[1]))
 		return &exitError{1}
 	}
 	return nil
@@ -62,4 +59,19 @@ func readLockFile(path string) (*lockfile.Lock, error) {
 		return nil, err
 	}
 	return lockfile.Parse(path, data)
+}
+
+// writeReport prints r as text or JSON with the lock's strings made
+// printable: escaped in the text, \u-escaped inside the JSON strings (the
+// same values to a JSON reader).
+func writeReport(w io.Writer, r *schemadiff.Report, asJSON bool) error {
+	if !asJSON {
+		return schemadiff.WriteText(w, printableReport(r))
+	}
+	var b bytes.Buffer
+	if err := schemadiff.WriteJSON(&b, r); err != nil {
+		return err
+	}
+	_, err := w.Write(printableJSON(b.Bytes()))
+	return err
 }

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
@@ -23,11 +20,14 @@ import (
 const generateSynopsis = `generate [-config F] [-lock F] [-out DIR] [-import-path P] [-toolkits a,b] [-check [-q]] [-v]
 
 Generates one Go package per toolkit of the lock file into DIR, rewriting
-only files that changed and removing stale generated files, and prints a
-one-line summary (-v: each file written or removed). With -check it writes
-nothing, prints a unified diff of each file that differs (at most 200 lines
-per file) and "removed PATH" for each file generate would remove, and exits
-1 when any differs; -q prints only the names of the files that differ.`
+only files that changed and removing stale generated files in those
+packages' directories, and prints a one-line summary (-v: each file written
+or removed). It refuses, writing nothing, when a path it would write holds
+a file it did not generate, a directory or a symbolic link. With -check it
+writes nothing, prints a unified diff of each file that differs (at most
+200 lines per file), "removed PATH" for each file generate would remove and
+"conflict PATH: why" for each path it would refuse, and exits 1 when any
+differs; -q prints only "stale|missing|extra|conflict PATH" lines.`
 
 // maxDiffLines bounds the diff -check prints for one file.
 const maxDiffLines = 200
@@ -60,7 +60,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&toolkits, "toolkits", "", "comma-separated toolkit slugs to generate (default: the config's, else all)")
 	deprecatedAlias(fs, "toolkit", "toolkits")
 	fs.BoolVar(&o.check, "check", false, "write nothing; report files that differ and exit 1 when stale")
-	fs.BoolVar(&o.quiet, "q", false, "with -check: print only the names of the files that differ, no diffs")
+	fs.BoolVar(&o.quiet, "q", false, "with -check: print only the names of the files that differ (stale, missing, extra or conflict PATH), no diffs")
 	fs.BoolVar(&o.verbose, "v", false, "list each file written or removed")
 	configPath := fs.String("config", "", configFlagUsage+"; its lock, out, import_path, toolkits and renames apply unless a flag overrides them")
 	if err := parseFlags(fs, args); err != nil {
@@ -100,40 +100,76 @@ func generate(ctx context.Context, e *env, o generateOptions) error {
 		return err
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(e.stderr, "triggergen: warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "triggergen: warning: %s\n", printable(w.String()))
 	}
-	if o.check {
-		diffs, err := checkFiles(o.outDir, res.Files)
-		if err != nil {
-			return err
-		}
-		for _, d := range diffs {
-			if o.quiet {
-				fmt.Fprintln(e.stdout, d.name())
-			} else {
-				fmt.Fprint(e.stdout, d.unified(maxDiffLines))
-			}
-		}
-		if len(diffs) > 0 {
-			differ := fmt.Sprintf("%d files differ", len(diffs))
-			if len(diffs) == 1 {
-				differ = "1 file differs"
-			}
-			fmt.Fprintf(e.stderr, "triggergen: %s is stale (%s); run triggergen generate\n", displayPath(o.outDir), differ)
-			return &exitError{1}
-		}
-		return nil
-	}
-	p, err := writeFiles(o.outDir, res.Files)
+	p, err := makePlan(o.outDir, res.Files)
 	if err != nil {
 		return err
 	}
+	if len(o.toolkits) == 0 {
+		if err := warnOtherGenerated(e, o.outDir, res.Files); err != nil {
+			return err
+		}
+	}
+	if o.check {
+		return printCheck(e, o, p)
+	}
+	if err := p.apply(osFileOps{}); err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
 	if o.verbose {
-		for _, line := range p.changes() {
+		for _, line := range p.lines() {
 			fmt.Fprintln(e.stdout, line)
 		}
 	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d changed) to %s\n", countOf(len(res.Files), "file"), len(p.write)+len(p.remove), displayPath(o.outDir))
+	fmt.Fprintf(e.stdout, "wrote %s (%d changed) to %s\n", countOf(len(res.Files), "file"), len(p.changes), printable(displayPath(o.outDir)))
+	return nil
+}
+
+// printCheck prints what generate would change (-check) and returns an
+// exit status 1 when anything would.
+func printCheck(e *env, o generateOptions, p *plan) error {
+	diffs := p.diffs()
+	for _, d := range diffs {
+		if o.quiet {
+			fmt.Fprintln(e.stdout, d.name())
+		} else {
+			fmt.Fprint(e.stdout, d.unified(maxDiffLines))
+		}
+	}
+	out := printable(displayPath(o.outDir))
+	if n := len(diffs) - len(p.conflicts); n > 0 {
+		differ := fmt.Sprintf("%d files differ", n)
+		if n == 1 {
+			differ = "1 file differs"
+		}
+		fmt.Fprintf(e.stderr, "triggergen: %s is stale (%s); run triggergen generate\n", out, differ)
+	}
+	if n := len(p.conflicts); n > 0 {
+		them := "them"
+		if n == 1 {
+			them = "it"
+		}
+		fmt.Fprintf(e.stderr, "triggergen: %s has %s generate will not overwrite (it did not write what is there); move %s away or delete %[3]s\n", out, countOf(n, "path"), them)
+	}
+	if len(diffs) > 0 {
+		return &exitError{1}
+	}
+	return nil
+}
+
+// warnOtherGenerated warns about directories of the output that hold
+// generated files of toolkits this run does not generate, which generate
+// leaves alone.
+func warnOtherGenerated(e *env, outDir string, files []generator.File) error {
+	others, err := otherGenerated(outDir, files)
+	if err != nil || len(others) == 0 {
+		return err
+	}
+	for i, o := range others {
+		others[i] = printable(filepath.Join(outDir, o))
+	}
+	fmt.Fprintf(e.stderr, "triggergen: warning: %s: generated for toolkits this run does not generate; generate leaves them (delete them if their toolkits left the lock)\n", strings.Join(others, ", "))
 	return nil
 }
 
@@ -195,112 +231,36 @@ func deriveImportPath(dir string) (string, error) {
 	}
 }
 
-// plan compares the wanted files with outDir: files to write (new or
-// changed) and stale generated files to remove.
-type plan struct {
-	write  []generator.File
-	remove []string // slash paths relative to outDir
-}
-
-// changes lists the plan one line per file, sorted by path: "wrote PATH"
-// or "removed PATH".
-func (p *plan) changes() []string {
-	type change struct{ verb, path string }
-	var cs []change
-	for _, f := range p.write {
-		cs = append(cs, change{"wrote", f.Path})
-	}
-	for _, r := range p.remove {
-		cs = append(cs, change{"removed", r})
-	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].path < cs[j].path })
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.verb + " " + c.path
-	}
-	return out
-}
-
-func makePlan(outDir string, files []generator.File) (*plan, error) {
-	p := &plan{}
-	want := map[string]bool{}
-	for _, f := range files {
-		want[f.Path] = true
-		old, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(f.Path)))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		if err != nil || !bytes.Equal(old, f.Content) {
-			p.write = append(p.write, f)
-		}
-	}
-	stale, err := staleFiles(outDir, want)
-	if err != nil {
-		return nil, err
-	}
-	p.remove = stale
-	return p, nil
-}
-
-// staleFiles lists *.gen.go files under outDir that are not wanted and start
-// with the generated-code header; other files are never touched.
-func staleFiles(outDir string, want map[string]bool) ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(outDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && path == outDir {
-				return filepath.SkipDir
-			}
-			return err
-		}
-		if d.IsDir() || !strings.HasSuffix(d.Name(), ".gen.go") {
-			return nil
-		}
-		rel, err := filepath.Rel(outDir, path)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		if want[rel] {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if bytes.HasPrefix(data, []byte(generator.Header+"\n")) {
-			out = append(out, rel)
-		}
-		return nil
-	})
-	sort.Strings(out)
-	return out, err
-}
-
 // fileDiff is how one file of outDir differs from what generate would write.
 type fileDiff struct {
-	kind     string // "stale" (changed), "missing" (new) or "extra" (generate would remove it)
+	kind     string // "stale" (changed), "missing" (new), "extra" (generate would remove it) or "conflict" (generate will not write it)
 	path     string // slash path relative to outDir
 	old, new string // contents on disk and as generated; "" when absent
+	reason   string // why a conflict is one
 }
 
-// name is the one-line form -check -q prints: "stale PATH", "missing PATH"
-// or "extra PATH".
-func (d fileDiff) name() string { return d.kind + " " + d.path }
+// name is the one-line form -check -q prints: "stale PATH", "missing PATH",
+// "extra PATH" or "conflict PATH".
+func (d fileDiff) name() string { return d.kind + " " + printable(d.path) }
 
 // unified returns a unified diff (3 lines of context, git-style a/ and b/
 // labels, /dev/null for a new file) from the file on disk to the generated
 // one, cut after max lines with a "... (K more lines)" line; for a file
-// generate would remove it returns "removed PATH".
+// generate would remove it returns "removed PATH", for a conflict
+// "conflict PATH: reason". What came from disk is made printable.
 func (d fileDiff) unified(max int) string {
-	if d.kind == "extra" {
-		return "removed " + d.path + "\n"
+	path := printable(d.path)
+	switch d.kind {
+	case "extra":
+		return "removed " + path + "\n"
+	case "conflict":
+		return "conflict " + path + ": " + d.reason + "\n"
 	}
-	from := "a/" + d.path
+	from := "a/" + path
 	if d.kind == "missing" {
 		from = "/dev/null"
 	}
-	text := udiff.Unified(from, "b/"+d.path, d.old, d.new)
+	text := printableText(udiff.Unified(from, "b/"+path, d.old, d.new))
 	lines := strings.SplitAfter(text, "\n")
 	if lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
@@ -311,82 +271,23 @@ func (d fileDiff) unified(max int) string {
 	return strings.Join(lines[:max], "") + fmt.Sprintf("... (%d more lines)\n", len(lines)-max)
 }
 
-// checkFiles reports how outDir differs from files, one entry per file,
-// sorted by path.
-func checkFiles(outDir string, files []generator.File) ([]fileDiff, error) {
-	p, err := makePlan(outDir, files)
-	if err != nil {
-		return nil, err
-	}
+// diffs reports how the output directory differs from the plan's files,
+// one entry per path, sorted by path.
+func (p *plan) diffs() []fileDiff {
 	var out []fileDiff
-	for _, f := range p.write {
-		d := fileDiff{kind: "stale", path: f.Path, new: string(f.Content)}
-		old, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(f.Path)))
+	for _, c := range p.changes {
+		d := fileDiff{kind: "stale", path: c.path, old: string(c.old), new: string(c.content)}
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case c.removes():
+			d.kind = "extra"
+		case !c.existed:
 			d.kind = "missing"
-		case err != nil:
-			return nil, err
 		}
-		d.old = string(old)
 		out = append(out, d)
 	}
-	for _, r := range p.remove {
-		old, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(r)))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, fileDiff{kind: "extra", path: r, old: string(old)})
+	for _, c := range p.conflicts {
+		out = append(out, fileDiff{kind: "conflict", path: c.path, reason: c.reason})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
-	return out, nil
-}
-
-// writeFiles makes outDir hold files: it writes every new or changed file to
-// a temporary directory beside outDir first, then renames them into place
-// and removes stale generated files. Nothing in outDir changes when
-// rendering or the temporary writes fail. It returns what it did.
-func writeFiles(outDir string, files []generator.File) (*plan, error) {
-	p, err := makePlan(outDir, files)
-	if err != nil {
-		return nil, err
-	}
-	if len(p.write) == 0 && len(p.remove) == 0 {
-		return p, nil
-	}
-	parent := filepath.Dir(filepath.Clean(outDir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(parent, ".triggergen-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	for _, f := range p.write {
-		dst := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(dst, f.Content, 0o644); err != nil {
-			return nil, err
-		}
-	}
-	// Every file is on disk beside the output: swap them in. A rename within
-	// one file system is atomic per file.
-	for _, f := range p.write {
-		dst := filepath.Join(outDir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.Rename(filepath.Join(tmp, filepath.FromSlash(f.Path)), dst); err != nil {
-			return nil, err
-		}
-	}
-	for _, r := range p.remove {
-		if err := os.Remove(filepath.Join(outDir, filepath.FromSlash(r))); err != nil {
-			return nil, err
-		}
-	}
-	return p, nil
+	slices.SortFunc(out, func(a, b fileDiff) int { return strings.Compare(a.path, b.path) })
+	return out
 }

@@ -122,7 +122,8 @@ func exitCode(stderr io.Writer, err error) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	msg := strings.TrimPrefix(err.Error(), "triggergen: ")
+	// Messages quote lock data, file contents and server answers: escaped.
+	msg := strings.TrimPrefix(printableText(err.Error()), "triggergen: ")
 	fmt.Fprintln(stderr, "triggergen: "+msg)
 	var ue *usageError
 	if errors.As(err, &ue) {

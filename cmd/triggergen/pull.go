@@ -398,13 +398,13 @@ func printPullSummary(w io.Writer, path string, old, new *lockfile.Lock) {
 	for _, tk := range new.Toolkits {
 		n += len(tk.TriggerTypes)
 	}
-	fmt.Fprintf(w, "wrote %s: %s, %s\n", displayPath(path), countOf(len(new.Toolkits), "toolkit"), countOf(n, "trigger type"))
+	fmt.Fprintf(w, "wrote %s: %s, %s\n", printable(displayPath(path)), countOf(len(new.Toolkits), "toolkit"), countOf(n, "trigger type"))
 	header := "changes against the previous lock:"
 	if old == nil {
 		header = "no previous lock; pulled:"
 		old = &lockfile.Lock{}
 	}
-	r := schemadiff.Compare(old, new)
+	r := printableReport(schemadiff.Compare(old, new))
 	changed := false
 	for _, td := range r.Toolkits {
 		if line := toolkitSummary(td); line != "" {

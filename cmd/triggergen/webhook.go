@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -88,11 +89,11 @@ func runWebhookVerify(ctx context.Context, e *env, args []string) error {
 	fs.Var(&tol, "tolerance", "how far the timestamp may be from now, either way: a `duration` (300s, 10m) or seconds; 0 disables the check (to replay an old delivery)")
 	fs.StringVar(&o.version, "version", "", "value of the x-composio-webhook-version header (V1, V2 or V3), checked against the body's shape")
 	fs.BoolVar(&o.standardWebhooks, "standard-webhooks", false, "also accept a whsec_ secret's base64-decoded key (Standard Webhooks); Composio signs with the raw string")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseSecretFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("webhook verify: unexpected argument %q (the body is read from stdin)", fs.Arg(0))
+		return usagef("webhook verify: unexpected argument (argument %d, %s); the body is read from stdin", len(args)-fs.NArg()+1, notShown)
 	}
 	o.tolerance = tol.d
 	if o.secret == "" && e.getenv != nil {
@@ -110,7 +111,7 @@ func runWebhookVerify(ctx context.Context, e *env, args []string) error {
 	}
 	if o.version != "" {
 		if _, err := webhook.ParseVersion(o.version); err != nil {
-			return usagef("webhook verify: -version %q: want V1, V2 or V3", o.version)
+			return usagef("webhook verify: -version: want V1, V2 or V3 (the value given is %s)", notShown)
 		}
 	}
 	body, err := io.ReadAll(io.LimitReader(e.stdin, maxWebhookBody+1))
@@ -121,6 +122,59 @@ func runWebhookVerify(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("webhook verify: body on stdin exceeds %d MiB", maxWebhookBody>>20)
 	}
 	return webhookVerify(ctx, e, o, body)
+}
+
+// notShown stands in for a command-line value in a message: a secret typed
+// into the wrong flag, or where a flag was expected, must not end up in a
+// terminal's scrollback or a CI log.
+const notShown = "not shown: it may be a secret"
+
+// parseSecretFlags is parseFlags for a command that takes a secret: its
+// errors name the flag at fault or the argument's position, never a value
+// or an unknown argument.
+func parseSecretFlags(fs *flag.FlagSet, args []string) error {
+	err := parseFlags(fs, args)
+	ue, ok := errors.AsType[*usageError](err)
+	if !ok {
+		return err
+	}
+	msg := strings.TrimPrefix(ue.msg, fs.Name()+": ")
+	// The flag package has consumed the arguments up to the one at fault
+	// (and, for a bad value, the value).
+	at := len(args) - len(fs.Args())
+	if rest, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		if fs.Lookup(strings.TrimLeft(rest, "-")) == nil {
+			return usagef("%s: flag provided but not defined (argument %d, %s)", fs.Name(), at, notShown)
+		}
+	}
+	if _, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return usagef("%s: bad flag syntax (argument %d, %s)", fs.Name(), at+1, notShown)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok && fs.Lookup(name) != nil {
+		return err
+	}
+	for _, prefix := range []string{"invalid value ", "invalid boolean value "} {
+		rest, ok := strings.CutPrefix(msg, prefix)
+		if !ok {
+			continue
+		}
+		// rest is `"VALUE" for [flag ]-NAME: REASON`.
+		quoted, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			break
+		}
+		value, _ := strconv.Unquote(quoted)
+		rest = strings.TrimPrefix(strings.TrimPrefix(rest[len(quoted):], " for "), "flag ")
+		name, reason, _ := strings.Cut(strings.TrimPrefix(rest, "-"), ": ")
+		if fs.Lookup(name) == nil {
+			break
+		}
+		if value != "" && strings.Contains(reason, value) {
+			reason = "see -h"
+		}
+		return usagef("%s: invalid value for -%s (%s): %s", fs.Name(), name, notShown, reason)
+	}
+	return usagef("%s: bad arguments (%s); run triggergen %s -h", fs.Name(), notShown, fs.Name())
 }
 
 // cliError is an error with a message for people that still matches its
@@ -149,21 +203,21 @@ func webhookVerify(_ context.Context, e *env, o webhookVerifyOptions, body []byt
 	ev, err := webhook.DecodeVersion(body, o.version, o.id)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "triggergen: signature valid, but the body is not a known Composio event: %s\n",
-			strings.TrimPrefix(err.Error(), "webhook: "))
+			printable(strings.TrimPrefix(err.Error(), "webhook: ")))
 		return nil
 	}
 	out, err := json.MarshalIndent(ev, "", "  ")
 	if err != nil {
 		return fmt.Errorf("webhook verify: encode event: %w", err)
 	}
-	if _, err := fmt.Fprintf(e.stdout, "%s\n", out); err != nil {
+	if _, err := fmt.Fprintf(e.stdout, "%s\n", printableJSON(out)); err != nil {
 		return err
 	}
 	desc := string(ev.Version) + " " + ev.Type
 	if ev.TriggerSlug != "" {
 		desc += " " + ev.TriggerSlug
 	}
-	fmt.Fprintf(e.stderr, "triggergen: signature valid (%s)\n", desc)
+	fmt.Fprintf(e.stderr, "triggergen: signature valid (%s)\n", printable(desc))
 	return nil
 }
 
@@ -174,7 +228,11 @@ func verifyReason(err error, v *webhook.Verifier, o webhookVerifyOptions, body [
 	var reason string
 	if ve, ok := errors.AsType[*webhook.VerifyError](err); ok {
 		reason = ve.Header + ": " + ve.Err.Error()
-		if ve.Reason != "" {
+		switch {
+		case ve.Header == webhook.HeaderTimestamp && errors.Is(ve.Err, webhook.ErrMalformedHeader):
+			// The reason quotes the value, which may be the secret.
+			reason += ": -timestamp is not integer unix seconds (the value given is " + notShown + ")"
+		case ve.Reason != "":
 			reason += ": " + ve.Reason
 		}
 	} else {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -129,8 +130,8 @@ func TestWebhookCLIVerifyFailures(t *testing.T) {
 		{"version conflict still exits 0", v3.Body, env, base("-version", "V2"), 0, "envelope version conflicts with header", nil},
 		{"no secret", v3.Body, nil, base(), 2, "set $COMPOSIO_WEBHOOK_SECRET or pass -secret", nil},
 		{"no id", v3.Body, env, []string{"verify", "-timestamp", "1", "-signature", "v1,x"}, 2, "-id is required", nil},
-		{"bad tolerance", v3.Body, env, base("-tolerance", "soon"), 2, "invalid value \"soon\" for flag -tolerance", nil},
-		{"bad version", v3.Body, env, base("-version", "V9"), 2, "-version \"V9\"", nil},
+		{"bad tolerance", v3.Body, env, base("-tolerance", "soon"), 2, "invalid value for -tolerance (not shown: it may be a secret): want a duration", nil},
+		{"bad version", v3.Body, env, base("-version", "V9"), 2, "-version: want V1, V2 or V3", nil},
 		{"stray argument", v3.Body, env, base("body.json"), 2, "unexpected argument", nil},
 		{"no subcommand", "", nil, nil, 2, "no subcommand", nil},
 		{"unknown subcommand", "", nil, []string{"sign"}, 2, "unknown subcommand", nil},
@@ -201,5 +202,82 @@ func TestWebhookCLIHelp(t *testing.T) {
 	r = runWebhookCLI(t, "", nil, "-h")
 	if r.code != 0 || !strings.Contains(r.stdout, "verify") {
 		t.Errorf("webhook -h: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestWebhookCLINeverEchoesArguments: a secret typed into the wrong flag,
+// as a flag name or as a positional argument never appears in the output
+// (issue 12.8); the message still names the flag at fault.
+func TestWebhookCLINeverEchoesArguments(t *testing.T) {
+	v3 := cliVectors(t)["fixture: v3-github-push"]
+	const s = "Sup3r-S3cret-value_9f8e7d"
+	env := map[string]string{"COMPOSIO_WEBHOOK_SECRET": v3.Secret}
+	ok := []string{"-id", v3.ID, "-timestamp", v3.Timestamp, "-signature", v3.Signature, "-tolerance", "0"}
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"positional", append(slices.Clone(ok), s), 2, "unexpected argument (argument 9, not shown"},
+		{"positional first", []string{s, "-id", v3.ID}, 2, "unexpected argument (argument 1, not shown"},
+		{"in -timestamp", []string{"-id", v3.ID, "-timestamp", s, "-signature", v3.Signature}, 1, "malformed header: -timestamp is not integer unix seconds (the value given is not shown"},
+		{"in -signature", []string{"-id", v3.ID, "-timestamp", v3.Timestamp, "-signature", s, "-tolerance", "0"}, 1, "webhook-signature"},
+		{"in -signature as v1", []string{"-id", v3.ID, "-timestamp", v3.Timestamp, "-signature", "v1," + s, "-tolerance", "0"}, 1, "webhook-signature"},
+		{"in -id", []string{"-id", s, "-timestamp", v3.Timestamp, "-signature", v3.Signature, "-tolerance", "0"}, 1, "no matching signature"},
+		{"in -tolerance", append(slices.Clone(ok), "-tolerance", s), 2, "invalid value for -tolerance (not shown"},
+		{"in -tolerance=", append(slices.Clone(ok), "-tolerance="+s), 2, "invalid value for -tolerance (not shown"},
+		{"in -version", append(slices.Clone(ok), "-version", s), 2, "-version: want V1, V2 or V3 (the value given is not shown"},
+		{"in a boolean flag", append(slices.Clone(ok), "-standard-webhooks="+s), 2, "invalid value for -standard-webhooks (not shown"},
+		{"no value", append(slices.Clone(ok), "-secret"), 2, "flag needs an argument: -secret"},
+		{"as a flag", append(slices.Clone(ok), "-"+s), 2, "flag provided but not defined (argument 9, not shown"},
+		{"as a flag value", append(slices.Clone(ok), "-secrt="+s), 2, "flag provided but not defined (argument 9, not shown"},
+		{"bad flag syntax", append(slices.Clone(ok), "--="+s), 2, "bad flag syntax (argument 9, not shown"},
+		{"bad flag syntax first", []string{"-=" + s}, 2, "bad flag syntax (argument 1, not shown"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runWebhookCLI(t, v3.Body, env, append([]string{"verify"}, c.args...)...)
+			if r.code != c.code || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, c.code, c.want)
+			}
+			if strings.Contains(r.stdout+r.stderr, s) || strings.Contains(r.stdout+r.stderr, s[:8]) {
+				t.Errorf("output repeats the argument:\n%s%s", r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+// TestWebhookCLIEscapesTheBody: what verify prints from a signed body (the
+// event as JSON, its type and trigger, a decoding error) cannot drive the
+// terminal (issue 12.13).
+func TestWebhookCLIEscapesTheBody(t *testing.T) {
+	const key = "cli-escape-secret"
+	ts := time.Unix(1768262400, 0)
+	v3 := cliVectors(t)["fixture: v3-github-push"]
+	quoted, err := json.Marshal(hostile) // C1 and bidi controls stay raw
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := strings.Trim(string(quoted), `"`)
+	for _, body := range []string{
+		strings.ReplaceAll(strings.ReplaceAll(v3.Body, "GITHUB_PUSH_EVENT", "GITHUB_"+h), "composio.trigger.message", "composio.trigger.message"+h),
+		`{"unknown` + h + `":1}`,
+		`{"type":"` + h + `","data":{}}`,
+	} {
+		r := runWebhookCLI(t, body, nil, "verify", "-secret", key, "-id", "msg_x", "-timestamp", "1768262400",
+			"-signature", webhook.Sign(key, "msg_x", ts, []byte(body)), "-tolerance", "0")
+		if r.code != 0 {
+			t.Errorf("exit %d\n%s", r.code, r.stderr)
+		}
+		assertInert(t, "stdout", r.stdout)
+		assertInert(t, "stderr", r.stderr)
+		if r.stdout == "" {
+			continue
+		}
+		// The JSON says the same, escaped.
+		var ev webhook.Event
+		if err := json.Unmarshal([]byte(r.stdout), &ev); err != nil || !strings.Contains(ev.TriggerSlug, "\u202e") {
+			t.Errorf("stdout: %v, trigger slug %q\n%s", err, ev.TriggerSlug, r.stdout)
+		}
 	}
 }
