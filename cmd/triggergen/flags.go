@@ -83,7 +83,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		usage()
 		return errHelp
 	case err != nil:
-		return usagef("%s: %v\nrun 'triggergen %s -h' for usage", fs.Name(), err, fs.Name())
+		return &usageError{msg: fmt.Sprintf("%s: %v", fs.Name(), err), hint: "run 'triggergen " + fs.Name() + " -h' for usage"}
 	}
 	return nil
 }

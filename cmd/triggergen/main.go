@@ -44,12 +44,18 @@ type command struct {
 	run     func(ctx context.Context, e *env, args []string) error
 }
 
-// usageError makes main exit with status 2.
-type usageError struct{ msg string }
+// usageError makes main exit with status 2. hint, when set, is printed on a
+// line of its own after the message (e.g. where the command's help is).
+type usageError struct{ msg, hint string }
 
-func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Error() string {
+	if e.hint == "" {
+		return e.msg
+	}
+	return e.msg + "\n" + e.hint
+}
 
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
 
 // exitError makes main exit with a status without printing anything more
 // (the command has already explained itself), e.g. 1 for "stale".

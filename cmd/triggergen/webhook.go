@@ -129,6 +129,11 @@ func runWebhookVerify(ctx context.Context, e *env, args []string) error {
 // terminal's scrollback or a CI log.
 const notShown = "not shown: it may be a secret"
 
+// rephrase returns e with another message and the same hint.
+func (e *usageError) rephrase(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), hint: e.hint}
+}
+
 // parseSecretFlags is parseFlags for a command that takes a secret: its
 // errors name the flag at fault or the argument's position, never a value
 // or an unknown argument.
@@ -144,11 +149,11 @@ func parseSecretFlags(fs *flag.FlagSet, args []string) error {
 	at := len(args) - len(fs.Args())
 	if rest, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		if fs.Lookup(strings.TrimLeft(rest, "-")) == nil {
-			return usagef("%s: flag provided but not defined (argument %d, %s)", fs.Name(), at, notShown)
+			return ue.rephrase("%s: flag provided but not defined (argument %d, %s)", fs.Name(), at, notShown)
 		}
 	}
 	if _, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
-		return usagef("%s: bad flag syntax (argument %d, %s)", fs.Name(), at+1, notShown)
+		return ue.rephrase("%s: bad flag syntax (argument %d, %s)", fs.Name(), at+1, notShown)
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok && fs.Lookup(name) != nil {
 		return err
@@ -172,9 +177,9 @@ func parseSecretFlags(fs *flag.FlagSet, args []string) error {
 		if value != "" && strings.Contains(reason, value) {
 			reason = "see -h"
 		}
-		return usagef("%s: invalid value for -%s (%s): %s", fs.Name(), name, notShown, reason)
+		return ue.rephrase("%s: invalid value for -%s (%s): %s", fs.Name(), name, notShown, reason)
 	}
-	return usagef("%s: bad arguments (%s); run triggergen %s -h", fs.Name(), notShown, fs.Name())
+	return ue.rephrase("%s: bad arguments (%s); run triggergen %s -h", fs.Name(), notShown, fs.Name())
 }
 
 // cliError is an error with a message for people that still matches its
