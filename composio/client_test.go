@@ -7,6 +7,7 @@ import (
 
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
+	"github.com/triggergen/triggergen/secret"
 )
 
 func TestNewClientNeedsAPIKey(t *testing.T) {
@@ -39,14 +40,14 @@ func TestNewClientFromEnvironment(t *testing.T) {
 
 func TestDefaultBaseURL(t *testing.T) {
 	t.Parallel()
-	c, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey("k"))
+	c, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey(secret.New("k")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.BaseURL() != composio.DefaultBaseURL {
 		t.Errorf("BaseURL = %q", c.BaseURL())
 	}
-	if _, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey("k"), composio.WithBaseURL("not a url")); err == nil {
+	if _, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey(secret.New("k")), composio.WithBaseURL("not a url")); err == nil {
 		t.Error("a relative base URL was accepted")
 	}
 }
@@ -54,7 +55,7 @@ func TestDefaultBaseURL(t *testing.T) {
 func TestUserAgentAndWrongKey(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
-	c := newClient(t, srv, composio.WithUserAgent("my-app/1.0"), composio.WithAPIKey("wrong-key-1234567"))
+	c := newClient(t, srv, composio.WithUserAgent("my-app/1.0"), composio.WithAPIKey(secret.New("wrong-key-1234567")))
 	_, err := c.TriggerType(ctxT(t), "GITHUB_COMMIT_EVENT")
 	if !errors.Is(err, composio.ErrUnauthorized) {
 		t.Fatalf("err = %v, want ErrUnauthorized", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
 	"github.com/triggergen/triggergen/internal/generated/github"
+	"github.com/triggergen/triggergen/secret"
 )
 
 // Example creates a trigger on every commit to a GitHub repository and has
@@ -21,7 +22,7 @@ func Example() {
 	// --- user code ---
 	ctx := context.Background()
 	client, err := composio.NewClient(
-		composio.WithAPIKey(fake.APIKey()), // or COMPOSIO_API_KEY
+		composio.WithAPIKey(secret.New(fake.APIKey())), // or COMPOSIO_API_KEY
 		composio.WithBaseURL(srv.URL),
 		composio.WithHTTPClient(srv.Client()),
 	)
@@ -29,12 +30,15 @@ func Example() {
 		log.Fatal(err)
 	}
 	// Where Composio delivers events (one subscription per project).
-	if _, err := client.SetSubscription(ctx, "https://example.com/webhooks/composio"); err != nil {
+	if _, err := client.SetSubscription(ctx, composio.SubscriptionParams{URL: "https://example.com/webhooks/composio"}); err != nil {
 		log.Fatal(err)
 	}
 	// The trigger: validated, pinned to the toolkit version the config was
 	// generated from, on alice's newest ACTIVE GitHub account.
-	tr, err := client.CreateTrigger(ctx, "alice", github.CommitEventConfig{Owner: "octocat", Repo: "hello-world"})
+	tr, err := client.CreateTrigger(ctx, composio.CreateTriggerParams{
+		UserID: "alice",
+		Config: github.CommitEventConfig{Owner: "octocat", Repo: "hello-world"},
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func TestTriggerTypesAllPages(t *testing.T) {
 	srv := composiotest.NewServer(t)
 	c := newClient(t, srv)
 	var slugs []string
-	for tt, err := range c.TriggerTypes(ctxT(t), composio.InToolkits("github"), composio.PageSize(2)) {
+	for tt, err := range c.TriggerTypes(ctxT(t), composio.TriggerTypesParams{Toolkits: []string{"github"}, PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func TestTriggerTypesAllPages(t *testing.T) {
 		t.Errorf("%d requests, want 3 pages of 2", n)
 	}
 	all := 0
-	for _, err := range c.TriggerTypes(ctxT(t)) {
+	for _, err := range c.TriggerTypes(ctxT(t), composio.TriggerTypesParams{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func TestTriggerTypesStopEarly(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
 	c := newClient(t, srv)
-	for range c.TriggerTypes(ctxT(t), composio.PageSize(2)) {
+	for range c.TriggerTypes(ctxT(t), composio.TriggerTypesParams{PageSize: 2}) {
 		break
 	}
 	if n := len(srv.Requests()); n != 1 {
@@ -92,7 +92,7 @@ func TestTriggerTypesSendPins(t *testing.T) {
 	srv := composiotest.NewServer(t)
 	env := map[string]string{"COMPOSIO_TOOLKIT_VERSION_GITHUB": "20250729_00"}
 	c := newClient(t, srv, composio.WithGetenv(func(k string) string { return env[k] }))
-	for _, err := range c.TriggerTypes(ctxT(t), composio.InToolkits("github")) {
+	for _, err := range c.TriggerTypes(ctxT(t), composio.TriggerTypesParams{Toolkits: []string{"github"}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
