@@ -69,7 +69,7 @@ func (c *Client) do(ctx context.Context, s *settings, r request) (*response, err
 	if r.retry {
 		attempts = s.retry.MaxAttempts
 	}
-	scrub := newRedactor(append([]string{s.apiKey.Reveal()}, r.secrets...)).scrub
+	scrub := newScrubber(append([]string{s.apiKey.Reveal()}, r.secrets...))
 	var last error
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
