@@ -1,6 +1,7 @@
 package composio_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -72,5 +73,22 @@ func TestUserAgentAndWrongKey(t *testing.T) {
 	}
 	if got := srv.Requests()[0].Header.Get("User-Agent"); got != "my-app/1.0" {
 		t.Errorf("User-Agent = %q", got)
+	}
+}
+
+// TestClientMarshalJSON: the client encodes as its base URL and the
+// redaction in place of its key.
+func TestClientMarshalJSON(t *testing.T) {
+	t.Parallel()
+	c, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey(secret.New("k-0123456789")), composio.WithBaseURL("https://api.example.com/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"base_url":"https://api.example.com","api_key":"[REDACTED]"}`; string(b) != want {
+		t.Errorf("json %s, want %s", b, want)
 	}
 }

@@ -36,6 +36,13 @@ func TestWebhookEndpointFullFlow(t *testing.T) {
 	if got := strings.Join(schema.Required(), ","); !strings.Contains(got, "webhook_signing_secret") || !strings.Contains(got, "app_token") {
 		t.Errorf("required = %s", got)
 	}
+	var raw struct {
+		ToolkitSlug string                     `json:"toolkit_slug"`
+		SetupFields map[string]json.RawMessage `json:"setup_fields"`
+	}
+	if err := json.Unmarshal(schema.Raw, &raw); err != nil || raw.ToolkitSlug != "slack" || len(raw.SetupFields) != len(schema.Fields) {
+		t.Errorf("Raw %s: %v", schema.Raw, err)
+	}
 	for _, f := range schema.Fields {
 		if !f.Secret || f.DisplayName == "" {
 			t.Errorf("field %+v", f)

@@ -337,7 +337,7 @@ func unmaskingServer(t *testing.T) *httptest.Server {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"id": "we_1", "toolkit_slug": "slack", "client_id": "c1", "webhook_url": "https://x.invalid/we_1",
-			"data": map[string]any{"webhook_signing_secret": signingSecret, "app_token": appToken},
+			"data":       map[string]any{"webhook_signing_secret": signingSecret, "app_token": appToken},
 			"created_at": "2026-07-01T12:00:00.000Z", "verified_at": nil,
 		})
 	}))
