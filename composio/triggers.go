@@ -288,10 +288,7 @@ func (c *Client) ActiveTriggers(ctx context.Context, p ActiveTriggersParams, opt
 		return &s
 	}
 	return func(yield func(Trigger, error) bool) {
-		s, err := c.callSettings(opts)
-		if err == nil {
-			err = checkPageSize(p.PageSize)
-		}
+		s, err := c.listSettings(opts, p.PageSize)
 		if err != nil {
 			yield(Trigger{}, fmt.Errorf("%s: %w", op, err))
 			return
@@ -319,12 +316,13 @@ func (c *Client) ActiveTriggers(ctx context.Context, p ActiveTriggersParams, opt
 	}
 }
 
-// checkPageSize refuses a page size the API does not serve.
-func checkPageSize(n int) error {
-	if n < 0 || n > MaxPageSize {
-		return fmt.Errorf("PageSize %d: want 0 (the server's default) to %d", n, MaxPageSize)
+// listSettings is callSettings for a list, refusing a page size the API
+// does not serve.
+func (c *Client) listSettings(opts []Option, pageSize int) (*settings, error) {
+	if pageSize < 0 || pageSize > MaxPageSize {
+		return nil, fmt.Errorf("PageSize %d: want 0 (the server's default) to %d", pageSize, MaxPageSize)
 	}
-	return nil
+	return c.callSettings(opts)
 }
 
 // EnableTrigger enables a trigger instance. Enabling an enabled trigger

@@ -100,10 +100,7 @@ func (c *Client) TriggerTypes(ctx context.Context, p TriggerTypesParams, opts ..
 		op += " of " + strings.Join(p.Toolkits, ", ")
 	}
 	return func(yield func(TriggerType, error) bool) {
-		s, err := c.callSettings(opts)
-		if err == nil {
-			err = checkPageSize(p.PageSize)
-		}
+		s, err := c.listSettings(opts, p.PageSize)
 		if err != nil {
 			yield(TriggerType{}, fmt.Errorf("%s: %w", op, err))
 			return
