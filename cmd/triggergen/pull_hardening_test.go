@@ -18,8 +18,8 @@ import (
 )
 
 // pullAgainst runs a pull of github against base with key, bounded in time,
-// and returns its error and stderr.
-func pullAgainst(t *testing.T, base, key string, o pullOptions) (error, string) {
+// and returns its stderr and error.
+func pullAgainst(t *testing.T, base, key string, o pullOptions) (string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb, getenv: getenvOf(map[string]string{composio.EnvAPIKey: key, composio.EnvBaseURL: base})}
@@ -30,7 +30,7 @@ func pullAgainst(t *testing.T, base, key string, o pullOptions) (error, string) 
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	err := pull(ctx, e, o)
-	return err, errb.String()
+	return errb.String(), err
 }
 
 // TestPullNeverPrintsTheKey (issue 12.6): a server that echoes the key in
@@ -51,7 +51,7 @@ func TestPullNeverPrintsTheKey(t *testing.T) {
 		}})
 	}))
 	defer srv.Close()
-	err, stderr := pullAgainst(t, srv.URL, key, pullOptions{})
+	stderr, err := pullAgainst(t, srv.URL, key, pullOptions{})
 	if err == nil {
 		t.Fatal("pull succeeded")
 	}
@@ -79,7 +79,7 @@ func TestPullRefusesRedirectToAnotherHost(t *testing.T) {
 		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	}))
 	defer api.Close()
-	err, _ := pullAgainst(t, api.URL, "the-api-key-0123456789", pullOptions{})
+	_, err := pullAgainst(t, api.URL, "the-api-key-0123456789", pullOptions{})
 	if err == nil || !strings.Contains(err.Error(), "refused a redirect to another host") {
 		t.Errorf("err = %v, want the redirect refused", err)
 	}
@@ -105,7 +105,7 @@ func TestPullBoundsTheBody(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	err, _ := pullAgainst(t, srv.URL, "the-api-key-0123456789", pullOptions{})
+	_, err := pullAgainst(t, srv.URL, "the-api-key-0123456789", pullOptions{})
 	if err == nil || !strings.Contains(err.Error(), "response body too large") || !strings.Contains(err.Error(), "more than 33554432 bytes") {
 		t.Errorf("err = %v, want the body limit", err)
 	}
@@ -141,7 +141,7 @@ func TestPullEndsEndlessPagination(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(page)
 	}))
 	defer api.Close()
-	err, _ := pullAgainst(t, api.URL, fake.APIKey(), pullOptions{maxPages: 7, pageSize: 1})
+	_, err := pullAgainst(t, api.URL, fake.APIKey(), pullOptions{maxPages: 7, pageSize: 1})
 	if err == nil || !strings.Contains(err.Error(), "pagination did not end: more than 7 pages") {
 		t.Errorf("err = %v, want the page limit", err)
 	}
@@ -164,7 +164,7 @@ func TestPullRetryAfterCapped(t *testing.T) {
 	}))
 	defer srv.Close()
 	start := time.Now()
-	err, _ := pullAgainst(t, srv.URL, "the-api-key-0123456789", pullOptions{})
+	_, err := pullAgainst(t, srv.URL, "the-api-key-0123456789", pullOptions{})
 	if err == nil || !strings.Contains(err.Error(), "429 Too Many Requests") ||
 		!strings.Contains(err.Error(), "not retried: Retry-After 2m0s is more than RetryPolicy.MaxRetryAfter 30s") {
 		t.Errorf("err = %v, want the 429 and why it was not retried", err)
@@ -189,7 +189,7 @@ func TestPullRetryAfterCapped(t *testing.T) {
 		fake.Handler().ServeHTTP(w, r)
 	}))
 	defer api.Close()
-	err, stderr := pullAgainst(t, api.URL, fake.APIKey(), pullOptions{})
+	stderr, err := pullAgainst(t, api.URL, fake.APIKey(), pullOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
