@@ -197,3 +197,22 @@ func TestPullRetryAfterCapped(t *testing.T) {
 		t.Errorf("stderr does not say it waits:\n%s", stderr)
 	}
 }
+
+// TestPullAttempts: pull makes 5 attempts in all, as its -h says.
+func TestPullAttempts(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	stderr, err := pullAgainst(t, srv.URL, "the-api-key-0123456789", pullOptions{
+		retry: composio.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}, // MaxAttempts: pull's
+	})
+	if err == nil || !strings.Contains(err.Error(), "503 Service Unavailable") {
+		t.Errorf("err = %v", err)
+	}
+	if n := hits.Load(); n != 5 || strings.Count(stderr, "retrying ") != 4 || !strings.Contains(pullSynopsis, "up to 5 attempts") {
+		t.Errorf("%d attempts, %d retry lines; want 5 and 4:\n%s", n, strings.Count(stderr, "retrying "), stderr)
+	}
+}
