@@ -1,7 +1,6 @@
 package composio
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/triggergen/triggergen/gen"
-	"github.com/triggergen/triggergen/internal/retry"
 	"github.com/triggergen/triggergen/secret"
 )
 
@@ -39,109 +37,46 @@ const (
 )
 
 // ErrMissingAPIKey is returned by NewClient when no API key was given with
-// WithAPIKey and COMPOSIO_API_KEY is empty.
+// WithAPIKey and COMPOSIO_API_KEY is empty. Create a key in the Composio
+// dashboard (Settings, API Keys).
 var ErrMissingAPIKey = errors.New("composio: no API key: pass WithAPIKey or set " + EnvAPIKey)
 
 // Client calls the Composio API. It is safe for concurrent use. Printing a
 // Client (fmt, slog, encoding/json) never shows its API key.
 type Client struct {
-	api *gen.Client
-	// apiKey is behind a pointer so that even a Client value printed by
-	// reflection (fields at depth > 0) shows an address, not the key.
-	apiKey    *secret.Value
-	baseURL   string
-	userAgent string
-	logger    *slog.Logger
-	retry     retry.Policy
-	versions  versionPins
-	sleep     func(context.Context, time.Duration) error
-}
-
-// Option configures NewClient.
-type Option func(*settings)
-
-type settings struct {
-	apiKey     *secret.Value
-	baseURL    string
-	httpClient *http.Client
-	userAgent  string
-	logger     *slog.Logger
-	retry      *RetryPolicy
-	pins       map[string]string
-	latest     bool
-	getenv     func(string) string
-	environ    func() []string
-}
-
-// WithAPIKey sets the project API key, sent as the x-api-key header. Without
-// it NewClient reads COMPOSIO_API_KEY.
-func WithAPIKey(key string) Option {
-	return func(s *settings) { v := secret.New(key); s.apiKey = &v }
-}
-
-// WithBaseURL sets the API's base URL. Without it NewClient reads
-// COMPOSIO_BASE_URL, and falls back to DefaultBaseURL.
-func WithBaseURL(u string) Option { return func(s *settings) { s.baseURL = u } }
-
-// WithHTTPClient sets the HTTP client requests go through (timeouts, proxies,
-// test servers). The default is a client with a 60 second timeout.
-func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
-
-// WithUserAgent replaces the User-Agent header.
-func WithUserAgent(ua string) Option { return func(s *settings) { s.userAgent = ua } }
-
-// WithLogger sets where the client logs retries and warnings (such as a user
-// having several connected accounts). The default discards everything.
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
-
-// WithToolkitVersion pins toolkit to version ("YYYYMMDD_NN" or "latest") for
-// every call of this client: it overrides COMPOSIO_TOOLKIT_VERSION_<TOOLKIT>,
-// WithLatestVersions and the version a generated config was made from.
-func WithToolkitVersion(toolkit, version string) Option {
-	return func(s *settings) {
-		if s.pins == nil {
-			s.pins = map[string]string{}
-		}
-		s.pins[strings.ToLower(toolkit)] = version
-	}
-}
-
-// WithLatestVersions makes every toolkit without a WithToolkitVersion pin use
-// the latest version, instead of the version its generated config was made
-// from (and instead of COMPOSIO_TOOLKIT_VERSION_<TOOLKIT>). Configs generated
-// from an older version may then no longer match the trigger's schema.
-func WithLatestVersions() Option { return func(s *settings) { s.latest = true } }
-
-// WithRetry replaces the retry policy (see DefaultRetryPolicy). Zero fields
-// take the default's value; MaxAttempts 1 disables retries.
-func WithRetry(p RetryPolicy) Option { return func(s *settings) { s.retry = &p } }
-
-// WithGetenv replaces os.Getenv for the variables NewClient and the client
-// read (COMPOSIO_API_KEY, COMPOSIO_BASE_URL,
-// COMPOSIO_TOOLKIT_VERSION_<TOOLKIT>). With it, the process environment is
-// not read at all.
-func WithGetenv(getenv func(string) string) Option {
-	return func(s *settings) { s.getenv = getenv; s.environ = nil }
+	api  *gen.Client
+	base *url.URL
+	// cfg is behind a pointer so that even a Client value printed by
+	// reflection (fields at depth > 0) shows an address, not the key or a
+	// header.
+	cfg     *settings
+	env     envPins
+	maxBody int64
 }
 
 // NewClient returns a client configured by opts, the environment, and
 // defaults, in that order of precedence.
+//
+// The API key and request bodies go only to the base URL's host: a redirect
+// is followed when it stays on the same host and port (or moves from http to
+// https on the same host name), and any other redirect fails with
+// ErrRedirect before anything is sent there.
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{getenv: os.Getenv, environ: os.Environ}
-	for _, o := range opts {
-		o(&s)
+	s := defaultSettings()
+	s.getenv, s.environ = os.Getenv, os.Environ
+	if err := s.apply(opts); err != nil {
+		return nil, err
 	}
 	getenv := s.getenv
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	var key secret.Value
-	if s.apiKey != nil {
-		key = *s.apiKey
-	} else {
-		key = secret.New(strings.TrimSpace(getenv(EnvAPIKey)))
+	if s.apiKey == nil {
+		if k := secret.New(strings.TrimSpace(getenv(EnvAPIKey))); !k.IsZero() {
+			s.apiKey = &k
+		}
 	}
-	if key.IsZero() {
+	if s.apiKey == nil {
 		return nil, ErrMissingAPIKey
 	}
 	base := s.baseURL
@@ -151,38 +86,19 @@ func NewClient(opts ...Option) (*Client, error) {
 	if base == "" {
 		base = DefaultBaseURL
 	}
-	if u, err := url.Parse(base); err != nil || u.Scheme == "" || u.Host == "" {
+	base = strings.TrimRight(base, "/")
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("composio: invalid base URL %q: want an absolute http(s) URL", base)
 	}
+	s.baseURL = base
 	hc := s.httpClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
-	logger := s.logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	ua := s.userAgent
-	if ua == "" {
-		ua = DefaultUserAgent
-	}
-	var policy RetryPolicy // zero: the default
-	if s.retry != nil {
-		policy = *s.retry
-	}
-	c := &Client{
-		apiKey:    &key,
-		baseURL:   strings.TrimRight(base, "/"),
-		userAgent: ua,
-		logger:    logger,
-		retry:     policy.withDefaults(),
-		versions:  newVersionPins(s.pins, s.latest, getenv, s.environ),
-		sleep:     retry.Sleep,
-	}
-	api, err := gen.NewClient(c.baseURL,
-		gen.WithHTTPClient(hc),
-		gen.WithRequestEditorFn(c.editRequest),
-	)
+	hc = sameHostRedirects(hc, u)
+	c := &Client{base: u, cfg: &s, env: newEnvPins(getenv, s.environ), maxBody: maxBody}
+	api, err := gen.NewClient(base, gen.WithHTTPClient(hc))
 	if err != nil {
 		return nil, fmt.Errorf("composio: %w", err)
 	}
@@ -190,20 +106,49 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// editRequest is the only place the API key leaves its secret.Value.
-func (c *Client) editRequest(_ context.Context, req *http.Request) error {
-	req.Header.Set("x-api-key", c.apiKey.Reveal())
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
-	return nil
+// sameHostRedirects returns a copy of hc (the caller's client is not
+// changed) that refuses to follow a redirect away from base's host: Go drops
+// only Authorization and Cookie on such a redirect, and would send x-api-key
+// and, on a 307 or 308, the request body to the other host.
+func sameHostRedirects(hc *http.Client, base *url.URL) *http.Client {
+	out := *hc
+	next := hc.CheckRedirect
+	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		to := req.URL
+		sameHost := strings.EqualFold(to.Hostname(), base.Hostname())
+		ok := sameHost && to.Scheme == base.Scheme && portOf(to) == portOf(base)
+		upgrade := sameHost && base.Scheme == "http" && to.Scheme == "https"
+		if !ok && !upgrade {
+			return fmt.Errorf("%w: from %s to %s://%s", ErrRedirect, base.Host, to.Scheme, to.Host)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &out
+}
+
+// portOf is u's port, or its scheme's default.
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
 }
 
 // BaseURL returns the API base URL the client calls.
-func (c *Client) BaseURL() string { return c.baseURL }
+func (c *Client) BaseURL() string { return c.cfg.baseURL }
 
 // String describes the client without its API key.
 func (c Client) String() string {
-	return fmt.Sprintf("composio.Client{baseURL: %q, apiKey: %s}", c.baseURL, secret.Redacted)
+	return fmt.Sprintf("composio.Client{baseURL: %q, apiKey: %s}", c.cfg.baseURL, secret.Redacted)
 }
 
 // GoString is String, for %#v.
@@ -221,13 +166,14 @@ func (c Client) Format(f fmt.State, verb rune) {
 
 // LogValue makes slog print the client without its API key.
 func (c Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.String("api_key", secret.Redacted))
+	return slog.GroupValue(slog.String("base_url", c.cfg.baseURL), slog.String("api_key", secret.Redacted))
 }
 
-// MarshalJSON encodes the client's base URL only.
+// MarshalJSON encodes the client's base URL, and the redaction in place of
+// its API key.
 func (c Client) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		BaseURL string `json:"base_url"`
 		APIKey  string `json:"api_key"`
-	}{c.baseURL, secret.Redacted})
+	}{c.cfg.baseURL, secret.Redacted})
 }

@@ -1,12 +1,14 @@
 package composio_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
+	"github.com/triggergen/triggergen/secret"
 )
 
 func TestNewClientNeedsAPIKey(t *testing.T) {
@@ -39,14 +41,14 @@ func TestNewClientFromEnvironment(t *testing.T) {
 
 func TestDefaultBaseURL(t *testing.T) {
 	t.Parallel()
-	c, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey("k"))
+	c, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey(secret.New("k")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.BaseURL() != composio.DefaultBaseURL {
 		t.Errorf("BaseURL = %q", c.BaseURL())
 	}
-	if _, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey("k"), composio.WithBaseURL("not a url")); err == nil {
+	if _, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey(secret.New("k")), composio.WithBaseURL("not a url")); err == nil {
 		t.Error("a relative base URL was accepted")
 	}
 }
@@ -54,7 +56,7 @@ func TestDefaultBaseURL(t *testing.T) {
 func TestUserAgentAndWrongKey(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
-	c := newClient(t, srv, composio.WithUserAgent("my-app/1.0"), composio.WithAPIKey("wrong-key-1234567"))
+	c := newClient(t, srv, composio.WithUserAgent("my-app/1.0"), composio.WithAPIKey(secret.New("wrong-key-1234567")))
 	_, err := c.TriggerType(ctxT(t), "GITHUB_COMMIT_EVENT")
 	if !errors.Is(err, composio.ErrUnauthorized) {
 		t.Fatalf("err = %v, want ErrUnauthorized", err)
@@ -71,5 +73,22 @@ func TestUserAgentAndWrongKey(t *testing.T) {
 	}
 	if got := srv.Requests()[0].Header.Get("User-Agent"); got != "my-app/1.0" {
 		t.Errorf("User-Agent = %q", got)
+	}
+}
+
+// TestClientMarshalJSON: the client encodes as its base URL and the
+// redaction in place of its key.
+func TestClientMarshalJSON(t *testing.T) {
+	t.Parallel()
+	c, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey(secret.New("k-0123456789")), composio.WithBaseURL("https://api.example.com/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"base_url":"https://api.example.com","api_key":"[REDACTED]"}`; string(b) != want {
+		t.Errorf("json %s, want %s", b, want)
 	}
 }

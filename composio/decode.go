@@ -60,11 +60,11 @@ func rawJSON(v any) json.RawMessage {
 	return b
 }
 
-// call sends rq (with the client's retries) and decodes the 2xx answer into
+// call sends rq (with the call's settings s) and decodes the 2xx answer into
 // a T. The response is returned too, for callers that need its status or raw
 // body.
-func call[T any](ctx context.Context, c *Client, rq request) (*T, *response, error) {
-	r, err := c.do(ctx, rq)
+func call[T any](ctx context.Context, c *Client, s *settings, rq request) (*T, *response, error) {
+	r, err := c.do(ctx, s, rq)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/triggergen/triggergen/gen"
+	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
 )
 
@@ -28,9 +29,12 @@ type WebhookEndpoint struct {
 	// URL is the ingress URL to register with the provider; it never
 	// changes.
 	URL string
-	// Data are the stored setup fields as the server shows them: secret
-	// values masked. nil until credentials are stored.
-	Data map[string]string
+	// Data are the stored setup fields as the server answered them (the
+	// real API masks secret values). Every value is a secret.Value: the
+	// answer does not say which fields are secret, and a server that did not
+	// mask would otherwise print credentials with %+v. nil until credentials
+	// are stored.
+	Data map[string]secret.Value
 	// CreatedAt is when the endpoint was created.
 	CreatedAt time.Time
 	// VerifiedAt is when the provider's verification handshake completed;
@@ -50,7 +54,10 @@ func endpointFromGen(e gen.WebhookEndpoint) *WebhookEndpoint {
 		CreatedAt: parseTime(e.CreatedAt),
 	}
 	if e.Data != nil {
-		out.Data = *e.Data
+		out.Data = make(map[string]secret.Value, len(*e.Data))
+		for k, v := range *e.Data {
+			out.Data[k] = secret.New(v)
+		}
 	}
 	if e.VerifiedAt != nil && *e.VerifiedAt != "" {
 		out.VerifiedAt = parseTime(*e.VerifiedAt)
@@ -73,6 +80,9 @@ type EndpointSchema struct {
 	Toolkit string
 	// Fields are in the order the server sent them.
 	Fields []EndpointSetupField
+	// Raw is the answer exactly as the API sent it (triggergen pull stores
+	// it in the lock).
+	Raw json.RawMessage
 }
 
 // EndpointSetupField describes one setup field.
@@ -97,19 +107,23 @@ func (s *EndpointSchema) Required() []string {
 
 // WebhookEndpointSchema returns the setup fields of toolkit's webhook
 // endpoint.
-func (c *Client) WebhookEndpointSchema(ctx context.Context, toolkit string) (*EndpointSchema, error) {
+func (c *Client) WebhookEndpointSchema(ctx context.Context, toolkit string, opts ...Option) (*EndpointSchema, error) {
 	op := "get webhook endpoint schema of " + toolkit
 	if strings.TrimSpace(toolkit) == "" {
 		return nil, errorf(op, "empty toolkit")
 	}
+	cs, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	params := &gen.GetWebhookEndpointSchemaParams{ToolkitSlug: toolkit}
-	s, r, err := call[gen.WebhookEndpointSchema](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.GetWebhookEndpointSchema(ctx, params)
+	s, r, err := call[gen.WebhookEndpointSchema](ctx, c, cs, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.GetWebhookEndpointSchema(ctx, params, edit)
 	}})
 	if err != nil {
 		return nil, err
 	}
-	out := &EndpointSchema{Toolkit: s.ToolkitSlug}
+	out := &EndpointSchema{Toolkit: s.ToolkitSlug, Raw: r.body}
 	if out.Toolkit == "" {
 		out.Toolkit = toolkit
 	}
@@ -157,14 +171,18 @@ func objectKeys(body []byte, key string) []string {
 // Store the credentials (UpdateWebhookEndpoint) before registering the URL
 // with the provider, or its deliveries fail until you do; SetupWebhookEndpoint
 // does both in one call.
-func (c *Client) CreateWebhookEndpoint(ctx context.Context, toolkit, clientID string) (*WebhookEndpoint, bool, error) {
+func (c *Client) CreateWebhookEndpoint(ctx context.Context, toolkit, clientID string, opts ...Option) (*WebhookEndpoint, bool, error) {
 	op := fmt.Sprintf("create %s webhook endpoint", toolkit)
 	if strings.TrimSpace(toolkit) == "" || strings.TrimSpace(clientID) == "" {
 		return nil, false, errorf(op, "toolkit and client id are required")
 	}
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", op, err)
+	}
 	body := gen.CreateWebhookEndpointRequest{ToolkitSlug: toolkit, ClientID: clientID}
-	e, r, err := call[gen.WebhookEndpoint](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.CreateWebhookEndpoint(ctx, body)
+	e, r, err := call[gen.WebhookEndpoint](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.CreateWebhookEndpoint(ctx, body, edit)
 	}})
 	if err != nil {
 		return nil, false, err
@@ -174,14 +192,18 @@ func (c *Client) CreateWebhookEndpoint(ctx context.Context, toolkit, clientID st
 
 // WebhookEndpoints lists the project's webhook endpoints, of one toolkit
 // when toolkit is not "".
-func (c *Client) WebhookEndpoints(ctx context.Context, toolkit string) ([]WebhookEndpointSummary, error) {
+func (c *Client) WebhookEndpoints(ctx context.Context, toolkit string, opts ...Option) ([]WebhookEndpointSummary, error) {
 	const op = "list webhook endpoints"
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	params := &gen.ListWebhookEndpointsParams{}
 	if toolkit != "" {
 		params.ToolkitSlug = &toolkit
 	}
-	l, _, err := call[gen.WebhookEndpointList](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.ListWebhookEndpoints(ctx, params)
+	l, _, err := call[gen.WebhookEndpointList](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.ListWebhookEndpoints(ctx, params, edit)
 	}})
 	if err != nil {
 		return nil, err
@@ -193,14 +215,18 @@ func (c *Client) WebhookEndpoints(ctx context.Context, toolkit string) ([]Webhoo
 	return out, nil
 }
 
-// WebhookEndpoint returns one webhook endpoint, secrets masked.
-func (c *Client) WebhookEndpoint(ctx context.Context, id string) (*WebhookEndpoint, error) {
+// WebhookEndpoint returns one webhook endpoint.
+func (c *Client) WebhookEndpoint(ctx context.Context, id string, opts ...Option) (*WebhookEndpoint, error) {
 	op := "get webhook endpoint " + id
 	if strings.TrimSpace(id) == "" {
 		return nil, errorf(op, "empty endpoint id")
 	}
-	e, _, err := call[gen.WebhookEndpoint](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.GetWebhookEndpoint(ctx, id)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	e, _, err := call[gen.WebhookEndpoint](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.GetWebhookEndpoint(ctx, id, edit)
 	}})
 	if err != nil {
 		return nil, err
@@ -230,7 +256,7 @@ func wireData(fields []trigger.EndpointField) (map[string]string, []string, erro
 // UpdateWebhookEndpoint stores the fields set in u (PATCH, a merge): fields
 // u does not set keep their stored value. Use it to store or rotate a
 // signing secret.
-func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, u trigger.EndpointUpdate) (*WebhookEndpoint, error) {
+func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, u trigger.EndpointUpdate, opts ...Option) (*WebhookEndpoint, error) {
 	op := "update webhook endpoint " + id
 	if strings.TrimSpace(id) == "" {
 		return nil, errorf(op, "empty endpoint id")
@@ -242,15 +268,15 @@ func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, u trigger
 	if len(fields) == 0 {
 		return nil, errorf(op, "the update sets no field")
 	}
-	return c.writeEndpointData(ctx, op, fields, func(ctx context.Context, body gen.WebhookEndpointDataRequest) (*http.Response, error) {
-		return c.api.UpdateWebhookEndpoint(ctx, id, body)
+	return c.writeEndpointData(ctx, op, fields, opts, func(ctx context.Context, body gen.WebhookEndpointDataRequest, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.UpdateWebhookEndpoint(ctx, id, body, edit)
 	})
 }
 
-// ReplaceWebhookEndpoint replaces every stored field with c's (POST): fields
-// c does not set are cleared. It is refused without a request when
-// c.Validate fails (a required field is missing).
-func (c *Client) ReplaceWebhookEndpoint(ctx context.Context, id string, creds trigger.EndpointCredentials) (*WebhookEndpoint, error) {
+// ReplaceWebhookEndpoint replaces every stored field with those of creds
+// (POST): fields creds does not set are cleared. It is refused without a
+// request when creds.Validate fails (a required field is missing).
+func (c *Client) ReplaceWebhookEndpoint(ctx context.Context, id string, creds trigger.EndpointCredentials, opts ...Option) (*WebhookEndpoint, error) {
 	op := "replace webhook endpoint " + id
 	if strings.TrimSpace(id) == "" {
 		return nil, errorf(op, "empty endpoint id")
@@ -259,25 +285,29 @@ func (c *Client) ReplaceWebhookEndpoint(ctx context.Context, id string, creds tr
 		return nil, errorf(op, "nil credentials")
 	}
 	if err := creds.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: refusing to replace with incomplete %s credentials (replace clears every field it does not set; use UpdateWebhookEndpoint to change some fields): %w", op, creds.EndpointToolkit(), err)
+		return nil, fmt.Errorf("%s: incomplete %s credentials (to change some fields, use UpdateWebhookEndpoint): %w", op, creds.EndpointToolkit(), err)
 	}
-	return c.writeEndpointData(ctx, op, creds.EndpointFields(), func(ctx context.Context, body gen.WebhookEndpointDataRequest) (*http.Response, error) {
-		return c.api.ReplaceWebhookEndpoint(ctx, id, body)
+	return c.writeEndpointData(ctx, op, creds.EndpointFields(), opts, func(ctx context.Context, body gen.WebhookEndpointDataRequest, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.ReplaceWebhookEndpoint(ctx, id, body, edit)
 	})
 }
 
 // writeEndpointData sends fields as an endpoint's data with send (PATCH or
 // POST), telling the retry loop which values are secrets so that no error
 // can echo one, and decodes the endpoint the server answers with.
-func (c *Client) writeEndpointData(ctx context.Context, op string, fields []trigger.EndpointField,
-	send func(context.Context, gen.WebhookEndpointDataRequest) (*http.Response, error)) (*WebhookEndpoint, error) {
+func (c *Client) writeEndpointData(ctx context.Context, op string, fields []trigger.EndpointField, opts []Option,
+	send func(context.Context, gen.WebhookEndpointDataRequest, gen.RequestEditorFn) (*http.Response, error)) (*WebhookEndpoint, error) {
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	data, secrets, err := wireData(fields)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	body := gen.WebhookEndpointDataRequest{Data: data}
-	e, _, err := call[gen.WebhookEndpoint](ctx, c, request{op: op, retry: true, secrets: secrets, send: func(ctx context.Context) (*http.Response, error) {
-		return send(ctx, body)
+	e, _, err := call[gen.WebhookEndpoint](ctx, c, s, request{op: op, retry: true, secrets: secrets, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return send(ctx, body, edit)
 	}})
 	if err != nil {
 		return nil, err
@@ -290,7 +320,7 @@ func (c *Client) writeEndpointData(ctx context.Context, op string, fields []trig
 // existing one), stores creds in it (a merge, so other stored fields stay),
 // and only then returns it. Register the returned URL with the provider,
 // then WaitVerified.
-func (c *Client) SetupWebhookEndpoint(ctx context.Context, clientID string, creds trigger.EndpointCredentials) (*WebhookEndpoint, error) {
+func (c *Client) SetupWebhookEndpoint(ctx context.Context, clientID string, creds trigger.EndpointCredentials, opts ...Option) (*WebhookEndpoint, error) {
 	op := "set up webhook endpoint"
 	if creds == nil {
 		return nil, errorf(op, "nil credentials")
@@ -303,11 +333,11 @@ func (c *Client) SetupWebhookEndpoint(ctx context.Context, clientID string, cred
 	if len(creds.EndpointFields()) == 0 {
 		return nil, errorf(op, "credentials set no field")
 	}
-	e, _, err := c.CreateWebhookEndpoint(ctx, toolkit, clientID)
+	e, _, err := c.CreateWebhookEndpoint(ctx, toolkit, clientID, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	stored, err := c.UpdateWebhookEndpoint(ctx, e.ID, creds)
+	stored, err := c.UpdateWebhookEndpoint(ctx, e.ID, creds, opts...)
 	if err != nil {
 		// The URL is deliberately not returned: nothing is stored to verify
 		// its deliveries with.
@@ -325,9 +355,9 @@ func (c *Client) SetupWebhookEndpoint(ctx context.Context, clientID string, cred
 // credential, the error matches ErrEndpointNotConfigured and names
 // SetupWebhookEndpoint, so a URL is never handed out before its secret is
 // stored.
-func (c *Client) IngressURL(ctx context.Context, toolkit, clientID string) (string, error) {
+func (c *Client) IngressURL(ctx context.Context, toolkit, clientID string, opts ...Option) (string, error) {
 	op := fmt.Sprintf("get %s ingress URL for client %q", toolkit, clientID)
-	list, err := c.WebhookEndpoints(ctx, toolkit)
+	list, err := c.WebhookEndpoints(ctx, toolkit, opts...)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", op, err)
 	}
@@ -339,60 +369,43 @@ func (c *Client) IngressURL(ctx context.Context, toolkit, clientID string) (stri
 		}
 	}
 	if id == "" {
-		return "", fmt.Errorf("%s: %w: no endpoint yet; call SetupWebhookEndpoint(ctx, %q, credentials) to create it with its credentials", op, ErrEndpointNotConfigured, clientID)
+		return "", fmt.Errorf("%s: %w: no endpoint yet (see SetupWebhookEndpoint)", op, ErrEndpointNotConfigured)
 	}
-	e, err := c.WebhookEndpoint(ctx, id)
+	e, err := c.WebhookEndpoint(ctx, id, opts...)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", op, err)
 	}
-	schema, err := c.WebhookEndpointSchema(ctx, toolkit)
+	schema, err := c.WebhookEndpointSchema(ctx, toolkit, opts...)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", op, err)
 	}
 	var missing []string
 	for _, name := range schema.Required() {
-		if e.Data[name] == "" {
+		if e.Data[name].IsZero() {
 			missing = append(missing, name)
 		}
 	}
 	if len(missing) > 0 || (len(schema.Fields) > 0 && len(e.Data) == 0) {
-		return "", fmt.Errorf("%s: %w: endpoint %s has no stored %s; store them first with UpdateWebhookEndpoint(ctx, %q, update) or SetupWebhookEndpoint",
-			op, ErrEndpointNotConfigured, id, strings.Join(missing, ", "), id)
+		return "", fmt.Errorf("%s: %w: endpoint %s has no stored %s (see SetupWebhookEndpoint)",
+			op, ErrEndpointNotConfigured, id, strings.Join(missing, ", "))
 	}
 	return e.URL, nil
 }
 
-// WaitOption adjusts WaitVerified.
-type WaitOption func(*waitSettings)
-
-type waitSettings struct{ min, max time.Duration }
-
-// PollInterval sets the first wait between polls (default 1s); it grows by
-// half each poll up to max (default 30s).
-func PollInterval(first, max time.Duration) WaitOption {
-	return func(s *waitSettings) {
-		if first > 0 {
-			s.min = first
-		}
-		if max > 0 {
-			s.max = max
-		}
-	}
-}
-
 // WaitVerified polls the endpoint until the provider's verification
 // handshake has completed (VerifiedAt set) and returns it; or returns the
-// context's error when ctx ends first. Give ctx a deadline.
-func (c *Client) WaitVerified(ctx context.Context, id string, opts ...WaitOption) (*WebhookEndpoint, error) {
+// context's error when ctx ends first. Give ctx a deadline. WithPollInterval
+// sets how often it polls.
+func (c *Client) WaitVerified(ctx context.Context, id string, opts ...Option) (*WebhookEndpoint, error) {
 	op := "wait for webhook endpoint " + id + " to be verified"
-	s := waitSettings{min: time.Second, max: 30 * time.Second}
-	for _, o := range opts {
-		o(&s)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	s.max = max(s.max, s.min)
-	wait := s.min
+	maxWait := max(s.pollMax, s.pollFirst)
+	wait := s.pollFirst
 	for {
-		e, err := c.WebhookEndpoint(ctx, id)
+		e, err := c.WebhookEndpoint(ctx, id, opts...)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%s: %w", op, ctx.Err())
@@ -401,13 +414,13 @@ func (c *Client) WaitVerified(ctx context.Context, id string, opts ...WaitOption
 			if errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrGone) {
 				return nil, fmt.Errorf("%s: %w", op, err)
 			}
-			c.logger.LogAttrs(ctx, slog.LevelWarn, "composio: polling webhook endpoint failed; still waiting", slog.String("endpoint_id", id), slog.String("error", err.Error()))
+			s.logger.LogAttrs(ctx, slog.LevelWarn, "composio: polling webhook endpoint failed; still waiting", slog.String("endpoint_id", id), slog.String("error", err.Error()))
 		} else if e.Verified() {
 			return e, nil
 		}
-		if err := c.sleep(ctx, wait); err != nil {
+		if err := s.sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
-		wait = min(wait+wait/2, s.max)
+		wait = min(wait+wait/2, maxWait)
 	}
 }

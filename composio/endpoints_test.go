@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,13 @@ func TestWebhookEndpointFullFlow(t *testing.T) {
 	if got := strings.Join(schema.Required(), ","); !strings.Contains(got, "webhook_signing_secret") || !strings.Contains(got, "app_token") {
 		t.Errorf("required = %s", got)
 	}
+	var raw struct {
+		ToolkitSlug string                     `json:"toolkit_slug"`
+		SetupFields map[string]json.RawMessage `json:"setup_fields"`
+	}
+	if err := json.Unmarshal(schema.Raw, &raw); err != nil || raw.ToolkitSlug != "slack" || len(raw.SetupFields) != len(schema.Fields) {
+		t.Errorf("Raw %s: %v", schema.Raw, err)
+	}
 	for _, f := range schema.Fields {
 		if !f.Secret || f.DisplayName == "" {
 			t.Errorf("field %+v", f)
@@ -42,7 +50,7 @@ func TestWebhookEndpointFullFlow(t *testing.T) {
 	}
 
 	// Without an endpoint, creating the trigger says what to do.
-	if _, err := c.CreateTrigger(ctx, "alice", slackMessageConfig{}); !errors.Is(err, composio.ErrWebhookEndpointRequired) {
+	if _, err := c.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: slackMessageConfig{}}); !errors.Is(err, composio.ErrWebhookEndpointRequired) {
 		t.Fatalf("create before setup: %v", err)
 	}
 	// ... and the ingress URL is not handed out yet.
@@ -65,7 +73,7 @@ func TestWebhookEndpointFullFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := stored.Data["webhook_signing_secret"]; v == "" || v == signingSecret {
+	if v := stored.Data["webhook_signing_secret"].Reveal(); v == "" || v == signingSecret {
 		t.Errorf("returned data not masked: %q", v)
 	}
 	if data, _ := srv.WebhookEndpointData(ep.ID); data["webhook_signing_secret"] != signingSecret || data["app_token"] != appToken {
@@ -80,20 +88,25 @@ func TestWebhookEndpointFullFlow(t *testing.T) {
 	if _, err := c.WebhookEndpoint(ctx, ep.ID); err != nil {
 		t.Fatal(err)
 	}
-	time.AfterFunc(30*time.Millisecond, func() {
-		if err := srv.VerifyWebhookEndpoint(ep.ID); err != nil {
-			t.Error(err)
+	// The provider completes its handshake during the second wait.
+	sl := sleeper{then: func(n int) error {
+		if n == 2 {
+			return srv.VerifyWebhookEndpoint(ep.ID)
 		}
-	})
-	verified, err := c.WaitVerified(ctx, ep.ID, composio.PollInterval(5*time.Millisecond, 20*time.Millisecond))
+		return nil
+	}}
+	verified, err := c.WaitVerified(ctx, ep.ID, sl.option(), composio.WithPollInterval(5*time.Millisecond, 20*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !verified.Verified() {
 		t.Error("not verified")
 	}
+	if w := sl.got(); !slices.Equal(w, []time.Duration{5 * time.Millisecond, 7500 * time.Microsecond}) {
+		t.Errorf("waits %v, want 5ms then half again", w)
+	}
 
-	tr, err := c.CreateTrigger(ctx, "alice", slackMessageConfig{})
+	tr, err := c.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: slackMessageConfig{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,14 +244,23 @@ func TestWaitVerifiedEndsWithContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 80*time.Millisecond)
-	defer cancel()
-	_, err = c.WaitVerified(ctx, ep.ID, composio.PollInterval(5*time.Millisecond, 10*time.Millisecond))
+	// The caller's deadline passes during the fifth wait.
+	sl := sleeper{then: func(n int) error {
+		if n == 5 {
+			return context.DeadlineExceeded
+		}
+		return nil
+	}}
+	_, err = c.WaitVerified(ctxT(t), ep.ID, sl.option(), composio.WithPollInterval(4*time.Millisecond, 10*time.Millisecond))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
-	if n := len(requests(srv, "GET", ep.ID)); n < 3 {
-		t.Errorf("polled %d times", n)
+	if n := len(requests(srv, "GET", ep.ID)); n != 5 {
+		t.Errorf("polled %d times, want 5", n)
+	}
+	ms := time.Millisecond
+	if w := sl.got(); !slices.Equal(w, []time.Duration{4 * ms, 6 * ms, 9 * ms, 10 * ms, 10 * ms}) {
+		t.Errorf("waits %v, want growth by half up to the 10ms cap", w)
 	}
 	if _, err := c.WaitVerified(ctxT(t), "we_missing"); !errors.Is(err, composio.ErrNotFound) {
 		t.Errorf("unknown endpoint: %v", err)

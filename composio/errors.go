@@ -12,11 +12,24 @@ import (
 
 // Sentinels matched (with errors.Is) by *APIError and by the client's own
 // errors.
+//
+// The status-based ones are reliable: ErrUnauthorized, ErrConflict, ErrGone,
+// ErrInvalidConfig, ErrRateLimited, ErrServer, and ErrNotFound on a 404. The
+// API reports some cases only as a plain 400 whose slug is not published, so
+// these are heuristic, guessed from the error's slug and, failing that, its
+// message: ErrWebhookEndpointRequired, ErrNoConnectedAccount, and ErrNotFound
+// on a 400 (an unknown trigger type or toolkit version). Where a guess is not
+// good enough, get the *APIError with errors.As and look at its Status, Slug
+// and Code. The client's own checks (ErrMissingAPIKey,
+// *NoConnectedAccountError from ResolveConnectedAccount, ErrAlreadyInState,
+// ErrAlreadyDeleted, ErrEndpointNotConfigured, ErrRedirect,
+// ErrResponseTooLarge, ErrPagination) are exact.
 var (
 	// ErrUnauthorized: 401, a missing or wrong API key.
 	ErrUnauthorized = errors.New("composio: unauthorized")
-	// ErrNotFound: 404, and the 400 the API answers for an unknown trigger
-	// type slug; also returned by Subscription when the project has none.
+	// ErrNotFound: 404 (reliable); a 400 for an unknown trigger type slug or
+	// toolkit version (heuristic); and Subscription when the project has
+	// none.
 	ErrNotFound = errors.New("composio: not found")
 	// ErrRateLimited: 429.
 	ErrRateLimited = errors.New("composio: rate limited")
@@ -29,20 +42,35 @@ var (
 	ErrInvalidConfig = errors.New("composio: invalid config")
 	// ErrServer: any 5xx.
 	ErrServer = errors.New("composio: server error")
-	// ErrWebhookEndpointRequired: the trigger type needs a webhook endpoint
-	// (with your OAuth app's credentials) that the toolkit does not have yet.
+	// ErrWebhookEndpointRequired (heuristic, a 400 or 412): the trigger type
+	// needs a webhook endpoint, with your OAuth app's credentials, that the
+	// toolkit does not have yet. To fix it: SetupWebhookEndpoint(ctx,
+	// clientID, credentials), register the returned URL with the provider,
+	// WaitVerified, then CreateTrigger again.
 	ErrWebhookEndpointRequired = errors.New("composio: webhook endpoint required")
-	// ErrNoConnectedAccount: the user has no ACTIVE connected account for
-	// the toolkit.
+	// ErrNoConnectedAccount (heuristic for an API answer, a 400 or 404;
+	// exact from ResolveConnectedAccount): the user has no ACTIVE connected
+	// account for the toolkit. Connect the user's account first (a Composio
+	// connect link, or the connected accounts API).
 	ErrNoConnectedAccount = errors.New("composio: no connected account")
-	// ErrAlreadyInState: EnableTrigger/DisableTrigger with ErrorIfUnchanged
-	// on a trigger already in that state (a 409).
+	// ErrAlreadyInState: EnableTrigger or DisableTrigger with
+	// WithErrorIfUnchanged on a trigger already in that state (a 409).
 	ErrAlreadyInState = errors.New("composio: trigger already in that state")
-	// ErrAlreadyDeleted: DeleteTrigger on a trigger already deleted (a 409).
+	// ErrAlreadyDeleted: DeleteTrigger with WithErrorIfUnchanged on a
+	// trigger already deleted (a 409).
 	ErrAlreadyDeleted = errors.New("composio: trigger already deleted")
 	// ErrEndpointNotConfigured: IngressURL on an endpoint that does not
 	// exist or whose required credentials are not stored yet.
 	ErrEndpointNotConfigured = errors.New("composio: webhook endpoint not configured")
+	// ErrRedirect: the API redirected a request to another host, which the
+	// client refuses, so that neither the API key nor a body reaches it.
+	ErrRedirect = errors.New("composio: refused a redirect to another host")
+	// ErrResponseTooLarge: a response body longer than the client reads
+	// (32 MiB).
+	ErrResponseTooLarge = errors.New("composio: response body too large")
+	// ErrPagination: a list did not end, either because it ran past
+	// WithMaxPages or because the API sent a cursor it had sent before.
+	ErrPagination = errors.New("composio: pagination did not end")
 )
 
 // APIError is a non-2xx answer of the Composio API. Get it with errors.As;
@@ -203,42 +231,33 @@ func (e *APIError) noConnectedAccount() bool {
 	return strings.Contains(m, "connected account") && containsAny(m, "no connected account", "not found")
 }
 
-// ParseAPIError decodes the answer of a failed Composio API call (status,
-// headers and body), for callers that use the transport in gen/ directly.
-// The body is read leniently, as parseAPIError says.
-func ParseAPIError(status int, header http.Header, body []byte) *APIError {
-	return parseAPIError(status, header, body, nil)
-}
-
 // parseAPIError decodes an error body leniently: the {"error": {...}}
 // envelope, the 429 {"message": ...} form, or anything else (then Message
-// is the status text). scrub removes secrets the server might echo.
+// is the status text). A field of an unexpected type (a string code) does
+// not lose the status. scrub removes secrets the server might echo, from
+// every field.
 func parseAPIError(status int, header http.Header, body []byte, scrub func(string) string) *APIError {
 	e := &APIError{Status: status, RetryAfter: header.Get("Retry-After")}
-	var env struct {
-		Error *struct {
-			Message      string          `json:"message"`
-			Code         json.RawMessage `json:"code"`
-			Slug         string          `json:"slug"`
-			Status       int             `json:"status"`
-			RequestID    string          `json:"request_id"`
-			SuggestedFix string          `json:"suggested_fix"`
-			Errors       []string        `json:"errors"`
-		} `json:"error"`
-		Message   string `json:"message"`
-		RequestID string `json:"request_id"`
-	}
-	if json.Unmarshal(body, &env) == nil {
-		if d := env.Error; d != nil {
-			e.Message = d.Message
-			e.Slug = d.Slug
-			e.RequestID = d.RequestID
-			e.SuggestedFix = d.SuggestedFix
-			e.Details = d.Errors
-			e.Code = rawCode(d.Code)
-		} else {
-			e.Message = env.Message
-			e.RequestID = env.RequestID
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) == nil {
+		fields := top
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(top["error"], &inner) == nil && inner != nil {
+			fields = inner
+		}
+		e.Message = rawText(fields["message"])
+		e.Slug = rawText(fields["slug"])
+		e.Code = rawText(fields["code"])
+		e.SuggestedFix = rawText(fields["suggested_fix"])
+		e.RequestID = rawText(fields["request_id"])
+		if e.RequestID == "" {
+			e.RequestID = rawText(top["request_id"])
+		}
+		var details []json.RawMessage
+		if json.Unmarshal(fields["errors"], &details) == nil {
+			for _, d := range details {
+				e.Details = append(e.Details, rawText(d))
+			}
 		}
 	} else if t := strings.TrimSpace(string(body)); t != "" && len(t) <= 200 && !strings.ContainsAny(t, "<{") {
 		e.Message = t // a short plain-text body, e.g. from a proxy
@@ -247,9 +266,9 @@ func parseAPIError(status int, header http.Header, body []byte, scrub func(strin
 		e.RequestID = firstHeader(header, "X-Request-Id", "X-Request-ID", "Request-Id")
 	}
 	if scrub != nil {
-		e.Message = scrub(e.Message)
-		e.SuggestedFix = scrub(e.SuggestedFix)
-		e.Slug = scrub(e.Slug)
+		for _, f := range []*string{&e.Message, &e.SuggestedFix, &e.Slug, &e.Code, &e.RequestID, &e.RetryAfter} {
+			*f = scrub(*f)
+		}
 		for i := range e.Details {
 			e.Details[i] = scrub(e.Details[i])
 		}
@@ -257,7 +276,9 @@ func parseAPIError(status int, header http.Header, body []byte, scrub func(strin
 	return e
 }
 
-func rawCode(r json.RawMessage) string {
+// rawText is a JSON value as text: a string's contents, "" for null or
+// nothing, else the value's JSON (a numeric code, an object in a list).
+func rawText(r json.RawMessage) string {
 	s := strings.TrimSpace(string(r))
 	if s == "" || s == "null" {
 		return ""
@@ -280,32 +301,29 @@ func firstHeader(h http.Header, names ...string) string {
 
 // NoConnectedAccountError is returned by ResolveConnectedAccount when the
 // user has no ACTIVE connected account for the toolkit. It matches
-// ErrNoConnectedAccount.
+// ErrNoConnectedAccount, whose documentation says what to do.
 type NoConnectedAccountError struct {
 	UserID  string
 	Toolkit string
 }
 
 func (e *NoConnectedAccountError) Error() string {
-	return fmt.Sprintf("composio: no ACTIVE connected account for user %q and toolkit %q: connect the user's %s account first (Composio connect link or connected_accounts API)", e.UserID, e.Toolkit, e.Toolkit)
+	return fmt.Sprintf("composio: user %q has no ACTIVE connected account for toolkit %q", e.UserID, e.Toolkit)
 }
 
 // Is matches ErrNoConnectedAccount.
 func (e *NoConnectedAccountError) Is(target error) bool { return target == ErrNoConnectedAccount }
 
-// endpointRequiredError explains what to do when a trigger type needs a
-// webhook endpoint. It matches ErrWebhookEndpointRequired and unwraps to the
-// API's error.
+// endpointRequiredError names the call that fixes a missing webhook
+// endpoint; ErrWebhookEndpointRequired's documentation has the steps. It
+// matches ErrWebhookEndpointRequired and unwraps to the API's error.
 type endpointRequiredError struct {
 	slug, toolkit string
 	cause         error
 }
 
 func (e *endpointRequiredError) Error() string {
-	return fmt.Sprintf("create trigger %s: toolkit %q has no webhook endpoint, which this trigger type requires (with your own OAuth app): "+
-		"call client.SetupWebhookEndpoint(ctx, clientID, credentials) (or CreateWebhookEndpoint(ctx, %q, clientID) then UpdateWebhookEndpoint(ctx, id, credentials) to store the signing secret), "+
-		"register the returned URL with the provider, wait for client.WaitVerified(ctx, id), then call CreateTrigger again: %v",
-		e.slug, e.toolkit, e.toolkit, e.cause)
+	return fmt.Sprintf("create trigger %s: toolkit %q needs a webhook endpoint first (see SetupWebhookEndpoint): %v", e.slug, e.toolkit, e.cause)
 }
 
 func (e *endpointRequiredError) Is(target error) bool { return target == ErrWebhookEndpointRequired }

@@ -2,7 +2,9 @@ package composio_test
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -119,7 +121,7 @@ func newClient(t *testing.T, srv *composiotest.Server, opts ...composio.Option) 
 		composio.WithGetenv(noEnv),
 		composio.WithBaseURL(srv.URL),
 		composio.WithHTTPClient(srv.Client()),
-		composio.WithAPIKey(srv.APIKey()),
+		composio.WithAPIKey(secret.New(srv.APIKey())),
 		composio.WithRetry(fastRetry),
 	}
 	c, err := composio.NewClient(append(base, opts...)...)
@@ -148,4 +150,35 @@ func requests(srv *composiotest.Server, method, pathContains string) []composiot
 
 func addAccount(srv *composiotest.Server, id, user, toolkit, status string, created time.Time) {
 	srv.AddConnectedAccount(composiotest.ConnectedAccount{ID: id, UserID: user, Toolkit: toolkit, Status: status, CreatedAt: created})
+}
+
+// sleeper records the waits a client asks for instead of waiting them; then,
+// when set, calls then with the number of waits so far (to change the
+// fake's state, or cancel a context, at a given point): a non-nil error ends
+// the wait as a context's error would.
+type sleeper struct {
+	mu    sync.Mutex
+	waits []time.Duration
+	then  func(n int) error
+}
+
+func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	n := len(s.waits)
+	s.mu.Unlock()
+	if s.then != nil {
+		if err := s.then(n); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+func (s *sleeper) option() composio.Option { return composio.WithSleep(s.sleep) }
+
+func (s *sleeper) got() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.waits)
 }

@@ -28,7 +28,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	var out bytes.Buffer
 	textLog := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	jsonLog := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c := newClient(t, srv, composio.WithAPIKey(apiKey), composio.WithLogger(textLog))
+	c := newClient(t, srv, composio.WithAPIKey(secret.New(apiKey)), composio.WithLogger(textLog))
 	ctx := ctxT(t)
 
 	creds := slackCredentials{SigningSecret: secret.New(signingSecret), AppToken: secret.New(appToken)}
@@ -37,7 +37,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	// Produce as many values and errors as possible, through the client's
 	// own logging (retries, warnings) too.
 	srv.FailNext(1, composiotest.Fault{Status: http.StatusServiceUnavailable})
-	_, createErr := c.CreateTrigger(ctx, "alice", slackMessageConfig{})
+	_, createErr := c.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: slackMessageConfig{}})
 	_, _ = c.ResolveConnectedAccount(ctx, "alice", "slack")
 	ep, err := c.SetupWebhookEndpoint(ctx, "client-1", creds)
 	if err != nil {
@@ -50,7 +50,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := c.SetSubscription(ctx, "https://example.com/hook")
+	sub, err := c.SetSubscription(ctx, composio.SubscriptionParams{URL: "https://example.com/hook"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, subSecret, _ := srv.Subscription()
-	badKey, _ := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey(apiKey+"x"), composio.WithBaseURL(srv.URL), composio.WithHTTPClient(srv.Client()))
+	badKey, _ := composio.NewClient(composio.WithGetenv(noEnv), composio.WithAPIKey(secret.New(apiKey+"x")), composio.WithBaseURL(srv.URL), composio.WithHTTPClient(srv.Client()))
 	_, unauthorized := badKey.TriggerType(ctx, "GITHUB_COMMIT_EVENT")
 
 	values := map[string]any{
@@ -96,7 +96,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		t.Fatal("the credentials never reached the server")
 	}
 	// ... but no output holds any 8-byte piece of one.
-	for _, s := range []string{apiKey, signingSecret, appToken, subSecret, rotated.Reveal(), sub.Secret.Reveal()} {
+	for _, s := range []string{apiKey, signingSecret, appToken, subSecret.Reveal(), rotated.Reveal(), sub.Secret.Reveal()} {
 		for i := 0; i+8 <= len(s); i++ {
 			if bytes.Contains(out.Bytes(), []byte(s[i:i+8])) {
 				t.Fatalf("output leaks %q (part of a secret); output:\n%s", s[i:i+8], out.String())

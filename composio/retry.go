@@ -7,9 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
+	"github.com/triggergen/triggergen/gen"
 	"github.com/triggergen/triggergen/internal/retry"
 )
 
@@ -41,7 +41,8 @@ func DefaultRetryPolicy() RetryPolicy { return RetryPolicy(retry.DefaultPolicy()
 // form the retry loop runs on.
 func (p RetryPolicy) withDefaults() retry.Policy { return retry.Policy(p).WithDefaults() }
 
-// maxBody bounds how much of a response the client reads.
+// maxBody bounds how much of a response the client reads: a longer body
+// fails with ErrResponseTooLarge.
 const maxBody = 32 << 20
 
 // response is a read and closed HTTP response.
@@ -56,47 +57,40 @@ type request struct {
 	op      string // error context, e.g. "create trigger GITHUB_COMMIT_EVENT"
 	retry   bool   // safe to repeat
 	secrets []string
-	send    func(context.Context) (*http.Response, error)
+	// send makes one attempt; edit sets the call's headers.
+	send func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error)
 }
 
-// do sends r, retrying per the policy, and returns the 2xx response or an
-// error wrapped with r.op: an *APIError, a transport error or the context's
-// error.
-func (c *Client) do(ctx context.Context, r request) (*response, error) {
+// do sends r with the call's settings s, retrying per s.retry, and returns
+// the 2xx response or an error wrapped with r.op: an *APIError, a transport
+// error or the context's error.
+func (c *Client) do(ctx context.Context, s *settings, r request) (*response, error) {
 	attempts := 1
 	if r.retry {
-		attempts = c.retry.MaxAttempts
+		attempts = s.retry.MaxAttempts
 	}
-	scrub := c.scrubber(r.secrets)
+	scrub := newScrubber(append([]string{s.apiKey.Reveal()}, r.secrets...))
 	var last error
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, c.ctxErr(r.op, err, last)
+			return nil, ctxErr(r.op, err, last)
 		}
-		// failed is a transport error or a failure to read the body.
-		var failed error
-		var body []byte
-		resp, err := r.send(ctx)
-		if err != nil {
-			failed = fmt.Errorf("%s: %w", r.op, scrubErr(err, scrub))
-		} else {
-			body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-			_ = resp.Body.Close()
-			if err != nil {
-				failed = fmt.Errorf("%s: read response: %w", r.op, scrubErr(err, scrub))
-			}
+		resp, body, failed := c.attempt(ctx, s, r, scrub)
+		if failed != nil && (errors.Is(failed, ErrRedirect) || errors.Is(failed, ErrResponseTooLarge)) {
+			return nil, failed // repeating it would end the same way
 		}
 		var wait time.Duration
+		var waitFor string
 		switch {
 		case failed != nil:
 			if cerr := ctx.Err(); cerr != nil {
-				return nil, c.ctxErr(r.op, cerr, last)
+				return nil, ctxErr(r.op, cerr, last)
 			}
 			last = failed
 			if attempt >= attempts {
 				return nil, last
 			}
-			wait = c.retry.Backoff(attempt)
+			wait, waitFor = s.retry.Backoff(attempt), "backoff"
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
 			return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
 		default:
@@ -104,63 +98,56 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			if attempt >= attempts || !retry.RetryableStatus(resp.StatusCode) {
 				return nil, last
 			}
-			wait = c.retry.Backoff(attempt)
+			wait, waitFor = s.retry.Backoff(attempt), "backoff"
 			if ra, ok := retry.RetryAfter(resp.Header, time.Now()); ok {
-				if ra > c.retry.MaxRetryAfter {
-					return nil, last
+				if ra > s.retry.MaxRetryAfter {
+					return nil, fmt.Errorf("%w (not retried: Retry-After %s is more than RetryPolicy.MaxRetryAfter %s)", last, ra.Round(time.Second), s.retry.MaxRetryAfter)
 				}
-				wait = ra
+				wait, waitFor = ra, "Retry-After"
 			}
 		}
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "composio: retrying",
-			slog.String("op", r.op), slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", last.Error()))
-		if err := c.sleep(ctx, wait); err != nil {
-			return nil, c.ctxErr(r.op, err, last)
+		s.logger.LogAttrs(ctx, slog.LevelInfo, RetryLogMessage,
+			slog.String("op", r.op), slog.Int("attempt", attempt), slog.Duration("wait", wait),
+			slog.String("wait_for", waitFor), slog.String("error", last.Error()))
+		if err := s.sleep(ctx, wait); err != nil {
+			return nil, ctxErr(r.op, err, last)
 		}
 	}
 }
 
-func (c *Client) ctxErr(op string, ctxErr, last error) error {
+// RetryLogMessage is the message of the log record (level Info, see
+// WithLogger) the client writes before it waits to retry a call. Its
+// attributes are op (the call, as errors name it), attempt (the attempt that
+// failed, 1 for the first), wait (a duration), wait_for ("backoff" or
+// "Retry-After") and error (why, scrubbed of secrets).
+const RetryLogMessage = "composio: retrying"
+
+// attempt sends r once and reads the answer, at most c.maxBody bytes of it.
+// failed is a transport error or a failure to read the body, scrubbed.
+func (c *Client) attempt(ctx context.Context, s *settings, r request, scrub func(string) string) (resp *http.Response, body []byte, failed error) {
+	if s.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+	}
+	resp, err := r.send(ctx, s.edit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", r.op, scrubErr(err, scrub))
+	}
+	defer resp.Body.Close()
+	body, err = io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: read %d response: %w", r.op, resp.StatusCode, scrubErr(err, scrub))
+	}
+	if int64(len(body)) > c.maxBody {
+		return nil, nil, fmt.Errorf("%s: %d response: %w (more than %d bytes)", r.op, resp.StatusCode, ErrResponseTooLarge, c.maxBody)
+	}
+	return resp, body, nil
+}
+
+func ctxErr(op string, ctxErr, last error) error {
 	if last != nil {
 		return fmt.Errorf("%s: %w (last attempt: %w)", op, ctxErr, last)
 	}
 	return fmt.Errorf("%s: %w", op, ctxErr)
-}
-
-// scrubber returns a function that replaces the API key and the given
-// secrets by the redaction in server-provided text.
-func (c *Client) scrubber(secrets []string) func(string) string {
-	key := c.apiKey.Reveal()
-	return func(s string) string {
-		if s == "" {
-			return s
-		}
-		if key != "" {
-			s = strings.ReplaceAll(s, key, "[REDACTED]")
-		}
-		for _, v := range secrets {
-			if v != "" {
-				s = strings.ReplaceAll(s, v, "[REDACTED]")
-			}
-		}
-		return s
-	}
-}
-
-// scrubbedError keeps a transport error's chain (errors.Is still finds
-// context.DeadlineExceeded, net errors, ...) while its text is scrubbed.
-type scrubbedError struct {
-	msg string
-	err error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.err }
-
-func scrubErr(err error, scrub func(string) string) error {
-	msg := err.Error()
-	if s := scrub(msg); s != msg {
-		return &scrubbedError{msg: s, err: errors.Unwrap(err)}
-	}
-	return err
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,14 +16,14 @@ import (
 func TestRetry429HonoursRetryAfter(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
-	c := newClient(t, srv)
+	var sl sleeper
+	c := newClient(t, srv, sl.option())
 	srv.FailNext(1, composiotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
-	start := time.Now()
 	if _, err := c.TriggerType(ctxT(t), "GITHUB_COMMIT_EVENT"); err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el < time.Second {
-		t.Errorf("retried after %v, before Retry-After's 1s", el)
+	if w := sl.got(); !slices.Equal(w, []time.Duration{time.Second}) {
+		t.Errorf("waits = %v, want Retry-After's 1s", w)
 	}
 	reqs := srv.Requests()
 	if len(reqs) != 2 || reqs[0].Status != 429 || reqs[1].Status != 200 {
@@ -33,14 +35,14 @@ func TestRetry503OnUpsert(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
 	addAccount(srv, "ca_gh", "alice", "github", "ACTIVE", t0)
-	c := newClient(t, srv)
+	var sl sleeper
+	c := newClient(t, srv, sl.option())
 	srv.FailNext(1, composiotest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: time.Second, Path: "/upsert"})
-	start := time.Now()
-	if _, err := c.CreateTrigger(ctxT(t), "alice", CommitEventConfig{Owner: "o", Repo: "r"}); err != nil {
+	if _, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "o", Repo: "r"}}); err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el < time.Second {
-		t.Errorf("retried after %v, before Retry-After's 1s", el)
+	if w := sl.got(); !slices.Equal(w, []time.Duration{time.Second}) {
+		t.Errorf("waits = %v, want Retry-After's 1s", w)
 	}
 	ups := requests(srv, "POST", "/upsert")
 	if len(ups) != 2 || ups[0].Status != 503 || ups[1].Status != 200 {
@@ -106,14 +108,14 @@ func TestNoRetryForNonIdempotentCalls(t *testing.T) {
 	// fault), the POST gets a 503 and is not repeated.
 	srv.FailNext(1, composiotest.Fault{Latency: time.Millisecond, Path: "/webhook_subscriptions"})
 	srv.FailNext(1, composiotest.Fault{Status: http.StatusServiceUnavailable, Path: "/webhook_subscriptions"})
-	if _, err := c.SetSubscription(ctx, "https://example.com/hook"); !errors.Is(err, composio.ErrServer) {
+	if _, err := c.SetSubscription(ctx, composio.SubscriptionParams{URL: "https://example.com/hook"}); !errors.Is(err, composio.ErrServer) {
 		t.Fatalf("create: %v, want ErrServer", err)
 	}
 	if n := len(requests(srv, "POST", "/webhook_subscriptions")); n != 1 {
 		t.Errorf("create sent %d times, want 1", n)
 	}
 
-	sub, err := c.SetSubscription(ctx, "https://example.com/hook")
+	sub, err := c.SetSubscription(ctx, composio.SubscriptionParams{URL: "https://example.com/hook"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +130,7 @@ func TestNoRetryForNonIdempotentCalls(t *testing.T) {
 	// Updating it is idempotent and retried.
 	srv.FailNext(1, composiotest.Fault{Latency: time.Millisecond, Path: "/webhook_subscriptions"})
 	srv.FailNext(1, composiotest.Fault{Status: http.StatusServiceUnavailable, Path: "/webhook_subscriptions"})
-	if _, err := c.SetSubscription(ctx, "https://example.com/hook2"); err != nil {
+	if _, err := c.SetSubscription(ctx, composio.SubscriptionParams{URL: "https://example.com/hook2"}); err != nil {
 		t.Fatalf("update: %v", err)
 	}
 	if n := len(requests(srv, "PATCH", "/webhook_subscriptions")); n != 2 {
@@ -139,9 +141,9 @@ func TestNoRetryForNonIdempotentCalls(t *testing.T) {
 func TestRetryAfterLongerThanMaxIsReturned(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
-	c := newClient(t, srv, composio.WithRetry(composio.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxRetryAfter: time.Second}))
+	var sl sleeper
+	c := newClient(t, srv, sl.option(), composio.WithRetry(composio.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxRetryAfter: time.Second}))
 	srv.FailNext(1, composiotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 5 * time.Second})
-	start := time.Now()
 	_, err := c.TriggerType(ctxT(t), "GITHUB_COMMIT_EVENT")
 	if !errors.Is(err, composio.ErrRateLimited) {
 		t.Fatalf("err = %v, want ErrRateLimited", err)
@@ -150,25 +152,28 @@ func TestRetryAfterLongerThanMaxIsReturned(t *testing.T) {
 	if errors.As(err, &apiErr) && apiErr.RetryAfter != "5" {
 		t.Errorf("RetryAfter = %q", apiErr.RetryAfter)
 	}
-	if el := time.Since(start); el > time.Second {
-		t.Errorf("waited %v", el)
+	if !strings.Contains(err.Error(), "Retry-After 5s is more than RetryPolicy.MaxRetryAfter 1s") {
+		t.Errorf("the error does not say why it was not retried: %v", err)
+	}
+	if w := sl.got(); len(w) != 0 {
+		t.Errorf("waited %v", w)
 	}
 }
 
 func TestContextCancelledMidBackoff(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
-	c := newClient(t, srv)
-	srv.FailNext(1, composiotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30 * time.Second})
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
+	defer cancel()
+	sl := sleeper{then: func(int) error { cancel(); return nil }} // cancelled while it waits
+	c := newClient(t, srv, sl.option())
+	srv.FailNext(1, composiotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30 * time.Second})
 	_, err := c.TriggerType(ctx, "GITHUB_COMMIT_EVENT")
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, composio.ErrRateLimited) {
+		t.Fatalf("err = %v, want context.Canceled and the last error", err)
 	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("returned after %v", el)
+	if w := sl.got(); !slices.Equal(w, []time.Duration{30 * time.Second}) {
+		t.Errorf("waits = %v", w)
 	}
 	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("%d requests, want 1", n)
@@ -178,10 +183,16 @@ func TestContextCancelledMidBackoff(t *testing.T) {
 func TestDeadlineDuringRetries(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
-	c := newClient(t, srv, composio.WithRetry(composio.RetryPolicy{MaxAttempts: 10, MinBackoff: 50 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}))
+	ctx := t.Context()
+	// The deadline passes during the second wait.
+	sl := sleeper{then: func(n int) error {
+		if n == 2 {
+			return context.DeadlineExceeded
+		}
+		return nil
+	}}
+	c := newClient(t, srv, sl.option(), composio.WithRetry(composio.RetryPolicy{MaxAttempts: 10, MinBackoff: 50 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}))
 	srv.FailNext(10, composiotest.Fault{Status: http.StatusInternalServerError})
-	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Millisecond)
-	defer cancel()
 	_, err := c.TriggerType(ctx, "GITHUB_COMMIT_EVENT")
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, composio.ErrServer) {
 		t.Fatalf("err = %v, want the deadline and the last error", err)

@@ -10,11 +10,8 @@ import (
 
 	"github.com/triggergen/triggergen/gen"
 	"github.com/triggergen/triggergen/secret"
+	"github.com/triggergen/triggergen/webhook"
 )
-
-// EventTriggerMessage is the event type of trigger events, the default of
-// SetSubscription.
-const EventTriggerMessage = "composio.trigger.message"
 
 // Subscription is the project's webhook subscription: where Composio
 // delivers events, and the secret their signatures are made with.
@@ -23,8 +20,8 @@ type Subscription struct {
 	ID string
 	// URL receives the events.
 	URL string
-	// Version is the payload version, "V1", "V2" or "V3".
-	Version string
+	// Version is the payload version deliveries are made in.
+	Version webhook.Version
 	// EnabledEvents are the delivered event types.
 	EnabledEvents []string
 	// Secret signs the deliveries; it never prints (see package secret).
@@ -38,7 +35,7 @@ func subscriptionFromGen(s gen.WebhookSubscription) Subscription {
 	return Subscription{
 		ID:            s.ID,
 		URL:           s.WebhookURL,
-		Version:       string(s.Version),
+		Version:       webhook.Version(s.Version),
 		EnabledEvents: s.EnabledEvents,
 		Secret:        secret.New(deref(s.Secret)),
 		CreatedAt:     parseTimePtr(s.CreatedAt),
@@ -46,64 +43,56 @@ func subscriptionFromGen(s gen.WebhookSubscription) Subscription {
 	}
 }
 
-// SubscriptionOption adjusts SetSubscription.
-type SubscriptionOption func(*subscriptionSettings)
-
-type subscriptionSettings struct {
-	events  []string
-	version string
-}
-
-// WithEvents sets the delivered event types (default: only
-// EventTriggerMessage).
-func WithEvents(events ...string) SubscriptionOption {
-	return func(s *subscriptionSettings) { s.events = events }
-}
-
-// WithPayloadVersion sets the payload version, "V1", "V2" or "V3" (default
-// "V3").
-func WithPayloadVersion(v string) SubscriptionOption {
-	return func(s *subscriptionSettings) { s.version = v }
+// SubscriptionParams are the inputs of SetSubscription.
+type SubscriptionParams struct {
+	// URL receives the events; required.
+	URL string
+	// Events are the delivered event types (default: only
+	// webhook.TypeTriggerMessage).
+	Events []string
+	// Version is the payload version (default webhook.V3).
+	Version webhook.Version
 }
 
 // SetSubscription points the project's webhook subscription (there is one
-// per project) at url: it updates the existing subscription, or creates one
-// when there is none, as the official SDKs' subscriptions.set does.
-func (c *Client) SetSubscription(ctx context.Context, url string, opts ...SubscriptionOption) (*Subscription, error) {
+// per project) at p.URL: it updates the existing subscription, or creates
+// one when there is none, as the official SDKs' subscriptions.set does.
+func (c *Client) SetSubscription(ctx context.Context, p SubscriptionParams, opts ...Option) (*Subscription, error) {
 	const op = "set webhook subscription"
-	if strings.TrimSpace(url) == "" {
+	if strings.TrimSpace(p.URL) == "" {
 		return nil, errorf(op, "empty URL")
 	}
-	s := subscriptionSettings{events: []string{EventTriggerMessage}, version: string(gen.WebhookVersionV3)}
-	for _, o := range opts {
-		o(&s)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	if len(s.events) == 0 {
-		return nil, errorf(op, "no event types")
+	events := p.Events
+	if len(events) == 0 {
+		events = []string{webhook.TypeTriggerMessage}
 	}
-	version := gen.WebhookVersion(s.version)
-	existing, err := c.firstSubscription(ctx, op)
+	version := gen.WebhookVersion(p.Version)
+	if version == "" {
+		version = gen.WebhookVersion(webhook.V3)
+	}
+	url := p.URL
+	existing, err := c.firstSubscription(ctx, s, op)
 	if err != nil {
 		return nil, err
 	}
-	var r *response
+	var sub *gen.WebhookSubscription
 	if existing != nil {
-		body := gen.UpdateWebhookSubscriptionRequest{WebhookURL: &url, EnabledEvents: &s.events, Version: &version}
-		r, err = c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-			return c.api.UpdateWebhookSubscription(ctx, existing.ID, body)
+		body := gen.UpdateWebhookSubscriptionRequest{WebhookURL: &url, EnabledEvents: &events, Version: &version}
+		sub, _, err = call[gen.WebhookSubscription](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+			return c.api.UpdateWebhookSubscription(ctx, existing.ID, body, edit)
 		}})
 	} else {
-		body := gen.CreateWebhookSubscriptionRequest{WebhookURL: url, EnabledEvents: s.events, Version: &version}
+		body := gen.CreateWebhookSubscriptionRequest{WebhookURL: url, EnabledEvents: events, Version: &version}
 		// Not retried: a lost response would make a second subscription
 		// (or a 409).
-		r, err = c.do(ctx, request{op: op, retry: false, send: func(ctx context.Context) (*http.Response, error) {
-			return c.api.CreateWebhookSubscription(ctx, body)
+		sub, _, err = call[gen.WebhookSubscription](ctx, c, s, request{op: op, retry: false, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+			return c.api.CreateWebhookSubscription(ctx, body, edit)
 		}})
 	}
-	if err != nil {
-		return nil, err
-	}
-	sub, err := decode[gen.WebhookSubscription](op, r)
 	if err != nil {
 		return nil, err
 	}
@@ -111,10 +100,10 @@ func (c *Client) SetSubscription(ctx context.Context, url string, opts ...Subscr
 	return &out, nil
 }
 
-func (c *Client) firstSubscription(ctx context.Context, op string) (*gen.WebhookSubscription, error) {
+func (c *Client) firstSubscription(ctx context.Context, s *settings, op string) (*gen.WebhookSubscription, error) {
 	params := &gen.ListWebhookSubscriptionsParams{Limit: ptr(1)}
-	page, _, err := call[gen.WebhookSubscriptionPage](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.ListWebhookSubscriptions(ctx, params)
+	page, _, err := call[gen.WebhookSubscriptionPage](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.ListWebhookSubscriptions(ctx, params, edit)
 	}})
 	if err != nil {
 		return nil, err
@@ -127,9 +116,13 @@ func (c *Client) firstSubscription(ctx context.Context, op string) (*gen.Webhook
 
 // Subscription returns the project's webhook subscription, or an error
 // matching ErrNotFound when there is none.
-func (c *Client) Subscription(ctx context.Context) (*Subscription, error) {
+func (c *Client) Subscription(ctx context.Context, opts ...Option) (*Subscription, error) {
 	const op = "get webhook subscription"
-	first, err := c.firstSubscription(ctx, op)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	first, err := c.firstSubscription(ctx, s, op)
 	if err != nil {
 		return nil, err
 	}
@@ -138,13 +131,9 @@ func (c *Client) Subscription(ctx context.Context) (*Subscription, error) {
 	}
 	if first.Secret == nil { // list items may omit the secret; the item itself has it
 		id := first.ID
-		r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-			return c.api.GetWebhookSubscription(ctx, id)
-		}})
-		if err != nil {
-			return nil, err
-		}
-		if first, err = decode[gen.WebhookSubscription](op, r); err != nil {
+		if first, _, err = call[gen.WebhookSubscription](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+			return c.api.GetWebhookSubscription(ctx, id, edit)
+		}}); err != nil {
 			return nil, err
 		}
 	}
@@ -154,27 +143,31 @@ func (c *Client) Subscription(ctx context.Context) (*Subscription, error) {
 
 // EventType is an event type a subscription can enable.
 type EventType struct {
-	// Type is e.g. "composio.trigger.message".
+	// Type is e.g. webhook.TypeTriggerMessage.
 	Type        string
 	Description string
 	// SupportedVersions are the payload versions it is delivered in.
-	SupportedVersions []string
+	SupportedVersions []webhook.Version
 }
 
 // EventTypes lists the event types a subscription can enable.
-func (c *Client) EventTypes(ctx context.Context) ([]EventType, error) {
+func (c *Client) EventTypes(ctx context.Context, opts ...Option) ([]EventType, error) {
 	const op = "list webhook event types"
-	l, _, err := call[gen.WebhookEventTypeList](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.ListWebhookEventTypes(ctx)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	l, _, err := call[gen.WebhookEventTypeList](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.ListWebhookEventTypes(ctx, edit)
 	}})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]EventType, 0, len(l.Items))
 	for _, it := range l.Items {
-		vs := make([]string, len(it.SupportedVersions))
+		vs := make([]webhook.Version, len(it.SupportedVersions))
 		for i, v := range it.SupportedVersions {
-			vs[i] = string(v)
+			vs[i] = webhook.Version(v)
 		}
 		out = append(out, EventType{Type: it.EventType, Description: it.Description, SupportedVersions: vs})
 	}
@@ -184,13 +177,17 @@ func (c *Client) EventTypes(ctx context.Context) ([]EventType, error) {
 // RotateSubscriptionSecret replaces the subscription's signing secret and
 // returns the new one; the old one stops verifying at once. It is not
 // retried: a lost response would leave the caller without the new secret.
-func (c *Client) RotateSubscriptionSecret(ctx context.Context, id string) (secret.Value, error) {
+func (c *Client) RotateSubscriptionSecret(ctx context.Context, id string, opts ...Option) (secret.Value, error) {
 	op := "rotate webhook subscription secret " + id
 	if strings.TrimSpace(id) == "" {
 		return secret.Value{}, errorf(op, "empty subscription id")
 	}
-	res, _, err := call[gen.RotateWebhookSubscriptionSecretResult](ctx, c, request{op: op, retry: false, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.RotateWebhookSubscriptionSecret(ctx, id)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return secret.Value{}, fmt.Errorf("%s: %w", op, err)
+	}
+	res, _, err := call[gen.RotateWebhookSubscriptionSecretResult](ctx, c, s, request{op: op, retry: false, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.RotateWebhookSubscriptionSecret(ctx, id, edit)
 	}})
 	if err != nil {
 		return secret.Value{}, err
@@ -203,13 +200,17 @@ func (c *Client) RotateSubscriptionSecret(ctx context.Context, id string) (secre
 
 // DeleteSubscription deletes the webhook subscription; events are no
 // longer delivered.
-func (c *Client) DeleteSubscription(ctx context.Context, id string) error {
+func (c *Client) DeleteSubscription(ctx context.Context, id string, opts ...Option) error {
 	op := "delete webhook subscription " + id
 	if strings.TrimSpace(id) == "" {
 		return errorf(op, "empty subscription id")
 	}
-	_, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.DeleteWebhookSubscription(ctx, id)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	_, err = c.do(ctx, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.DeleteWebhookSubscription(ctx, id, edit)
 	}})
 	return err
 }

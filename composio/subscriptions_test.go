@@ -7,6 +7,7 @@ import (
 
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
+	"github.com/triggergen/triggergen/webhook"
 )
 
 func TestSubscriptionSetTwiceUpdates(t *testing.T) {
@@ -17,14 +18,14 @@ func TestSubscriptionSetTwiceUpdates(t *testing.T) {
 	if _, err := c.Subscription(ctx); !errors.Is(err, composio.ErrNotFound) {
 		t.Fatalf("before set: %v, want ErrNotFound", err)
 	}
-	first, err := c.SetSubscription(ctx, "https://example.com/a")
+	first, err := c.SetSubscription(ctx, composio.SubscriptionParams{URL: "https://example.com/a"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Version != "V3" || !slices.Equal(first.EnabledEvents, []string{composio.EventTriggerMessage}) || first.Secret.IsZero() {
+	if first.Version != "V3" || !slices.Equal(first.EnabledEvents, []string{webhook.TypeTriggerMessage}) || first.Secret.IsZero() {
 		t.Errorf("defaults: %+v", first)
 	}
-	second, err := c.SetSubscription(ctx, "https://example.com/b", composio.WithEvents(composio.EventTriggerMessage, "composio.trigger.disabled"), composio.WithPayloadVersion("V3"))
+	second, err := c.SetSubscription(ctx, composio.SubscriptionParams{URL: "https://example.com/b", Events: []string{webhook.TypeTriggerMessage, webhook.TypeTriggerDisabled}, Version: webhook.V3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestSubscriptionSetTwiceUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.URL != "https://example.com/b" || len(got.EnabledEvents) != 2 || got.Secret.Reveal() != sec || got.CreatedAt.IsZero() {
+	if got.URL != "https://example.com/b" || len(got.EnabledEvents) != 2 || !got.Secret.Equal(sec) || got.CreatedAt.IsZero() {
 		t.Errorf("get: %+v", got)
 	}
 
@@ -53,7 +54,7 @@ func TestSubscriptionSetTwiceUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, sec2, _ := srv.Subscription(); rotated.Reveal() != sec2 || sec2 == sec {
+	if _, sec2, _ := srv.Subscription(); !rotated.Equal(sec2) || sec2.Equal(sec) {
 		t.Error("rotated secret is not the stored new one")
 	}
 
@@ -73,7 +74,7 @@ func TestEventTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := slices.IndexFunc(ets, func(e composio.EventType) bool { return e.Type == composio.EventTriggerMessage })
+	i := slices.IndexFunc(ets, func(e composio.EventType) bool { return e.Type == webhook.TypeTriggerMessage })
 	if i < 0 || !slices.Contains(ets[i].SupportedVersions, "V3") || ets[i].Description == "" {
 		t.Errorf("event types = %+v", ets)
 	}

@@ -55,43 +55,37 @@ func triggerFromGen(t gen.TriggerInstance) Trigger {
 	}
 }
 
-// CreateOption adjusts one CreateTrigger call.
-type CreateOption func(*createSettings)
-
-type createSettings struct {
-	account string
-	version string
-}
-
-// WithConnectedAccount attaches the trigger to this connected account
-// instead of letting the server pick the user's newest ACTIVE one.
-func WithConnectedAccount(id string) CreateOption {
-	return func(s *createSettings) { s.account = id }
-}
-
-// WithVersion runs the trigger on this toolkit version ("YYYYMMDD_NN" or
-// "latest") instead of the version the config was generated from.
-func WithVersion(version string) CreateOption {
-	return func(s *createSettings) { s.version = version }
+// CreateTriggerParams are the inputs of CreateTrigger.
+type CreateTriggerParams struct {
+	// UserID is the user the trigger is for. Without ConnectedAccountID the
+	// server uses the user's most recently created ACTIVE connected account
+	// for the config's toolkit (see ResolveConnectedAccount to choose
+	// first).
+	UserID string
+	// ConnectedAccountID, when set, is the connected account (ca_…) the
+	// trigger listens on; UserID may then be empty.
+	ConnectedAccountID string
+	// Config is a generated config (a value such as
+	// github.CommitEventConfig{…}); required.
+	Config trigger.Config
 }
 
 // CreateTrigger creates (or, if an identical one exists, re-enables) a
-// trigger of cfg's type for userID.
+// trigger of p.Config's type.
 //
-// cfg is validated first: an invalid config sends no request and returns an
-// error matching trigger.ErrInvalid (errors.As finds each
-// *trigger.ValidationError). The toolkit version is pinned to the one cfg was
-// generated from, unless WithVersion, WithToolkitVersion, WithLatestVersions
-// or COMPOSIO_TOOLKIT_VERSION_<TOOLKIT> says otherwise (in that order). Without
-// WithConnectedAccount the server uses the user's most recently created
-// ACTIVE connected account for the toolkit (see ResolveConnectedAccount to
-// choose first).
+// The config is validated first: an invalid config sends no request and
+// returns an error matching trigger.ErrInvalid (errors.As finds each
+// *trigger.ValidationError). The toolkit version is the one the config was
+// generated from, unless WithToolkitVersion or
+// COMPOSIO_TOOLKIT_VERSION_<TOOLKIT> says otherwise (see the package
+// documentation).
 //
 // When the trigger type needs a webhook endpoint the toolkit does not have,
-// the error matches ErrWebhookEndpointRequired and says which calls fix it.
+// the error matches ErrWebhookEndpointRequired.
 //
 // The upsert is idempotent, so it is retried like a read.
-func (c *Client) CreateTrigger(ctx context.Context, userID string, cfg trigger.Config, opts ...CreateOption) (*Trigger, error) {
+func (c *Client) CreateTrigger(ctx context.Context, p CreateTriggerParams, opts ...Option) (*Trigger, error) {
+	cfg := p.Config
 	if cfg == nil {
 		return nil, errors.New("create trigger: nil config")
 	}
@@ -103,13 +97,14 @@ func (c *Client) CreateTrigger(ctx context.Context, userID string, cfg trigger.C
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	var s createSettings
-	for _, o := range opts {
-		o(&s)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	userID = strings.TrimSpace(userID)
-	if userID == "" && s.account == "" {
-		return nil, errorf(op, "empty user id: pass the user the trigger is for (or WithConnectedAccount)")
+	userID := strings.TrimSpace(p.UserID)
+	account := strings.TrimSpace(p.ConnectedAccountID)
+	if userID == "" && account == "" {
+		return nil, errorf(op, "empty user id: set UserID (or ConnectedAccountID)")
 	}
 	raw, err := json.Marshal(cfg)
 	if err != nil {
@@ -125,10 +120,7 @@ func (c *Client) CreateTrigger(ctx context.Context, userID string, cfg trigger.C
 		config = map[string]any{}
 	}
 
-	version := s.version
-	if version == "" {
-		version = c.versions.client(tt.Toolkit)
-	}
+	version := s.toolkitVersion(tt.Toolkit, c.env)
 	if version == "" {
 		version = tt.ToolkitVersion
 	}
@@ -138,7 +130,7 @@ func (c *Client) CreateTrigger(ctx context.Context, userID string, cfg trigger.C
 		if version == Latest || tt.Toolkit == "" {
 			err = versions.FromToolkitVersionString(version)
 		} else {
-			err = versions.FromToolkitVersionMap(gen.ToolkitVersionMap{tt.Toolkit: version})
+			err = versions.FromToolkitVersionMap(gen.ToolkitVersionMap{strings.ToLower(tt.Toolkit): version})
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
@@ -151,11 +143,11 @@ func (c *Client) CreateTrigger(ctx context.Context, userID string, cfg trigger.C
 	if userID != "" {
 		body.UserID = &userID
 	}
-	if s.account != "" {
-		body.ConnectedAccountID = &s.account
+	if account != "" {
+		body.ConnectedAccountID = &account
 	}
-	r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.UpsertTriggerInstance(ctx, tt.Slug, body)
+	res, _, err := call[gen.UpsertTriggerInstanceResult](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.UpsertTriggerInstance(ctx, tt.Slug, body, edit)
 	}})
 	if err != nil {
 		if errors.Is(err, ErrWebhookEndpointRequired) {
@@ -167,14 +159,10 @@ func (c *Client) CreateTrigger(ctx context.Context, userID string, cfg trigger.C
 		}
 		return nil, err
 	}
-	res, err := decode[gen.UpsertTriggerInstanceResult](op, r)
-	if err != nil {
-		return nil, err
-	}
 	if res.TriggerID == "" {
 		return nil, errorf(op, "response has no trigger_id")
 	}
-	t := &Trigger{ID: res.TriggerID, Slug: tt.Slug, UserID: userID, ConnectedAccountID: s.account, Config: raw}
+	t := &Trigger{ID: res.TriggerID, Slug: tt.Slug, UserID: userID, ConnectedAccountID: account, Config: raw}
 	if version != Latest {
 		t.ToolkitVersion = version
 	}
@@ -202,10 +190,14 @@ type ConnectedAccount struct {
 // most recently created ACTIVE account. With several it logs a warning (and
 // still picks the newest); with none it returns a *NoConnectedAccountError
 // (matching ErrNoConnectedAccount).
-func (c *Client) ResolveConnectedAccount(ctx context.Context, userID, toolkit string) (*ConnectedAccount, error) {
+func (c *Client) ResolveConnectedAccount(ctx context.Context, userID, toolkit string, opts ...Option) (*ConnectedAccount, error) {
 	op := fmt.Sprintf("resolve connected account for user %q and toolkit %q", userID, toolkit)
 	if strings.TrimSpace(userID) == "" || strings.TrimSpace(toolkit) == "" {
 		return nil, errorf(op, "user id and toolkit are required")
+	}
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	params := &gen.ListConnectedAccountsParams{
 		UserIDs:        &[]string{userID},
@@ -216,10 +208,10 @@ func (c *Client) ResolveConnectedAccount(ctx context.Context, userID, toolkit st
 	}
 	var accounts []ConnectedAccount
 	for a, err := range iterSeq(func(yield func(ConnectedAccount, error) bool) {
-		paginate(ctx, c, op, yield,
-			func(ctx context.Context, cursor *string) (*http.Response, error) {
+		paginate(ctx, c, s, op, yield,
+			func(ctx context.Context, cursor *string, edit gen.RequestEditorFn) (*http.Response, error) {
 				params.Cursor = cursor
-				return c.api.ListConnectedAccounts(ctx, params)
+				return c.api.ListConnectedAccounts(ctx, params, edit)
 			},
 			func(p *gen.ConnectedAccountPage) ([]gen.ConnectedAccount, *string) { return p.Items, p.NextCursor },
 			accountFromGen)
@@ -243,7 +235,7 @@ func (c *Client) ResolveConnectedAccount(ctx context.Context, userID, toolkit st
 		for i, a := range accounts {
 			ids[i] = a.ID
 		}
-		c.logger.LogAttrs(ctx, slog.LevelWarn, "composio: several ACTIVE connected accounts; using the most recently created",
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "composio: several ACTIVE connected accounts; using the most recently created",
 			slog.String("user_id", userID), slog.String("toolkit", toolkit),
 			slog.String("chosen", accounts[0].ID), slog.Any("accounts", ids))
 	}
@@ -264,8 +256,13 @@ func accountFromGen(a gen.ConnectedAccount) ConnectedAccount {
 	}
 }
 
-// ActiveTriggersFilter narrows ActiveTriggers; empty fields do not filter.
-type ActiveTriggersFilter struct {
+// MaxPageSize is the largest page the API serves (its limit parameter's
+// maximum for trigger types, active triggers and webhook subscriptions). A
+// larger PageSize fails before any request.
+const MaxPageSize = 50
+
+// ActiveTriggersParams narrow ActiveTriggers; empty fields do not filter.
+type ActiveTriggersParams struct {
 	ConnectedAccountIDs []string
 	AuthConfigIDs       []string
 	TriggerIDs          []string
@@ -274,14 +271,16 @@ type ActiveTriggersFilter struct {
 	UserIDs      []string
 	// ShowDisabled includes disabled triggers.
 	ShowDisabled bool
-	// PageSize is the number of items per request (the server's default
-	// when 0).
+	// PageSize is the number of items per request, at most MaxPageSize (the
+	// server's default when 0).
 	PageSize int
 }
 
-// ActiveTriggers iterates over the project's trigger instances matching f,
-// across all pages. It stops at the first error, which it yields once.
-func (c *Client) ActiveTriggers(ctx context.Context, f ActiveTriggersFilter) iter.Seq2[Trigger, error] {
+// ActiveTriggers iterates over the project's trigger instances matching p,
+// across all pages (at most WithMaxPages of them). It stops at the first
+// error, which it yields once.
+func (c *Client) ActiveTriggers(ctx context.Context, p ActiveTriggersParams, opts ...Option) iter.Seq2[Trigger, error] {
+	const op = "list active triggers"
 	nonEmpty := func(s []string) *[]string {
 		if len(s) == 0 {
 			return nil
@@ -289,86 +288,98 @@ func (c *Client) ActiveTriggers(ctx context.Context, f ActiveTriggersFilter) ite
 		return &s
 	}
 	return func(yield func(Trigger, error) bool) {
-		params := &gen.ListActiveTriggersParams{
-			ConnectedAccountIDs: nonEmpty(f.ConnectedAccountIDs),
-			AuthConfigIDs:       nonEmpty(f.AuthConfigIDs),
-			TriggerIDs:          nonEmpty(f.TriggerIDs),
-			TriggerNames:        nonEmpty(f.TriggerNames),
-			UserIDs:             nonEmpty(f.UserIDs),
+		s, err := c.listSettings(opts, p.PageSize)
+		if err != nil {
+			yield(Trigger{}, fmt.Errorf("%s: %w", op, err))
+			return
 		}
-		if f.ShowDisabled {
+		params := &gen.ListActiveTriggersParams{
+			ConnectedAccountIDs: nonEmpty(p.ConnectedAccountIDs),
+			AuthConfigIDs:       nonEmpty(p.AuthConfigIDs),
+			TriggerIDs:          nonEmpty(p.TriggerIDs),
+			TriggerNames:        nonEmpty(p.TriggerNames),
+			UserIDs:             nonEmpty(p.UserIDs),
+		}
+		if p.ShowDisabled {
 			params.ShowDisabled = ptr(true)
 		}
-		if f.PageSize > 0 {
-			params.Limit = ptr(f.PageSize)
+		if p.PageSize > 0 {
+			params.Limit = ptr(p.PageSize)
 		}
-		paginate(ctx, c, "list active triggers", yield,
-			func(ctx context.Context, cursor *string) (*http.Response, error) {
+		paginate(ctx, c, s, op, yield,
+			func(ctx context.Context, cursor *string, edit gen.RequestEditorFn) (*http.Response, error) {
 				params.Cursor = cursor
-				return c.api.ListActiveTriggers(ctx, params)
+				return c.api.ListActiveTriggers(ctx, params, edit)
 			},
 			func(p *gen.TriggerInstancePage) ([]gen.TriggerInstance, *string) { return p.Items, p.NextCursor },
 			triggerFromGen)
 	}
 }
 
-// ManageOption adjusts EnableTrigger and DisableTrigger.
-type ManageOption func(*manageSettings)
+// listSettings is callSettings for a list, refusing a page size the API
+// does not serve.
+func (c *Client) listSettings(opts []Option, pageSize int) (*settings, error) {
+	if pageSize < 0 || pageSize > MaxPageSize {
+		return nil, fmt.Errorf("PageSize %d: want 0 (the server's default) to %d", pageSize, MaxPageSize)
+	}
+	return c.callSettings(opts)
+}
 
-type manageSettings struct{ strict bool }
-
-// ErrorIfUnchanged makes EnableTrigger (DisableTrigger) fail with
-// ErrAlreadyInState when the trigger is already enabled (disabled). By
-// default that case succeeds.
-func ErrorIfUnchanged() ManageOption { return func(s *manageSettings) { s.strict = true } }
-
-// EnableTrigger enables a trigger instance. Enabling an enabled trigger is
-// not an error unless ErrorIfUnchanged is given.
-func (c *Client) EnableTrigger(ctx context.Context, id string, opts ...ManageOption) error {
+// EnableTrigger enables a trigger instance. Enabling an enabled trigger
+// succeeds unless WithErrorIfUnchanged is given.
+func (c *Client) EnableTrigger(ctx context.Context, id string, opts ...Option) error {
 	return c.manage(ctx, id, gen.TriggerInstanceActionEnable, opts)
 }
 
 // DisableTrigger disables a trigger instance. Disabling a disabled trigger
-// is not an error unless ErrorIfUnchanged is given.
-func (c *Client) DisableTrigger(ctx context.Context, id string, opts ...ManageOption) error {
+// succeeds unless WithErrorIfUnchanged is given.
+func (c *Client) DisableTrigger(ctx context.Context, id string, opts ...Option) error {
 	return c.manage(ctx, id, gen.TriggerInstanceActionDisable, opts)
 }
 
-func (c *Client) manage(ctx context.Context, id string, action gen.TriggerInstanceAction, opts []ManageOption) error {
+func (c *Client) manage(ctx context.Context, id string, action gen.TriggerInstanceAction, opts []Option) error {
 	op := fmt.Sprintf("%s trigger %s", action, id)
 	if strings.TrimSpace(id) == "" {
 		return errorf(op, "empty trigger id")
 	}
-	var s manageSettings
-	for _, o := range opts {
-		o(&s)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	_, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.ManageTriggerInstance(ctx, id, gen.ManageTriggerInstanceRequest{Status: action})
+	_, err = c.do(ctx, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.ManageTriggerInstance(ctx, id, gen.ManageTriggerInstanceRequest{Status: action}, edit)
 	}})
-	if errors.Is(err, ErrConflict) {
-		if !s.strict {
-			c.logger.LogAttrs(ctx, slog.LevelDebug, "composio: trigger already in requested state", slog.String("trigger_id", id), slog.String("action", string(action)))
-			return nil
-		}
-		return fmt.Errorf("%w: %w", ErrAlreadyInState, err)
-	}
-	return err
+	return unchanged(ctx, s, err, ErrAlreadyInState, id, string(action))
 }
 
-// DeleteTrigger deletes a trigger instance for good. A trigger already
-// deleted gives an error matching ErrAlreadyDeleted (and ErrConflict); one
-// that is gone, ErrGone.
-func (c *Client) DeleteTrigger(ctx context.Context, id string) error {
+// DeleteTrigger deletes a trigger instance for good. Deleting a trigger that
+// is already deleted (a 409, as when the call is retried after a lost
+// response) succeeds unless WithErrorIfUnchanged is given; a trigger deleted
+// long ago is ErrGone.
+func (c *Client) DeleteTrigger(ctx context.Context, id string, opts ...Option) error {
 	op := "delete trigger " + id
 	if strings.TrimSpace(id) == "" {
 		return errorf(op, "empty trigger id")
 	}
-	_, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.DeleteTriggerInstance(ctx, id)
-	}})
-	if errors.Is(err, ErrConflict) {
-		return fmt.Errorf("%w: %w", ErrAlreadyDeleted, err)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	return err
+	_, err = c.do(ctx, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.DeleteTriggerInstance(ctx, id, edit)
+	}})
+	return unchanged(ctx, s, err, ErrAlreadyDeleted, id, "delete")
+}
+
+// unchanged turns the 409 of a trigger already in the requested state into
+// success, or, with WithErrorIfUnchanged, into sentinel.
+func unchanged(ctx context.Context, s *settings, err, sentinel error, id, action string) error {
+	if !errors.Is(err, ErrConflict) {
+		return err
+	}
+	if s.strict {
+		return fmt.Errorf("%w: %w", sentinel, err)
+	}
+	s.logger.LogAttrs(ctx, slog.LevelDebug, "composio: trigger already in requested state", slog.String("trigger_id", id), slog.String("action", action))
+	return nil
 }

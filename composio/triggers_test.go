@@ -35,7 +35,7 @@ func TestCreateTriggerPinsConfigVersion(t *testing.T) {
 	srv := composiotest.NewServer(t)
 	addAccount(srv, "ca_gh", "alice", "github", "ACTIVE", t0)
 	c := newClient(t, srv)
-	tr, err := c.CreateTrigger(ctxT(t), "alice", CommitEventConfig{Owner: "octo", Repo: "hello"})
+	tr, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "octo", Repo: "hello"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestCreateTriggerPinsConfigVersion(t *testing.T) {
 		t.Errorf("trigger_config = %s", got)
 	}
 	if _, ok := body["connected_account_id"]; ok {
-		t.Error("connected_account_id sent without WithConnectedAccount")
+		t.Error("connected_account_id sent without ConnectedAccountID")
 	}
 	inst := srv.TriggerInstances()
 	if len(inst) != 1 || inst[0].ToolkitVersion != "20250729_00" || inst[0].ConnectedAccountID != "ca_gh" || inst[0].ID != tr.ID {
@@ -66,17 +66,19 @@ func TestCreateTriggerVersionOverrides(t *testing.T) {
 	cases := []struct {
 		name       string
 		clientOpts []composio.Option
-		callOpts   []composio.CreateOption
+		callOpts   []composio.Option
 		env        map[string]string
 		want       string
 	}{
-		{"call WithVersion latest", nil, []composio.CreateOption{composio.WithVersion("latest")}, nil, `"latest"`},
-		{"client latest", []composio.Option{composio.WithLatestVersions()}, nil, nil, `"latest"`},
+		{"call latest", nil, []composio.Option{composio.WithToolkitVersion("github", "latest")}, nil, `"latest"`},
+		{"client latest for all", []composio.Option{composio.WithToolkitVersion(composio.AllToolkits, composio.Latest)}, nil, nil, `"latest"`},
 		{"client pin", []composio.Option{composio.WithToolkitVersion("GitHub", "20990101_00")}, nil, nil, `{"github":"20990101_00"}`},
 		{"env pin", nil, nil, map[string]string{"COMPOSIO_TOOLKIT_VERSION_GITHUB": "20990202_00"}, `{"github":"20990202_00"}`},
-		{"call beats client", []composio.Option{composio.WithToolkitVersion("github", "20990101_00")}, []composio.CreateOption{composio.WithVersion("20250729_00")}, nil, `{"github":"20250729_00"}`},
-		{"client pin beats latest", []composio.Option{composio.WithLatestVersions(), composio.WithToolkitVersion("github", "20250729_00")}, nil, nil, `{"github":"20250729_00"}`},
-		{"latest beats env", []composio.Option{composio.WithLatestVersions()}, nil, map[string]string{"COMPOSIO_TOOLKIT_VERSION_GITHUB": "20990202_00"}, `"latest"`},
+		{"call beats client", []composio.Option{composio.WithToolkitVersion("github", "20990101_00")}, []composio.Option{composio.WithToolkitVersion("github", "20250729_00")}, nil, `{"github":"20250729_00"}`},
+		{"toolkit pin beats all", []composio.Option{composio.WithToolkitVersion(composio.AllToolkits, composio.Latest), composio.WithToolkitVersion("github", "20250729_00")}, nil, nil, `{"github":"20250729_00"}`},
+		{"client toolkit pin beats call all", []composio.Option{composio.WithToolkitVersion("github", "20250729_00")}, []composio.Option{composio.WithToolkitVersion(composio.AllToolkits, composio.Latest)}, nil, `{"github":"20250729_00"}`},
+		{"all beats env", []composio.Option{composio.WithToolkitVersion(composio.AllToolkits, composio.Latest)}, nil, map[string]string{"COMPOSIO_TOOLKIT_VERSION_GITHUB": "20990202_00"}, `"latest"`},
+		{"other toolkit's pin ignored", []composio.Option{composio.WithToolkitVersion("slack", "20990101_00")}, nil, nil, `{"github":"20250729_00"}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,7 +87,7 @@ func TestCreateTriggerVersionOverrides(t *testing.T) {
 			addAccount(srv, "ca_gh", "alice", "github", "ACTIVE", t0)
 			opts := append([]composio.Option{composio.WithGetenv(func(k string) string { return tc.env[k] })}, tc.clientOpts...)
 			c := newClient(t, srv, opts...)
-			_, err := c.CreateTrigger(ctxT(t), "alice", CommitEventConfig{Owner: "o", Repo: "r"}, tc.callOpts...)
+			_, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "o", Repo: "r"}}, tc.callOpts...)
 			if strings.Contains(tc.want, "2099") {
 				// The fake knows no such version: a 400 that reads as not found.
 				if !errors.Is(err, composio.ErrNotFound) {
@@ -105,7 +107,7 @@ func TestCreateTriggerInvalidConfigSendsNothing(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
 	c := newClient(t, srv)
-	_, err := c.CreateTrigger(ctxT(t), "alice", CommitEventConfig{Owner: "octo"})
+	_, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "octo"}})
 	var ve *trigger.ValidationError
 	if !errors.As(err, &ve) || ve.Path != "/repo" {
 		t.Fatalf("err = %v, want a *trigger.ValidationError at /repo", err)
@@ -116,10 +118,10 @@ func TestCreateTriggerInvalidConfigSendsNothing(t *testing.T) {
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent for an invalid config", n)
 	}
-	if _, err := c.CreateTrigger(ctxT(t), "", CommitEventConfig{Owner: "o", Repo: "r"}); err == nil {
+	if _, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "", Config: CommitEventConfig{Owner: "o", Repo: "r"}}); err == nil {
 		t.Error("empty user id accepted")
 	}
-	if _, err := c.CreateTrigger(ctxT(t), "alice", nil); err == nil {
+	if _, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: nil}); err == nil {
 		t.Error("nil config accepted")
 	}
 	if n := len(srv.Requests()); n != 0 {
@@ -149,7 +151,7 @@ func TestCreateTriggerUsesNewestActiveAccount(t *testing.T) {
 		t.Errorf("no warning about several accounts: %q", logs.String())
 	}
 
-	if _, err := c.CreateTrigger(ctxT(t), "alice", CommitEventConfig{Owner: "o", Repo: "r"}); err != nil {
+	if _, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "o", Repo: "r"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.TriggerInstances()[0].ConnectedAccountID; got != "ca_new" {
@@ -185,7 +187,7 @@ func TestNoConnectedAccount(t *testing.T) {
 		t.Errorf("err = %#v", err)
 	}
 	// CreateTrigger lets the server resolve; its 400 matches the same sentinel.
-	_, err = c.CreateTrigger(ctxT(t), "alice", CommitEventConfig{Owner: "o", Repo: "r"})
+	_, err = c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "o", Repo: "r"}})
 	if !errors.Is(err, composio.ErrNoConnectedAccount) {
 		t.Fatalf("create: err = %v, want ErrNoConnectedAccount", err)
 	}
@@ -200,7 +202,7 @@ func TestCreateTriggerExplicitAccount(t *testing.T) {
 	addAccount(srv, "ca_old", "alice", "github", "ACTIVE", t0)
 	addAccount(srv, "ca_new", "alice", "github", "ACTIVE", t0.Add(time.Hour))
 	c := newClient(t, srv)
-	tr, err := c.CreateTrigger(ctxT(t), "alice", CommitEventConfig{Owner: "o", Repo: "r"}, composio.WithConnectedAccount("ca_old"))
+	tr, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", ConnectedAccountID: "ca_old", Config: CommitEventConfig{Owner: "o", Repo: "r"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +223,7 @@ func TestCreateTriggerWebhookEndpointRequired(t *testing.T) {
 	addAccount(srv, "ca_slack", "alice", "slack", "ACTIVE", t0)
 	srv.SetRequiresWebhookEndpointSetup("SLACK_RECEIVE_MESSAGE", true)
 	c := newClient(t, srv)
-	_, err := c.CreateTrigger(ctxT(t), "alice", slackMessageConfig{})
+	_, err := c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: slackMessageConfig{}})
 	if !errors.Is(err, composio.ErrWebhookEndpointRequired) {
 		t.Fatalf("err = %v, want ErrWebhookEndpointRequired", err)
 	}
@@ -230,7 +232,7 @@ func TestCreateTriggerWebhookEndpointRequired(t *testing.T) {
 		t.Errorf("want the API's 400 underneath, got %v", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{`"slack"`, "SLACK_RECEIVE_MESSAGE", "SetupWebhookEndpoint(ctx", "CreateWebhookEndpoint(ctx", "UpdateWebhookEndpoint(ctx", "register", "WaitVerified(ctx"} {
+	for _, want := range []string{`"slack"`, "SLACK_RECEIVE_MESSAGE", "SetupWebhookEndpoint"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q: %s", want, msg)
 		}
@@ -249,16 +251,16 @@ func TestActiveTriggersFiltersAndPages(t *testing.T) {
 	ctx := ctxT(t)
 	var ids []string
 	for _, repo := range []string{"r1", "r2", "r3"} {
-		tr, err := c.CreateTrigger(ctx, "alice", CommitEventConfig{Owner: "o", Repo: repo})
+		tr, err := c.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "o", Repo: repo}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, tr.ID)
 	}
-	if _, err := c.CreateTrigger(ctx, "bob", CommitEventConfig{Owner: "o", Repo: "b"}); err != nil {
+	if _, err := c.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "bob", Config: CommitEventConfig{Owner: "o", Repo: "b"}}); err != nil {
 		t.Fatal(err)
 	}
-	collect := func(f composio.ActiveTriggersFilter) []composio.Trigger {
+	collect := func(f composio.ActiveTriggersParams) []composio.Trigger {
 		t.Helper()
 		var out []composio.Trigger
 		for tr, err := range c.ActiveTriggers(ctx, f) {
@@ -269,28 +271,28 @@ func TestActiveTriggersFiltersAndPages(t *testing.T) {
 		}
 		return out
 	}
-	if got := collect(composio.ActiveTriggersFilter{UserIDs: []string{"alice"}, PageSize: 1}); len(got) != 3 {
+	if got := collect(composio.ActiveTriggersParams{UserIDs: []string{"alice"}, PageSize: 1}); len(got) != 3 {
 		t.Errorf("alice: %d triggers, want 3", len(got))
 	} else if got[0].ConnectedAccountID != "ca_a" || got[0].Slug != "GITHUB_COMMIT_EVENT" || got[0].UserID != "alice" || !strings.Contains(string(got[0].Config), `"owner"`) {
 		t.Errorf("item = %+v", got[0])
 	}
-	if got := collect(composio.ActiveTriggersFilter{TriggerIDs: ids[:2]}); len(got) != 2 {
+	if got := collect(composio.ActiveTriggersParams{TriggerIDs: ids[:2]}); len(got) != 2 {
 		t.Errorf("by id: %d", len(got))
 	}
-	if got := collect(composio.ActiveTriggersFilter{ConnectedAccountIDs: []string{"ca_b"}, TriggerNames: []string{"github_commit_event"}}); len(got) != 1 || got[0].UserID != "bob" {
+	if got := collect(composio.ActiveTriggersParams{ConnectedAccountIDs: []string{"ca_b"}, TriggerNames: []string{"github_commit_event"}}); len(got) != 1 || got[0].UserID != "bob" {
 		t.Errorf("by account+name: %+v", got)
 	}
-	if got := collect(composio.ActiveTriggersFilter{AuthConfigIDs: []string{"ac_github"}}); len(got) != 4 {
+	if got := collect(composio.ActiveTriggersParams{AuthConfigIDs: []string{"ac_github"}}); len(got) != 4 {
 		t.Errorf("by auth config: %d", len(got))
 	}
 
 	if err := c.DisableTrigger(ctx, ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	if got := collect(composio.ActiveTriggersFilter{UserIDs: []string{"alice"}}); len(got) != 2 {
+	if got := collect(composio.ActiveTriggersParams{UserIDs: []string{"alice"}}); len(got) != 2 {
 		t.Errorf("disabled trigger listed: %d", len(got))
 	}
-	got := collect(composio.ActiveTriggersFilter{UserIDs: []string{"alice"}, ShowDisabled: true})
+	got := collect(composio.ActiveTriggersParams{UserIDs: []string{"alice"}, ShowDisabled: true})
 	if len(got) != 3 {
 		t.Fatalf("ShowDisabled: %d", len(got))
 	}
@@ -307,14 +309,14 @@ func TestEnableDisable(t *testing.T) {
 	addAccount(srv, "ca_a", "alice", "github", "ACTIVE", t0)
 	c := newClient(t, srv)
 	ctx := ctxT(t)
-	tr, err := c.CreateTrigger(ctx, "alice", CommitEventConfig{Owner: "o", Repo: "r"})
+	tr, err := c.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "o", Repo: "r"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := c.EnableTrigger(ctx, tr.ID); err != nil {
 		t.Errorf("enable an enabled trigger: %v", err)
 	}
-	err = c.EnableTrigger(ctx, tr.ID, composio.ErrorIfUnchanged())
+	err = c.EnableTrigger(ctx, tr.ID, composio.WithErrorIfUnchanged())
 	if !errors.Is(err, composio.ErrAlreadyInState) || !errors.Is(err, composio.ErrConflict) {
 		t.Errorf("strict enable: %v", err)
 	}
@@ -327,7 +329,7 @@ func TestEnableDisable(t *testing.T) {
 	if err := c.DisableTrigger(ctx, tr.ID); err != nil {
 		t.Errorf("disable a disabled trigger: %v", err)
 	}
-	if err := c.DisableTrigger(ctx, tr.ID, composio.ErrorIfUnchanged()); !errors.Is(err, composio.ErrAlreadyInState) {
+	if err := c.DisableTrigger(ctx, tr.ID, composio.WithErrorIfUnchanged()); !errors.Is(err, composio.ErrAlreadyInState) {
 		t.Errorf("strict disable: %v", err)
 	}
 	if err := c.EnableTrigger(ctx, tr.ID); err != nil || srv.TriggerInstances()[0].Disabled {
@@ -347,16 +349,19 @@ func TestDeleteTrigger(t *testing.T) {
 	addAccount(srv, "ca_a", "alice", "github", "ACTIVE", t0)
 	c := newClient(t, srv)
 	ctx := ctxT(t)
-	tr, err := c.CreateTrigger(ctx, "alice", CommitEventConfig{Owner: "o", Repo: "r"})
+	tr, err := c.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "o", Repo: "r"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteTrigger(ctx, tr.ID); err != nil {
 		t.Fatal(err)
 	}
-	err = c.DeleteTrigger(ctx, tr.ID)
+	if err := c.DeleteTrigger(ctx, tr.ID); err != nil {
+		t.Errorf("second delete: %v, want success (the trigger is deleted)", err)
+	}
+	err = c.DeleteTrigger(ctx, tr.ID, composio.WithErrorIfUnchanged())
 	if !errors.Is(err, composio.ErrAlreadyDeleted) || !errors.Is(err, composio.ErrConflict) {
-		t.Errorf("second delete: %v, want ErrAlreadyDeleted", err)
+		t.Errorf("strict second delete: %v, want ErrAlreadyDeleted", err)
 	}
 	var apiErr *composio.APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != 409 {

@@ -3,8 +3,10 @@ package composio
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/triggergen/triggergen/gen"
@@ -33,6 +35,9 @@ type TriggerType struct {
 	// RequiresWebhookEndpointSetup reports whether, with your own OAuth app,
 	// a webhook endpoint must be set up first (see SetupWebhookEndpoint).
 	RequiresWebhookEndpointSetup bool
+	// Raw is the object exactly as the API sent it, fields this type does
+	// not hold included (triggergen pull stores it in the lock).
+	Raw json.RawMessage
 }
 
 func triggerTypeFromGen(t gen.TriggerType) TriggerType {
@@ -50,100 +55,150 @@ func triggerTypeFromGen(t gen.TriggerType) TriggerType {
 	}
 }
 
-// TriggerType returns one trigger type. The toolkit versions pinned on the
-// client (WithToolkitVersion, COMPOSIO_TOOLKIT_VERSION_<TOOLKIT>) are sent;
+// TriggerType returns one trigger type. The toolkit versions pinned by
+// WithToolkitVersion and COMPOSIO_TOOLKIT_VERSION_<TOOLKIT> are sent;
 // otherwise the latest version is described. An unknown slug matches
 // ErrNotFound.
-func (c *Client) TriggerType(ctx context.Context, slug string) (*TriggerType, error) {
+func (c *Client) TriggerType(ctx context.Context, slug string, opts ...Option) (*TriggerType, error) {
 	op := "get trigger type " + slug
 	if strings.TrimSpace(slug) == "" {
 		return nil, errorf(op, "empty slug")
 	}
-	params := &gen.GetTriggerTypeParams{ToolkitVersions: c.versions.queryMap(nil)}
-	t, _, err := call[gen.TriggerType](ctx, c, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-		return c.api.GetTriggerType(ctx, slug, params)
+	s, err := c.callSettings(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	params := &gen.GetTriggerTypeParams{ToolkitVersions: s.queryMap(nil, c.env)}
+	t, r, err := call[gen.TriggerType](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+		return c.api.GetTriggerType(ctx, slug, params, edit)
 	}})
 	if err != nil {
 		return nil, err
 	}
 	tt := triggerTypeFromGen(*t)
+	tt.Raw = r.body
 	return &tt, nil
 }
 
-// ListOption narrows TriggerTypes.
-type ListOption func(*listSettings)
-
-type listSettings struct {
-	toolkits []string
-	pageSize int
+// TriggerTypesParams narrow TriggerTypes; empty fields do not filter.
+type TriggerTypesParams struct {
+	// Toolkits lists only the trigger types of these toolkits (slugs). Their
+	// versions follow WithToolkitVersion and
+	// COMPOSIO_TOOLKIT_VERSION_<TOOLKIT>; otherwise the latest is listed.
+	Toolkits []string
+	// PageSize is the number of items per request, at most MaxPageSize (the
+	// server's default when 0).
+	PageSize int
 }
 
-// InToolkits lists only the trigger types of these toolkits.
-func InToolkits(toolkits ...string) ListOption {
-	return func(s *listSettings) { s.toolkits = append(s.toolkits, toolkits...) }
-}
-
-// PageSize sets how many items each request asks for (the server's default
-// otherwise).
-func PageSize(n int) ListOption { return func(s *listSettings) { s.pageSize = n } }
-
-// TriggerTypes iterates over every trigger type, across all pages. It stops
-// at the first error, which it yields once.
-func (c *Client) TriggerTypes(ctx context.Context, opts ...ListOption) iter.Seq2[TriggerType, error] {
-	var s listSettings
-	for _, o := range opts {
-		o(&s)
+// TriggerTypes iterates over every trigger type matching p, across all pages
+// (at most WithMaxPages of them). It stops at the first error, which it
+// yields once.
+func (c *Client) TriggerTypes(ctx context.Context, p TriggerTypesParams, opts ...Option) iter.Seq2[TriggerType, error] {
+	op := "list trigger types"
+	if len(p.Toolkits) > 0 {
+		op += " of " + strings.Join(p.Toolkits, ", ")
 	}
 	return func(yield func(TriggerType, error) bool) {
-		params := &gen.ListTriggerTypesParams{ToolkitVersions: c.versions.queryMap(s.toolkits)}
-		if len(s.toolkits) > 0 {
-			params.ToolkitSlugs = ptr(s.toolkits)
+		s, err := c.listSettings(opts, p.PageSize)
+		if err != nil {
+			yield(TriggerType{}, fmt.Errorf("%s: %w", op, err))
+			return
 		}
-		if s.pageSize > 0 {
-			params.Limit = ptr(s.pageSize)
+		params := &gen.ListTriggerTypesParams{ToolkitVersions: s.queryMap(p.Toolkits, c.env)}
+		if len(p.Toolkits) > 0 {
+			params.ToolkitSlugs = ptr(slices.Clone(p.Toolkits))
 		}
-		paginate(ctx, c, "list trigger types", yield,
-			func(ctx context.Context, cursor *string) (*http.Response, error) {
+		if p.PageSize > 0 {
+			params.Limit = ptr(p.PageSize)
+		}
+		paginateRaw(ctx, c, s, op, yield,
+			func(ctx context.Context, cursor *string, edit gen.RequestEditorFn) (*http.Response, error) {
 				params.Cursor = cursor
-				return c.api.ListTriggerTypes(ctx, params)
+				return c.api.ListTriggerTypes(ctx, params, edit)
 			},
 			func(p *gen.TriggerTypePage) ([]gen.TriggerType, *string) { return p.Items, p.NextCursor },
-			triggerTypeFromGen)
+			func(t gen.TriggerType, raw json.RawMessage) TriggerType {
+				tt := triggerTypeFromGen(t)
+				tt.Raw = raw
+				return tt
+			})
 	}
 }
 
 // paginate drives a cursor-paginated list, converting each item with conv.
-func paginate[P, G, T any](ctx context.Context, c *Client, op string, yield func(T, error) bool,
-	send func(context.Context, *string) (*http.Response, error),
+func paginate[P, G, T any](ctx context.Context, c *Client, s *settings, op string, yield func(T, error) bool,
+	send func(context.Context, *string, gen.RequestEditorFn) (*http.Response, error),
 	page func(*P) ([]G, *string), conv func(G) T) {
+	pages(ctx, c, s, op, yield, send, page, false, func(g G, _ json.RawMessage) T { return conv(g) })
+}
+
+// paginateRaw is paginate whose conv also gets each item's JSON as sent.
+func paginateRaw[P, G, T any](ctx context.Context, c *Client, s *settings, op string, yield func(T, error) bool,
+	send func(context.Context, *string, gen.RequestEditorFn) (*http.Response, error),
+	page func(*P) ([]G, *string), conv func(G, json.RawMessage) T) {
+	pages(ctx, c, s, op, yield, send, page, true, conv)
+}
+
+// pages drives a list for paginate and paginateRaw (raw: find each item's
+// JSON). It reads at most s.maxPages pages, and a cursor the API sent before
+// is an error: either would otherwise loop for ever, or stop silently short.
+func pages[P, G, T any](ctx context.Context, c *Client, s *settings, op string, yield func(T, error) bool,
+	send func(context.Context, *string, gen.RequestEditorFn) (*http.Response, error),
+	page func(*P) ([]G, *string), raw bool, conv func(G, json.RawMessage) T) {
 	var cursor *string
 	seen := map[string]bool{}
-	for {
+	for n := 1; ; n++ {
 		cur := cursor
-		r, err := c.do(ctx, request{op: op, retry: true, send: func(ctx context.Context) (*http.Response, error) {
-			return send(ctx, cur)
+		p, r, err := call[P](ctx, c, s, request{op: op, retry: true, send: func(ctx context.Context, edit gen.RequestEditorFn) (*http.Response, error) {
+			return send(ctx, cur, edit)
 		}})
 		if err != nil {
 			var zero T
 			yield(zero, err)
 			return
 		}
-		p, err := decode[P](op, r)
-		if err != nil {
-			var zero T
-			yield(zero, err)
-			return
-		}
 		items, next := page(p)
-		for _, it := range items {
-			if !yield(conv(it), nil) {
+		var raws []json.RawMessage
+		if raw {
+			raws = rawItems(r.body)
+		}
+		for i, it := range items {
+			var itemRaw json.RawMessage
+			if len(raws) == len(items) {
+				itemRaw = raws[i]
+			}
+			if !yield(conv(it, itemRaw), nil) {
 				return
 			}
 		}
-		if next == nil || *next == "" || seen[*next] || len(items) == 0 {
+		if next == nil || *next == "" || len(items) == 0 {
+			return
+		}
+		var perr error
+		switch {
+		case seen[*next]:
+			perr = fmt.Errorf("%s: %w: page %d repeats cursor %q", op, ErrPagination, n, *next)
+		case n >= s.maxPages:
+			perr = fmt.Errorf("%s: %w: more than %d pages (WithMaxPages)", op, ErrPagination, s.maxPages)
+		}
+		if perr != nil {
+			var zero T
+			yield(zero, perr)
 			return
 		}
 		seen[*next] = true
 		cursor = next
 	}
+}
+
+// rawItems returns the elements of a page's "items" array as sent.
+func rawItems(body []byte) []json.RawMessage {
+	var p struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return nil
+	}
+	return p.Items
 }

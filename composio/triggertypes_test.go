@@ -1,6 +1,7 @@
 package composio_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -14,15 +15,30 @@ func TestTriggerType(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
 	c := newClient(t, srv)
-	tt, err := c.TriggerType(ctxT(t), "GITHUB_COMMIT_EVENT")
+	got, err := c.TriggerType(ctxT(t), "GITHUB_COMMIT_EVENT")
 	if err != nil {
 		t.Fatal(err)
 	}
+	tt := *got
 	if tt.Slug != "GITHUB_COMMIT_EVENT" || tt.Toolkit != "github" || tt.Version != "20250729_00" || tt.Kind != trigger.Webhook {
 		t.Errorf("got %+v", tt)
 	}
 	if !strings.Contains(string(tt.Config), `"owner"`) || len(tt.Payload) == 0 {
 		t.Errorf("config/payload schema missing: %s", tt.Config)
+	}
+	checkRaw(t, tt)
+}
+
+// checkRaw: Raw is the object as the API sent it, with the fields
+// TriggerType does not hold.
+func checkRaw(t *testing.T, tt composio.TriggerType) {
+	t.Helper()
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(tt.Raw, &raw); err != nil {
+		t.Fatalf("%s: Raw %q: %v", tt.Slug, tt.Raw, err)
+	}
+	if string(raw["slug"]) != `"`+tt.Slug+`"` || raw["toolkit"] == nil || raw["requires_webhook_endpoint_setup"] == nil {
+		t.Errorf("%s: Raw %s", tt.Slug, tt.Raw)
 	}
 }
 
@@ -48,10 +64,11 @@ func TestTriggerTypesAllPages(t *testing.T) {
 	srv := composiotest.NewServer(t)
 	c := newClient(t, srv)
 	var slugs []string
-	for tt, err := range c.TriggerTypes(ctxT(t), composio.InToolkits("github"), composio.PageSize(2)) {
+	for tt, err := range c.TriggerTypes(ctxT(t), composio.TriggerTypesParams{Toolkits: []string{"github"}, PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		checkRaw(t, tt)
 		if tt.Toolkit != "github" {
 			t.Errorf("toolkit filter ignored: %s", tt.Slug)
 		}
@@ -64,7 +81,7 @@ func TestTriggerTypesAllPages(t *testing.T) {
 		t.Errorf("%d requests, want 3 pages of 2", n)
 	}
 	all := 0
-	for _, err := range c.TriggerTypes(ctxT(t)) {
+	for _, err := range c.TriggerTypes(ctxT(t), composio.TriggerTypesParams{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +96,7 @@ func TestTriggerTypesStopEarly(t *testing.T) {
 	t.Parallel()
 	srv := composiotest.NewServer(t)
 	c := newClient(t, srv)
-	for range c.TriggerTypes(ctxT(t), composio.PageSize(2)) {
+	for range c.TriggerTypes(ctxT(t), composio.TriggerTypesParams{PageSize: 2}) {
 		break
 	}
 	if n := len(srv.Requests()); n != 1 {
@@ -92,7 +109,7 @@ func TestTriggerTypesSendPins(t *testing.T) {
 	srv := composiotest.NewServer(t)
 	env := map[string]string{"COMPOSIO_TOOLKIT_VERSION_GITHUB": "20250729_00"}
 	c := newClient(t, srv, composio.WithGetenv(func(k string) string { return env[k] }))
-	for _, err := range c.TriggerTypes(ctxT(t), composio.InToolkits("github")) {
+	for _, err := range c.TriggerTypes(ctxT(t), composio.TriggerTypesParams{Toolkits: []string{"github"}}) {
 		if err != nil {
 			t.Fatal(err)
 		}

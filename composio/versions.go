@@ -1,72 +1,78 @@
 package composio
 
 import (
-	"maps"
 	"strings"
 
 	"github.com/triggergen/triggergen/gen"
 )
 
-// versionPins decides which toolkit version a call uses. Precedence, highest
-// first: a per-call option, WithToolkitVersion, WithLatestVersions,
-// COMPOSIO_TOOLKIT_VERSION_<TOOLKIT>, then the version a generated config was
-// made from (for CreateTrigger) or the server's latest (for reads).
-type versionPins struct {
-	explicit map[string]string // WithToolkitVersion, lower-case keys
-	latest   bool              // WithLatestVersions
-	env      map[string]string // enumerated COMPOSIO_TOOLKIT_VERSION_* (default environment only)
-	getenv   func(string) string
+// envPins are the COMPOSIO_TOOLKIT_VERSION_<TOOLKIT> variables: enumerated
+// from the process environment when the client reads it, else looked up one
+// toolkit at a time through WithGetenv's function.
+type envPins struct {
+	listed map[string]string // lower-case toolkit -> version
+	getenv func(string) string
 }
 
-func newVersionPins(explicit map[string]string, latest bool, getenv func(string) string, environ func() []string) versionPins {
-	v := versionPins{explicit: maps.Clone(explicit), latest: latest, getenv: getenv, env: map[string]string{}}
+func newEnvPins(getenv func(string) string, environ func() []string) envPins {
+	e := envPins{listed: map[string]string{}, getenv: getenv}
 	if environ != nil {
 		for _, kv := range environ() {
 			k, val, ok := strings.Cut(kv, "=")
 			if !ok || !strings.HasPrefix(k, EnvToolkitVersionPrefix) || strings.TrimSpace(val) == "" {
 				continue
 			}
-			v.env[strings.ToLower(strings.TrimPrefix(k, EnvToolkitVersionPrefix))] = strings.TrimSpace(val)
+			e.listed[strings.ToLower(strings.TrimPrefix(k, EnvToolkitVersionPrefix))] = strings.TrimSpace(val)
 		}
 	}
-	return v
+	return e
 }
 
-// client returns the client-level version of toolkit ("" when the client
-// says nothing about it).
-func (v versionPins) client(toolkit string) string {
-	tk := strings.ToLower(toolkit)
-	if ver := v.explicit[tk]; ver != "" {
-		return ver
+func (e envPins) version(tk string) string {
+	if v := e.listed[tk]; v != "" {
+		return v
 	}
-	if v.latest {
-		return Latest
-	}
-	if ver := v.env[tk]; ver != "" {
-		return ver
-	}
-	if v.getenv != nil && tk != "" {
-		return strings.TrimSpace(v.getenv(EnvToolkitVersionPrefix + strings.ToUpper(tk)))
+	if e.getenv != nil && tk != "" {
+		return strings.TrimSpace(e.getenv(EnvToolkitVersionPrefix + strings.ToUpper(tk)))
 	}
 	return ""
 }
 
-// queryMap is the toolkit_versions query parameter for reads: the pins of the
-// given toolkits (or every known pin when none are given), nil for "latest".
-func (v versionPins) queryMap(toolkits []string) *gen.ToolkitVersionMap {
+// toolkitVersion is the version the options and the environment choose for
+// toolkit ("" when they say nothing about it), by precedence: the toolkit's
+// own WithToolkitVersion, WithToolkitVersion(AllToolkits, …), then
+// COMPOSIO_TOOLKIT_VERSION_<TOOLKIT>. A call's options have already
+// replaced the client's of the same toolkit.
+func (s *settings) toolkitVersion(toolkit string, env envPins) string {
+	tk := strings.ToLower(toolkit)
+	if v := s.pins[tk]; v != "" && tk != "" {
+		return v
+	}
+	if v := s.pins[AllToolkits]; v != "" {
+		return v
+	}
+	return env.version(tk)
+}
+
+// queryMap is the toolkit_versions query parameter for reads: the versions
+// of the given toolkits, or, when none are given, every toolkit pin the
+// options and the environment hold; nil for "latest".
+func (s *settings) queryMap(toolkits []string, env envPins) *gen.ToolkitVersionMap {
 	m := gen.ToolkitVersionMap{}
 	if len(toolkits) == 0 {
-		if !v.latest {
-			for tk, ver := range v.env {
+		if s.pins[AllToolkits] == "" {
+			for tk, ver := range env.listed {
 				m[tk] = ver
 			}
 		}
-		for tk, ver := range v.explicit {
-			m[tk] = ver
+		for tk, ver := range s.pins {
+			if tk != AllToolkits {
+				m[tk] = ver
+			}
 		}
 	} else {
 		for _, tk := range toolkits {
-			if ver := v.client(tk); ver != "" {
+			if ver := s.toolkitVersion(tk, env); ver != "" {
 				m[strings.ToLower(tk)] = ver
 			}
 		}

@@ -50,6 +50,12 @@ func sign(secret, id, ts string, body []byte) string {
 	return "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
+// signingSecret is the subscription's current secret, revealed for sign.
+func signingSecret(srv *Server) string {
+	_, s, _ := srv.Subscription()
+	return s.Reveal()
+}
+
 func checkSignature(t *testing.T, r received, secret string) {
 	t.Helper()
 	want := sign(secret, r.header.Get("webhook-id"), r.header.Get("webhook-timestamp"), r.body)
@@ -91,7 +97,7 @@ func TestDeliverV3(t *testing.T) {
 		t.Fatalf("%d deliveries", len(rs))
 	}
 	r := rs[0]
-	_, secret, _ := srv.Subscription()
+	secret := signingSecret(srv)
 	checkSignature(t, r, secret)
 	if r.header.Get("webhook-timestamp") != strconv.FormatInt(clk.Now().Unix(), 10) || r.header.Get("x-composio-webhook-version") != "V3" ||
 		r.header.Get("x-composio-delivery-attempt") != "1" || r.header.Get("Content-Type") != "application/json" {
@@ -130,7 +136,7 @@ func TestDeliverLegacyVersions(t *testing.T) {
 	t.Parallel()
 	srv, c, tid, got, _ := deliverySetup(t, []string{"composio.trigger.message"}, gen.WebhookVersionV1)
 	ctx := context.Background()
-	_, secret, _ := srv.Subscription()
+	secret := signingSecret(srv)
 
 	// Empty Version: the subscription's (V1).
 	resp, err := srv.Deliver(ctx, Delivery{TriggerID: tid, Data: json.RawMessage(`{"sha":"1"}`)})
@@ -232,7 +238,7 @@ func TestDeliverProjectEvents(t *testing.T) {
 	t.Parallel()
 	srv, _, tid, got, _ := deliverySetup(t, []string{"composio.trigger.message", "composio.connected_account.expired", "composio.trigger.disabled"}, gen.WebhookVersionV3)
 	ctx := context.Background()
-	_, secret, _ := srv.Subscription()
+	secret := signingSecret(srv)
 	expired := `{"id":"ca_1","user_id":"u1","status":"EXPIRED","toolkit":{"slug":"github"},"auth_config":{"id":"ac_1"}}`
 	disabled := `{"id":"` + tid + `","connected_account_id":"ca_1","trigger_name":"GITHUB_COMMIT_EVENT","user_id":"u1","trigger_config":{},"disabled_at":"2026-07-01T12:00:00Z","disabled_reason":"too many failures"}`
 	for _, ev := range []struct{ typ, data string }{{webhook.TypeConnectedAccountExpired, expired}, {webhook.TypeTriggerDisabled, disabled}} {

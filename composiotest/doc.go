@@ -2,15 +2,16 @@
 // API described in openapi/composio.yaml, for tests (NewServer) and for
 // trying the CLI by hand (`triggergen fake-server`). It plays the part
 // stripe-mock plays for Stripe, with the semantics of the real service as
-// documented in the project's research notes.
+// openapi/README.md documents them (Composio's published description, its
+// SDKs and its API reference).
+//
+// In a test of your code:
 //
 //	srv := composiotest.NewServer(t)
-//	c, _ := gen.NewClientWithResponses(srv.URL, gen.WithHTTPClient(srv.Client()),
-//		gen.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-//			r.Header.Set("x-api-key", srv.APIKey())
-//			return nil
-//		}))
-//	ca := srv.AddConnectedAccount(composiotest.ConnectedAccount{UserID: "u1", Toolkit: "github"})
+//	srv.AddConnectedAccount(composiotest.ConnectedAccount{UserID: "alice", Toolkit: "github"})
+//	client, err := srv.NewClient() // a *composio.Client for srv
+//	// ... run your code with client, then look at srv.TriggerInstances(),
+//	// srv.Requests(), srv.Subscription() ...
 //
 // # Contract checking
 //
@@ -21,9 +22,11 @@
 // the problem. An invalid request is answered 400 VALIDATION_ERROR (as the
 // real server would reject it) and is also a violation, because the client
 // under test should not send it; tests that send malformed requests on
-// purpose pass AllowInvalidRequests(). A request for a path or method that is
-// not in the description is a violation answered 404. Injected faults
-// (FailNext) are not validated. The security requirement is not part of the
+// purpose pass AllowInvalidRequests(). When the invalid request is a webhook
+// endpoint write, every value its body carries is masked (SecretMask) in the
+// answer, the log and the violation, so that no credential is echoed. A
+// request for a path or method that is not in the description is a
+// violation answered 404. Injected faults (FailNext) are not validated. The security requirement is not part of the
 // check: the fake answers a missing or wrong x-api-key with 401 itself.
 //
 // # Seed data

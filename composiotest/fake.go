@@ -20,6 +20,7 @@ import (
 	"github.com/triggergen/triggergen/catalog"
 	"github.com/triggergen/triggergen/lockfile"
 	"github.com/triggergen/triggergen/openapi"
+	"github.com/triggergen/triggergen/secret"
 )
 
 // DefaultAPIKey is the API key a fake accepts unless WithAPIKey says otherwise.
@@ -432,13 +433,13 @@ func (f *Fake) TriggerInstances() []TriggerInstance {
 
 // Subscription returns the project's webhook subscription URL and current
 // signing secret.
-func (f *Fake) Subscription() (url, secret string, ok bool) {
+func (f *Fake) Subscription() (url string, signingSecret secret.Value, ok bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.subscription == nil {
-		return "", "", false
+		return "", secret.Value{}, false
 	}
-	return f.subscription.url, f.subscription.secret, true
+	return f.subscription.url, secret.New(f.subscription.secret), true
 }
 
 // Request is one request the fake received.

@@ -6,13 +6,16 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/triggergen/triggergen/composio"
+	"github.com/triggergen/triggergen/secret"
 )
 
 // Server is a fake running behind an httptest server.
 type Server struct {
 	*Fake
-	// URL is the base URL, without a trailing slash; pass it to
-	// gen.NewClientWithResponses.
+	// URL is the base URL, without a trailing slash (what NewClient passes
+	// to composio.WithBaseURL).
 	URL string
 
 	srv *httptest.Server
@@ -46,6 +49,20 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		mu.Unlock()
 	})
 	return &Server{Fake: f, URL: strings.TrimSuffix(srv.URL, "/"), srv: srv}
+}
+
+// NewClient returns a composio.Client for the server: its base URL, HTTP
+// client and API key, and no environment variable (so a COMPOSIO_API_KEY or
+// COMPOSIO_TOOLKIT_VERSION_* of the machine running the tests cannot change
+// them). opts come after those and may replace them.
+func (s *Server) NewClient(opts ...composio.Option) (*composio.Client, error) {
+	base := []composio.Option{
+		composio.WithGetenv(func(string) string { return "" }),
+		composio.WithBaseURL(s.URL),
+		composio.WithHTTPClient(s.Client()),
+		composio.WithAPIKey(secret.New(s.APIKey())),
+	}
+	return composio.NewClient(append(base, opts...)...)
 }
 
 // Client returns a plain HTTP client for the server (it adds no API key).

@@ -2,11 +2,13 @@ package composiotest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"sync"
 
+	"github.com/triggergen/triggergen/internal/redact"
 	"github.com/triggergen/triggergen/openapi"
 )
 
@@ -110,11 +112,12 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		f.violate(fmt.Sprintf("%s %s: no operation in openapi/composio.yaml: %v", r.Method, r.URL.Path, routeErr))
 		writeError(rw, &apiError{status: 404, slug: "NOT_FOUND", msg: fmt.Sprintf("Cannot %s %s", r.Method, r.URL.Path)})
 	case reqErr != nil:
+		problem := maskCredentials(op, body, reqErr.Error())
 		if !f.opts.allowInvalid {
-			f.violate(fmt.Sprintf("%s: request %s %s does not conform to openapi/composio.yaml: %v", op, r.Method, r.URL.RequestURI(), reqErr.Error()))
+			f.violate(fmt.Sprintf("%s: request %s %s does not conform to openapi/composio.yaml: %v", op, r.Method, r.URL.RequestURI(), problem))
 		}
-		writeError(rw, &apiError{status: 400, slug: "VALIDATION_ERROR", msg: "Invalid request: " + reqErr.Error(),
-			errs: []string{reqErr.Error()}})
+		writeError(rw, &apiError{status: 400, slug: "VALIDATION_ERROR", msg: "Invalid request: " + problem,
+			errs: []string{problem}})
 	default:
 		f.dispatch(op, rw, r, body, pathParams)
 	}
@@ -159,4 +162,47 @@ func (f *Fake) setOperation(idx int, op string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests[idx].Operation = op
+}
+
+// credentialOps are the operations whose request bodies carry credentials
+// (a webhook endpoint's setup data).
+var credentialOps = map[string]bool{"updateWebhookEndpoint": true, "replaceWebhookEndpoint": true}
+
+// maskCredentials replaces, in a validation problem about a request of op,
+// every value the request body carries when op sends credentials:
+// kin-openapi quotes the offending value, and the fake both logs and answers
+// the problem. Values are masked as sent and as JSON would escape them.
+func maskCredentials(op string, body []byte, problem string) string {
+	if !credentialOps[op] {
+		return problem
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return problem
+	}
+	var values []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case string:
+			values = append(values, v)
+			if b, err := json.Marshal(v); err == nil {
+				values = append(values, string(b[1:len(b)-1]))
+			}
+		case json.Number:
+			values = append(values, v.String())
+		}
+	}
+	walk(v)
+	return redact.New(SecretMask, values...).String(problem)
 }

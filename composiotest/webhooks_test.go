@@ -176,8 +176,8 @@ func TestWebhookSubscriptionLifecycle(t *testing.T) {
 	if !strings.HasPrefix(sub.ID, "whs_") || sub.Version != gen.WebhookVersionV3 || sub.Secret == nil || !strings.HasPrefix(*sub.Secret, "whsec_") {
 		t.Errorf("created %s", cr.Body)
 	}
-	if u, s, ok := srv.Subscription(); !ok || u != "https://example.com/hook" || s != *sub.Secret {
-		t.Errorf("Subscription() = %q %q %v", u, s, ok)
+	if u, s, ok := srv.Subscription(); !ok || u != "https://example.com/hook" || s.Reveal() != *sub.Secret {
+		t.Errorf("Subscription() = %q %v %v", u, s, ok)
 	}
 	dup, err := c.CreateWebhookSubscriptionWithResponse(ctx, gen.CreateWebhookSubscriptionRequest{
 		WebhookURL: "https://example.com/other", EnabledEvents: []string{"composio.trigger.message"}})
@@ -223,7 +223,7 @@ func TestWebhookSubscriptionLifecycle(t *testing.T) {
 	if err != nil || rot.JSON200 == nil || rot.JSON200.Secret == *sub.Secret || rot.JSON200.ID != sub.ID {
 		t.Fatalf("rotate: %v %s", err, rot.Body)
 	}
-	if _, s, _ := srv.Subscription(); s != rot.JSON200.Secret {
+	if _, s, _ := srv.Subscription(); s.Reveal() != rot.JSON200.Secret {
 		t.Error("Subscription() still has the old secret")
 	}
 

@@ -45,8 +45,10 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	cfg := github.CommitEventConfig{Owner: *owner, Repo: *repo}
-	tr, err := client.CreateTrigger(ctx, getenv("COMPOSIO_USER_ID"), cfg)
+	tr, err := client.CreateTrigger(ctx, composio.CreateTriggerParams{
+		UserID: getenv("COMPOSIO_USER_ID"),
+		Config: github.CommitEventConfig{Owner: *owner, Repo: *repo},
+	})
 	if err != nil {
 		return fmt.Errorf("create trigger: %w", err)
 	}

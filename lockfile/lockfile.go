@@ -1,6 +1,8 @@
-// Package lockfile reads and writes triggergen.lock.json, the one input of
-// the generator: per toolkit, the trigger-type objects exactly as the
-// Composio API returned them and the toolkit's webhook endpoint schema.
+// Package lockfile decodes (Parse) and encodes (Lock.Marshal)
+// triggergen.lock.json, the one input of the generator: per toolkit, the
+// trigger-type objects exactly as the Composio API returned them and the
+// toolkit's webhook endpoint schema. Reading and writing the file is the
+// caller's (triggergen pull writes it atomically).
 //
 // The format:
 //
@@ -53,14 +55,14 @@ type Toolkit struct {
 	// GET /api/v3.1/webhook_endpoints/schema for the toolkit, or nil when the
 	// toolkit has none.
 	WebhookEndpointSchema json.RawMessage
-	// SHA256 is the digest of the entry's content (see Digest). Read keeps the
-	// file's value, or computes it when absent.
+	// SHA256 is the digest of the entry's content (see Digest). Parse keeps
+	// the file's value, or computes it when absent; Marshal recomputes it.
 	SHA256 string
 }
 
 // TriggerType is one trigger-type object. The decoded fields are what
-// triggergen uses; Raw is the object as the API returned it and is what Write
-// stores.
+// triggergen uses; Raw is the object as the API returned it and is what
+// Marshal stores.
 type TriggerType struct {
 	Slug         string
 	Name         string

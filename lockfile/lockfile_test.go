@@ -66,3 +66,26 @@ func TestParseDefaultsAndRoundTrip(t *testing.T) {
 		t.Error("marshal is not stable")
 	}
 }
+
+// TestSHA256KeptThenRecomputed: Parse keeps a toolkit's sha256 as the file
+// has it (a stale one included, for `check` to find); Marshal recomputes it.
+func TestSHA256KeptThenRecomputed(t *testing.T) {
+	lk, err := Parse("in.json", []byte(`{"lock_version": 1, "toolkits": [{"slug": "a", "sha256": "stale", "trigger_types": [{"slug": "A_X"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lk.Toolkit("a").SHA256; got != "stale" {
+		t.Errorf("Parse: sha256 %q, want the file's", got)
+	}
+	out, err := lk.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse("out.json", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk := again.Toolkit("a"); tk.SHA256 != tk.Digest() {
+		t.Errorf("Marshal: sha256 %q, want the digest %q", tk.SHA256, tk.Digest())
+	}
+}

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
@@ -8,18 +9,19 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Spec is the curated OpenAPI description, composio.yaml, as written.
-//
-// It is shared: callers must not modify it.
-//
 //go:embed composio.yaml
-var Spec []byte
+var spec []byte
 
-// Load parses Spec with kin-openapi and validates it. Each call returns a
-// fresh document, so callers may modify the result.
+// Spec returns the curated OpenAPI description, composio.yaml, as written.
+// Each call returns a new copy, so a caller that changes it changes nothing
+// for anyone else.
+func Spec() []byte { return bytes.Clone(spec) }
+
+// Load parses the description with kin-openapi and validates it. Each call
+// returns a fresh document, so callers may modify the result.
 func Load() (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(Spec)
+	doc, err := loader.LoadFromData(spec)
 	if err != nil {
 		return nil, fmt.Errorf("load composio.yaml: %w", err)
 	}

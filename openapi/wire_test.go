@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/triggergen/triggergen/gen"
+	"github.com/triggergen/triggergen/openapi"
 )
 
 // apiKey adds the x-api-key header, the way callers authenticate the
@@ -201,4 +202,18 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestSpecIsACopy: a caller that changes what Spec returns changes nothing
+// for the next caller, nor for Load.
+func TestSpecIsACopy(t *testing.T) {
+	a := openapi.Spec()
+	want := string(a)
+	clear(a)
+	if got := string(openapi.Spec()); got != want {
+		t.Fatal("Spec shares its bytes")
+	}
+	if _, err := openapi.Load(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,7 +22,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/triggergen/triggergen/composio"
-	"github.com/triggergen/triggergen/gen"
 	"github.com/triggergen/triggergen/internal/config"
 	"github.com/triggergen/triggergen/internal/retry"
 	"github.com/triggergen/triggergen/internal/schemadiff"
@@ -34,13 +35,23 @@ each selected toolkit from the Composio API and writes the lock file
 atomically (sorted, with a sha256 per toolkit). Toolkits come from
 -toolkits (slug or slug@version; merged into the existing lock), else from
 the config file (the lock then holds exactly those), else from the existing
-lock. Reads COMPOSIO_API_KEY (required) and COMPOSIO_BASE_URL.`
+lock.
+
+Reads COMPOSIO_API_KEY (required: create one in the Composio dashboard,
+Settings > API Keys) and COMPOSIO_BASE_URL. The key is sent to the base
+URL's host only: a redirect to another host fails the pull.
+
+A 429, a 5xx or a network error is retried up to 5 attempts in all, each
+wait shown on stderr; a Retry-After longer than 30s fails at once rather
+than keep the pull waiting. A toolkit may have at most 10,000 pages of 50
+trigger types, and a response at most 32 MiB.`
 
 // pullConcurrency is how many toolkits are fetched at once.
 const pullConcurrency = 4
 
-// pullPageSize is the limit sent with each trigger-type page.
-const pullPageSize = 50
+// pullPageSize is the limit sent with each trigger-type page (the API's
+// maximum).
+const pullPageSize = composio.MaxPageSize
 
 // pullOptions are the inputs of a pull.
 type pullOptions struct {
@@ -49,15 +60,20 @@ type pullOptions struct {
 	// merge keeps the existing lock's other toolkits (-toolkits given).
 	merge bool
 	// retry is the retry policy; zero fields take pullRetry's.
-	retry retry.Policy
+	retry composio.RetryPolicy
 	// pageSize is the page limit; pullPageSize when 0 (tests lower it).
 	pageSize int
+	// maxPages bounds the pages of a toolkit; composio.DefaultMaxPages when
+	// 0 (tests lower it).
+	maxPages int
 }
 
-// pullRetry is pull's retry policy: more patient than the runtime client's
-// default, since a pull is a batch job.
-func pullRetry() retry.Policy {
-	return retry.Policy{MaxAttempts: 6, MinBackoff: 500 * time.Millisecond, MaxBackoff: 10 * time.Second, MaxRetryAfter: 2 * time.Minute}
+// pullRetry is pull's retry policy: more attempts than the runtime client's
+// default, since a pull is a batch job, and a Retry-After of at most 30s, so
+// that a rate-limited pull fails within about two minutes instead of waiting
+// for as long as the server asks.
+func pullRetry() composio.RetryPolicy {
+	return composio.RetryPolicy{MaxAttempts: 5, MinBackoff: 500 * time.Millisecond, MaxBackoff: 10 * time.Second, MaxRetryAfter: 30 * time.Second}
 }
 
 func runPull(ctx context.Context, e *env, args []string) error {
@@ -112,13 +128,10 @@ func runPull(ctx context.Context, e *env, args []string) error {
 }
 
 func pull(ctx context.Context, e *env, o pullOptions) error {
-	key := strings.TrimSpace(e.getenv(composio.EnvAPIKey))
-	if key == "" {
-		return fmt.Errorf("pull: %s is not set: create an API key in the Composio dashboard (Settings → API Keys) and export %s=…", composio.EnvAPIKey, composio.EnvAPIKey)
-	}
-	base := strings.TrimRight(strings.TrimSpace(e.getenv(composio.EnvBaseURL)), "/")
-	if base == "" {
-		base = composio.DefaultBaseURL
+	prog := newProgress(e.stderr)
+	client, err := pullClient(e, o, prog)
+	if err != nil {
+		return err
 	}
 
 	old, err := readExistingLock(o.lockPath)
@@ -139,25 +152,8 @@ func pull(ctx context.Context, e *env, o pullOptions) error {
 	if o.pageSize == 0 {
 		o.pageSize = pullPageSize
 	}
-	prog := newProgress(e.stderr, len(toolkits))
-	hc := &http.Client{
-		Timeout: 2 * time.Minute,
-		Transport: &retry.Transport{Policy: o.retry.Fill(pullRetry()), OnRetry: func(req *http.Request, attempt int, wait time.Duration, reason string) {
-			prog.retry(req.URL.Query().Get("toolkit_slug")+req.URL.Query().Get("toolkit_slugs"), attempt, wait, reason)
-		}},
-	}
-	api, err := gen.NewClientWithResponses(base, gen.WithHTTPClient(hc),
-		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			req.Header.Set("x-api-key", key)
-			req.Header.Set("User-Agent", "triggergen/"+moduleVersion(debug.ReadBuildInfo))
-			req.Header.Set("Accept", "application/json")
-			return nil
-		}))
-	if err != nil {
-		return fmt.Errorf("pull: %w", err)
-	}
-
-	pulled, err := fetchAll(ctx, api, toolkits, o.pageSize, prog)
+	prog.setTotal(len(toolkits))
+	pulled, err := fetchAll(ctx, client, toolkits, o.pageSize, prog)
 	prog.done()
 	if err != nil {
 		return err
@@ -188,6 +184,31 @@ func pull(ctx context.Context, e *env, o pullOptions) error {
 	return nil
 }
 
+// pullClient is the runtime client, configured from the environment as any
+// program using it would be, with pull's retry policy and its retries shown
+// by prog.
+func pullClient(e *env, o pullOptions, prog *progress) (*composio.Client, error) {
+	policy := composio.RetryPolicy(retry.Policy(o.retry).Fill(retry.Policy(pullRetry())))
+	opts := []composio.Option{
+		composio.WithGetenv(e.getenv),
+		composio.WithUserAgent("triggergen/" + moduleVersion(debug.ReadBuildInfo)),
+		composio.WithHTTPClient(&http.Client{Timeout: 2 * time.Minute}),
+		composio.WithRetry(policy),
+		composio.WithLogger(slog.New(progressLog{prog})),
+	}
+	if o.maxPages > 0 {
+		opts = append(opts, composio.WithMaxPages(o.maxPages))
+	}
+	client, err := composio.NewClient(opts...)
+	if errors.Is(err, composio.ErrMissingAPIKey) {
+		return nil, fmt.Errorf("pull: %s is not set (see triggergen pull -h)", composio.EnvAPIKey)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pull: %w", err)
+	}
+	return client, nil
+}
+
 // readExistingLock reads the lock at path; nil when there is none.
 func readExistingLock(path string) (*lockfile.Lock, error) {
 	data, err := os.ReadFile(path)
@@ -206,7 +227,7 @@ func readExistingLock(path string) (*lockfile.Lock, error) {
 
 // fetchAll fetches the toolkits, pullConcurrency at a time. The first error
 // cancels the rest.
-func fetchAll(ctx context.Context, api *gen.ClientWithResponses, toolkits []config.Toolkit, pageSize int, prog *progress) ([]*lockfile.Toolkit, error) {
+func fetchAll(ctx context.Context, client *composio.Client, toolkits []config.Toolkit, pageSize int, prog *progress) ([]*lockfile.Toolkit, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	out := make([]*lockfile.Toolkit, len(toolkits))
@@ -223,7 +244,7 @@ func fetchAll(ctx context.Context, api *gen.ClientWithResponses, toolkits []conf
 			}
 			defer func() { <-sem }()
 			prog.start(tk.Slug)
-			got, err := fetchToolkit(ctx, api, tk, pageSize)
+			got, err := fetchToolkit(ctx, client, tk, pageSize)
 			if err != nil {
 				once.Do(func() { firstErr = err; cancel(err) })
 				prog.fail(tk.Slug)
@@ -246,85 +267,58 @@ func fetchAll(ctx context.Context, api *gen.ClientWithResponses, toolkits []conf
 // fetchToolkit fetches every page of the toolkit's trigger types and its
 // webhook endpoint schema. Trigger-type objects are kept exactly as
 // returned.
-func fetchToolkit(ctx context.Context, api *gen.ClientWithResponses, tk config.Toolkit, pageSize int) (*lockfile.Toolkit, error) {
-	op := "pull " + tk.Slug
-	params := &gen.ListTriggerTypesParams{ToolkitSlugs: &[]string{tk.Slug}, Limit: &pageSize}
-	if tk.Version != "" && tk.Version != config.Latest {
-		params.ToolkitVersions = &gen.ToolkitVersionMap{tk.Slug: tk.Version}
+func fetchToolkit(ctx context.Context, client *composio.Client, tk config.Toolkit, pageSize int) (*lockfile.Toolkit, error) {
+	version := tk.Version
+	if version == "" {
+		version = config.Latest
 	}
+	// The lock's version, never COMPOSIO_TOOLKIT_VERSION_<TOOLKIT>.
+	pin := composio.WithToolkitVersion(tk.Slug, version)
 	out := &lockfile.Toolkit{Slug: tk.Slug}
 	versions := map[string]bool{}
-	seenCursor := map[string]bool{}
-	for page := 1; ; page++ {
-		resp, err := api.ListTriggerTypesWithResponse(ctx, params)
+	for tt, err := range client.TriggerTypes(ctx, composio.TriggerTypesParams{Toolkits: []string{tk.Slug}, PageSize: pageSize}, pin) {
 		if err != nil {
-			return nil, fmt.Errorf("%s: list trigger types: %w", op, err)
+			return nil, pullAPIError(err)
 		}
-		if resp.StatusCode() != http.StatusOK {
-			return nil, pullAPIError(op+": list trigger types", resp.HTTPResponse, resp.Body)
+		lt, err := triggerTypeOf(tk.Slug, tt.Raw)
+		if err != nil {
+			return nil, fmt.Errorf("pull %s: %w", tk.Slug, err)
 		}
-		var body struct {
-			Items      []json.RawMessage `json:"items"`
-			NextCursor *string           `json:"next_cursor"`
+		if lt.Version != "" {
+			versions[lt.Version] = true
 		}
-		if err := json.Unmarshal(resp.Body, &body); err != nil {
-			return nil, fmt.Errorf("%s: list trigger types: page %d: %w", op, page, err)
-		}
-		for _, item := range body.Items {
-			tt, err := triggerTypeOf(tk.Slug, item)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", op, err)
-			}
-			if tt.Version != "" {
-				versions[tt.Version] = true
-			}
-			out.TriggerTypes = append(out.TriggerTypes, tt)
-		}
-		if body.NextCursor == nil || *body.NextCursor == "" || len(body.Items) == 0 {
-			break
-		}
-		if seenCursor[*body.NextCursor] {
-			return nil, fmt.Errorf("%s: list trigger types: the API repeated cursor %q", op, *body.NextCursor)
-		}
-		seenCursor[*body.NextCursor] = true
-		params.Cursor = body.NextCursor
+		out.TriggerTypes = append(out.TriggerTypes, lt)
 	}
 	if len(out.TriggerTypes) == 0 {
-		return nil, fmt.Errorf("%s: the API lists no trigger types for toolkit %q at version %s (is the slug right?)", op, tk.Slug, tk.Version)
+		return nil, fmt.Errorf("pull %s: the API lists no trigger types for toolkit %q at version %s (is the slug right?)", tk.Slug, tk.Slug, version)
 	}
 	switch {
-	case tk.Version != "" && tk.Version != config.Latest:
-		out.Version = tk.Version
+	case version != config.Latest:
+		out.Version = version
 	case len(versions) == 0:
 		out.Version = config.Latest
 	case len(versions) == 1:
 		for v := range versions {
 			out.Version = v
 		}
-	case len(versions) > 1:
-		vs := make([]string, 0, len(versions))
-		for v := range versions {
-			vs = append(vs, v)
-		}
-		sort.Strings(vs)
-		return nil, fmt.Errorf("%s: trigger types of several versions (%s); pin one in %s", op, strings.Join(vs, ", "), config.FileName)
+	default:
+		vs := slices.Sorted(maps.Keys(versions))
+		return nil, fmt.Errorf("pull %s: trigger types of several versions (%s); pin one in %s", tk.Slug, strings.Join(vs, ", "), config.FileName)
 	}
 
-	resp, err := api.GetWebhookEndpointSchemaWithResponse(ctx, &gen.GetWebhookEndpointSchemaParams{ToolkitSlug: tk.Slug})
-	if err != nil {
-		return nil, fmt.Errorf("%s: get webhook endpoint schema: %w", op, err)
-	}
-	switch resp.StatusCode() {
-	case http.StatusOK:
+	schema, err := client.WebhookEndpointSchema(ctx, tk.Slug, pin)
+	var apiErr *composio.APIError
+	switch {
+	case err == nil:
 		var b bytes.Buffer
-		if err := json.Compact(&b, resp.Body); err != nil {
-			return nil, fmt.Errorf("%s: webhook endpoint schema: %w", op, err)
+		if err := json.Compact(&b, schema.Raw); err != nil {
+			return nil, fmt.Errorf("pull %s: webhook endpoint schema: %w", tk.Slug, err)
 		}
 		out.WebhookEndpointSchema = b.Bytes()
-	case http.StatusNotFound, http.StatusBadRequest:
+	case errors.As(err, &apiErr) && (apiErr.Status == http.StatusNotFound || apiErr.Status == http.StatusBadRequest):
 		// The toolkit uses no webhook endpoints: the lock stores null.
 	default:
-		return nil, pullAPIError(op+": get webhook endpoint schema", resp.HTTPResponse, resp.Body)
+		return nil, pullAPIError(err)
 	}
 	return out, nil
 }
@@ -341,17 +335,14 @@ func triggerTypeOf(toolkit string, raw json.RawMessage) (*lockfile.TriggerType, 
 	return lk.Toolkits[0].TriggerTypes[0], nil
 }
 
-// pullAPIError turns a non-2xx answer into an error people can act on.
-func pullAPIError(op string, resp *http.Response, body []byte) error {
-	status, header := 0, http.Header{}
-	if resp != nil {
-		status, header = resp.StatusCode, resp.Header
+// pullAPIError is a failed call of the client, which names the call and the
+// toolkit; a rejected key says which variable holds it.
+func pullAPIError(err error) error {
+	var apiErr *composio.APIError
+	if errors.As(err, &apiErr) && (apiErr.Status == http.StatusUnauthorized || apiErr.Status == http.StatusForbidden) {
+		return fmt.Errorf("pull: %w (check %s)", err, composio.EnvAPIKey)
 	}
-	err := composio.ParseAPIError(status, header, body)
-	if status == http.StatusUnauthorized || status == http.StatusForbidden {
-		return fmt.Errorf("%s: %w (the API rejected %s: check that it is a current API key of your Composio project)", op, err, composio.EnvAPIKey)
-	}
-	return fmt.Errorf("%s: %w", op, err)
+	return fmt.Errorf("pull: %w", err)
 }
 
 // writeFileAtomic replaces path with data: a temporary file in the same
@@ -478,12 +469,18 @@ type progress struct {
 	last    int // length of the last live line
 }
 
-func newProgress(w io.Writer, total int) *progress {
-	p := &progress{w: w, total: total}
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
 	if f, ok := w.(interface{ Fd() uintptr }); ok {
 		p.tty = term.IsTerminal(int(f.Fd()))
 	}
 	return p
+}
+
+func (p *progress) setTotal(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total = n
 }
 
 func (p *progress) start(slug string) {
@@ -517,13 +514,69 @@ func (p *progress) fail(slug string) {
 	p.redraw()
 }
 
-func (p *progress) retry(slug string, attempt int, wait time.Duration, reason string) {
+// retry says that the client waits before repeating what (a call, as its
+// errors name it), and why.
+func (p *progress) retry(what string, attempt int, wait time.Duration, waitFor, reason string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if slug == "" {
-		slug = "request"
+	if what == "" {
+		what = "request"
 	}
-	p.println(fmt.Sprintf("retrying %s in %s after attempt %d: %s", slug, wait.Round(time.Millisecond), attempt, reason))
+	if waitFor == "Retry-After" {
+		waitFor = " (as Retry-After asks)"
+	} else {
+		waitFor = ""
+	}
+	reason = strings.TrimPrefix(reason, what+": ")
+	p.println(fmt.Sprintf("retrying %s in %s%s after attempt %d: %s", what, wait.Round(time.Millisecond), waitFor, attempt, reason))
+}
+
+// line prints a permanent line.
+func (p *progress) line(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.println(s)
+}
+
+// progressLog shows the client's log records (retries, warnings) as
+// progress lines.
+type progressLog struct{ p *progress }
+
+func (progressLog) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
+func (h progressLog) WithAttrs([]slog.Attr) slog.Handler         { return h }
+func (h progressLog) WithGroup(string) slog.Handler              { return h }
+
+func (h progressLog) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == composio.RetryLogMessage {
+		var what, waitFor, reason string
+		var attempt int
+		var wait time.Duration
+		r.Attrs(func(a slog.Attr) bool {
+			switch a.Key {
+			case "op":
+				what = a.Value.String()
+			case "attempt":
+				attempt = int(a.Value.Int64())
+			case "wait":
+				wait = a.Value.Duration()
+			case "wait_for":
+				waitFor = a.Value.String()
+			case "error":
+				reason = a.Value.String()
+			}
+			return true
+		})
+		h.p.retry(what, attempt, wait, waitFor, reason)
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		b.WriteString(" " + a.String())
+		return true
+	})
+	h.p.line(b.String())
+	return nil
 }
 
 // println prints a permanent line (above the live line on a terminal).

@@ -16,7 +16,6 @@ import (
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
 	"github.com/triggergen/triggergen/internal/config"
-	"github.com/triggergen/triggergen/internal/retry"
 	"github.com/triggergen/triggergen/lockfile"
 )
 
@@ -181,7 +180,7 @@ func TestPullRetries(t *testing.T) {
 	err := pull(context.Background(), e, pullOptions{
 		lockPath: lockPath,
 		toolkits: toolkitsOf("github", "slack"),
-		retry:    retry.Policy{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
+		retry:    composio.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
 		pageSize: 2, // several pages per toolkit
 	})
 	if err != nil {
@@ -237,7 +236,7 @@ func TestPullBadKey(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
 	}
-	for _, want := range []string{"triggergen: pull github: list trigger types: composio: 401 Unauthorized", "the API rejected COMPOSIO_API_KEY"} {
+	for _, want := range []string{"triggergen: pull: list trigger types of github: composio: 401 Unauthorized", "(check COMPOSIO_API_KEY)"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
@@ -353,7 +352,8 @@ func TestProgressTerminal(t *testing.T) {
 	}
 	// Not a terminal: plain lines only.
 	b.Reset()
-	p = newProgress(&b, 1)
+	p = newProgress(&b)
+	p.setTotal(1)
 	p.start("github")
 	p.finish("github", 5)
 	p.done()

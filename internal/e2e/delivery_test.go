@@ -49,7 +49,7 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	api := composiotest.NewServer(t)
 	api.AddConnectedAccount(composiotest.ConnectedAccount{UserID: "user-1", Toolkit: "github", Status: "ACTIVE"})
 
-	client, err := composio.NewClient(composio.WithAPIKey(api.APIKey()), composio.WithBaseURL(api.URL))
+	client, err := api.NewClient()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,13 +58,13 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	defer srv.Close()
 
-	sub, err := client.SetSubscription(ctx, srv.URL+"/composio")
+	sub, err := client.SetSubscription(ctx, composio.SubscriptionParams{URL: srv.URL + "/composio"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	handler = rcv.handler(t, sub)
 
-	trig, err := client.CreateTrigger(ctx, "user-1", github.CommitEventConfig{Owner: "octocat", Repo: "Hello-World"})
+	trig, err := client.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "user-1", Config: github.CommitEventConfig{Owner: "octocat", Repo: "Hello-World"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestDeliveryWrongSecretRejected(t *testing.T) {
 	ctx := context.Background()
 	api := composiotest.NewServer(t)
 	api.AddConnectedAccount(composiotest.ConnectedAccount{UserID: "u", Toolkit: "github", Status: "ACTIVE"})
-	client, err := composio.NewClient(composio.WithAPIKey(api.APIKey()), composio.WithBaseURL(api.URL))
+	client, err := api.NewClient()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestDeliveryWrongSecretRejected(t *testing.T) {
 	var handler http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	defer srv.Close()
-	sub, err := client.SetSubscription(ctx, srv.URL)
+	sub, err := client.SetSubscription(ctx, composio.SubscriptionParams{URL: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestDeliveryWrongSecretRejected(t *testing.T) {
 	if _, err := client.RotateSubscriptionSecret(ctx, sub.ID); err != nil {
 		t.Fatal(err)
 	}
-	trig, err := client.CreateTrigger(ctx, "u", github.CommitEventConfig{Owner: "o", Repo: "r"})
+	trig, err := client.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "u", Config: github.CommitEventConfig{Owner: "o", Repo: "r"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,12 +36,12 @@ func TestWebhookEndpointWithGeneratedCredentials(t *testing.T) {
 	var out bytes.Buffer
 	textLog := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	jsonLog := slog.New(slog.NewJSONHandler(&out, nil))
-	client, err := composio.NewClient(composio.WithAPIKey(api.APIKey()), composio.WithBaseURL(api.URL), composio.WithLogger(textLog))
+	client, err := api.NewClient(composio.WithLogger(textLog))
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	_, required := client.CreateTrigger(ctx, "alice", slack.ReceiveMessageConfig{})
+	_, required := client.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: slack.ReceiveMessageConfig{}})
 	if !errors.Is(required, composio.ErrWebhookEndpointRequired) {
 		t.Fatalf("create before setup: %v, want ErrWebhookEndpointRequired", required)
 	}
@@ -74,7 +74,7 @@ func TestWebhookEndpointWithGeneratedCredentials(t *testing.T) {
 	if ep, err = client.WaitVerified(ctx, ep.ID); err != nil || !ep.Verified() {
 		t.Fatalf("WaitVerified: %v, verified %v", err, ep != nil && ep.Verified())
 	}
-	tr, err := client.CreateTrigger(ctx, "alice", slack.ReceiveMessageConfig{})
+	tr, err := client.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: slack.ReceiveMessageConfig{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,8 @@ import (
 	"github.com/triggergen/triggergen/composiotest"
 	"github.com/triggergen/triggergen/internal/generated/github"
 	"github.com/triggergen/triggergen/openapi"
+	"github.com/triggergen/triggergen/secret"
+	"github.com/triggergen/triggergen/webhook"
 )
 
 // TestLive runs checkAPI against the real Composio API. It needs
@@ -57,7 +59,7 @@ func checkAPI(t *testing.T, baseURL, apiKey string) {
 	rec := &recorder{base: tr}
 	client, err := composio.NewClient(
 		composio.WithBaseURL(baseURL),
-		composio.WithAPIKey(apiKey),
+		composio.WithAPIKey(secret.New(apiKey)),
 		composio.WithHTTPClient(&http.Client{Transport: rec, Timeout: time.Minute}),
 		// No COMPOSIO_TOOLKIT_VERSION_* pins: describe the latest versions,
 		// which is what `triggergen pull` would lock.
@@ -71,7 +73,7 @@ func checkAPI(t *testing.T, baseURL, apiKey string) {
 	t.Run("GitHubTriggerTypes", func(t *testing.T) {
 		const pageSize = 3
 		n := 0
-		for tt, err := range client.TriggerTypes(ctx, composio.InToolkits("github"), composio.PageSize(pageSize)) {
+		for tt, err := range client.TriggerTypes(ctx, composio.TriggerTypesParams{Toolkits: []string{"github"}, PageSize: pageSize}) {
 			if err != nil {
 				t.Fatalf("list github trigger types: %v", err)
 			}
@@ -122,8 +124,8 @@ func checkAPI(t *testing.T, baseURL, apiKey string) {
 			}
 			names = append(names, et.Type)
 		}
-		if !slices.Contains(names, composio.EventTriggerMessage) {
-			t.Errorf("event types %q lack %q, the subscription default", names, composio.EventTriggerMessage)
+		if !slices.Contains(names, webhook.TypeTriggerMessage) {
+			t.Errorf("event types %q lack %q, the subscription default", names, webhook.TypeTriggerMessage)
 		}
 	})
 

@@ -1,17 +1,15 @@
-// Package retry holds triggergen's one implementation of retrying HTTP
-// calls: the policy (attempts, doubling backoff with jitter, a cap on
-// Retry-After), which answers are worth repeating, Retry-After parsing and a
-// context-aware sleep.
+// Package retry holds the pieces of retrying HTTP calls: the policy
+// (attempts, doubling backoff with jitter, a cap on Retry-After), which
+// answers are worth repeating, Retry-After parsing and a context-aware
+// sleep.
 //
-// The runtime client (composio) runs its own loop around each logical call
-// with these pieces, behind its public composio.RetryPolicy; Transport runs
-// the same loop at the transport level, for triggergen pull under the
-// generated gen.Client.
+// The runtime client (composio) runs the one retry loop around each logical
+// call with these pieces, behind its public composio.RetryPolicy;
+// triggergen pull calls the API through that client.
 package retry
 
 import (
 	"context"
-	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -147,90 +145,4 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// Transport retries GET, HEAD and OPTIONS requests whose body, if any, can
-// be had again (GetBody) per Policy after a retryable status or a transport
-// error. When
-// the retries run out, or a Retry-After exceeds Policy.MaxRetryAfter, the
-// caller gets the last response or error as it was. It is safe for
-// concurrent use.
-type Transport struct {
-	// Base sends the requests; http.DefaultTransport when nil.
-	Base http.RoundTripper
-	// Policy is the retry policy; zero fields take DefaultPolicy's.
-	Policy Policy
-	// OnRetry, when set, is called before each wait with the attempt that
-	// failed (1 = first), the wait and why.
-	OnRetry func(req *http.Request, attempt int, wait time.Duration, reason string)
-	// Sleep waits d or until ctx is done; the package's Sleep when nil
-	// (tests replace it).
-	Sleep func(ctx context.Context, d time.Duration) error
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	base := t.Base
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	sleep := t.Sleep
-	if sleep == nil {
-		sleep = Sleep
-	}
-	p := t.Policy.WithDefaults()
-	attempts := p.MaxAttempts
-	if !replayable(req) {
-		attempts = 1
-	}
-	ctx := req.Context()
-	for attempt := 1; ; attempt++ {
-		r := req
-		if attempt > 1 && req.GetBody != nil {
-			body, err := req.GetBody()
-			if err != nil {
-				return nil, err
-			}
-			r = req.Clone(ctx)
-			r.Body = body
-		}
-		resp, err := base.RoundTrip(r)
-		var wait time.Duration
-		var reason string
-		switch {
-		case err != nil:
-			if ctx.Err() != nil || attempt >= attempts {
-				return nil, err
-			}
-			wait, reason = p.Backoff(attempt), err.Error()
-		case RetryableStatus(resp.StatusCode) && attempt < attempts:
-			wait, reason = p.Backoff(attempt), resp.Status
-			if ra, ok := RetryAfter(resp.Header, time.Now()); ok {
-				if ra > p.MaxRetryAfter {
-					return resp, nil // the caller sees the 429/503 and its Retry-After
-				}
-				wait = ra
-			}
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-			_ = resp.Body.Close()
-		default:
-			return resp, nil
-		}
-		if t.OnRetry != nil {
-			t.OnRetry(req, attempt, wait, reason)
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// replayable reports whether req may be sent again: an idempotent method
-// whose body, if any, can be had anew.
-func replayable(req *http.Request) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, "":
-		return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	}
-	return false
 }
