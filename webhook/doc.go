@@ -19,8 +19,9 @@
 //
 // Composio signs each delivery as Standard Webhooks describes: the headers
 // webhook-id, webhook-timestamp (unix seconds) and webhook-signature
-// ("v1,<base64>", possibly several entries separated by spaces, any one
-// matching suffices; entries of other versions are ignored) carry
+// ("v1,<base64>", possibly several entries separated by spaces, on one or
+// several header lines; any one matching suffices; entries of other versions
+// are ignored) carry
 // base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)) over the raw
 // body. The timestamp must lie within DefaultTolerance (300 s) of now in
 // either direction; WithTolerance changes that and 0 disables the check.

@@ -164,9 +164,13 @@ func (v Verifier) LogValue() slog.Value { return slog.StringValue(v.String()) }
 func (v *Verifier) Tolerance() time.Duration { return v.tolerance }
 
 // Verify checks the webhook-id, webhook-timestamp and webhook-signature
-// headers of h against body, which must be the raw bytes as received.
+// headers of h against body, which must be the raw bytes as received. The
+// entries of every webhook-signature line count, not only the first line's:
+// a sender or a proxy may spread them over several lines.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
-	return v.VerifyParts(h.Get(HeaderID), h.Get(HeaderTimestamp), h.Get(HeaderSignature), body)
+	// Join allocates only when there are several lines.
+	sig := strings.Join(h.Values(HeaderSignature), " ")
+	return v.VerifyParts(h.Get(HeaderID), h.Get(HeaderTimestamp), sig, body)
 }
 
 // VerifyParts is Verify with the three header values given directly. It

@@ -431,3 +431,49 @@ func TestWebhookNoSecretLeak(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookVerifySignatureLines: a delivery may carry webhook-signature on
+// several header lines (a proxy, or a sender that adds one line per secret
+// during rotation), each holding one or more entries: all of them count.
+func TestWebhookVerifySignatureLines(t *testing.T) {
+	const key = "lines-secret"
+	ts := time.Unix(1_700_000_000, 0)
+	body := []byte(`{}`)
+	good := webhook.Sign(key, "msg_1", ts, body)
+	other := webhook.Sign("another-secret", "msg_1", ts, body)
+	ver, err := webhook.NewVerifier(secret.New(key), webhook.WithClock(func() time.Time { return ts }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	headers := func(lines ...string) http.Header {
+		h := http.Header{}
+		h.Set(webhook.HeaderID, "msg_1")
+		h.Set(webhook.HeaderTimestamp, strconv.FormatInt(ts.Unix(), 10))
+		for _, l := range lines {
+			h.Add(webhook.HeaderSignature, l)
+		}
+		return h
+	}
+	for _, lines := range [][]string{
+		{other, good},
+		{other + " v1,bm9wZQ==", "garbage", "v2,x " + good},
+		{"", good},
+		{good, other},
+	} {
+		if err := ver.Verify(headers(lines...), body); err != nil {
+			t.Errorf("lines %q: %v", lines, err)
+		}
+	}
+	for _, c := range []struct {
+		lines []string
+		want  error
+	}{
+		{[]string{other, other}, webhook.ErrNoMatchingSignature},
+		{[]string{"", " "}, webhook.ErrMissingHeader},
+		{[]string{"garbage", "more-garbage"}, webhook.ErrMalformedHeader},
+	} {
+		if err := ver.Verify(headers(c.lines...), body); !errors.Is(err, c.want) {
+			t.Errorf("lines %q: %v; want %v", c.lines, err, c.want)
+		}
+	}
+}
