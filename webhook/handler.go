@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 )
 
@@ -31,7 +32,8 @@ const DefaultMaxBodyBytes int64 = 1 << 20
 //     so Composio retries it later: if the first attempt fails, the retry
 //     runs the handler; if it succeeds, the retry is answered 200;
 //   - 413 when the body exceeds the limit;
-//   - 500 when the handler returns an error or panics, so Composio retries;
+//   - 500 when the handler returns an error or panics, so Composio retries
+//     (a panic is logged with its stack, under the attribute "stack");
 //   - 503 when the Deduper fails, so Composio retries rather than risk
 //     running the handler twice.
 //
@@ -186,6 +188,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			reply(http.StatusBadRequest, slog.LevelError, "webhook: payload does not match its type", took, slog.String("error", err.Error()))
 			return
 		}
+		if hp, ok := errors.AsType[*handlerPanic](err); ok {
+			reply(http.StatusInternalServerError, slog.LevelError, "webhook: handler panicked", took,
+				slog.String("error", err.Error()), slog.String("stack", string(hp.stack)))
+			return
+		}
 		reply(http.StatusInternalServerError, slog.LevelError, "webhook: handler failed", took, slog.String("error", err.Error()))
 	}
 }
@@ -212,7 +219,15 @@ func (h *Handler) settle(ctx context.Context, id, token string, ok bool, attrs [
 	}
 }
 
-// dispatch runs the dispatcher, turning a panic into an error (except
+// handlerPanic is a panic of the event handler, recovered by the Handler.
+type handlerPanic struct {
+	value any
+	stack []byte // of the panicking goroutine, taken before it unwound
+}
+
+func (p *handlerPanic) Error() string { return fmt.Sprintf("handler panicked: %v", p.value) }
+
+// dispatch runs the dispatcher, turning a panic into a *handlerPanic (except
 // http.ErrAbortHandler, which net/http expects to see).
 func (h *Handler) dispatch(ctx context.Context, ev *Event) (err error) {
 	defer func() {
@@ -220,7 +235,7 @@ func (h *Handler) dispatch(ctx context.Context, ev *Event) (err error) {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			err = fmt.Errorf("handler panicked: %v", p)
+			err = &handlerPanic{value: p, stack: debug.Stack()}
 		}
 	}()
 	return h.dispatcher.Dispatch(ctx, ev)

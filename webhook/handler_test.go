@@ -3,6 +3,7 @@ package webhook_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -414,5 +415,34 @@ func TestWebhookMessageBodies(t *testing.T) {
 	}
 	if b, err := (webhooktest.Message{TriggerSlug: "X"}).Body(webhook.V2); err != nil || !strings.Contains(string(b), `"data":{"connection_id"`) {
 		t.Errorf("empty data V2: %s %v", b, err)
+	}
+}
+
+// TestWebhookHandlerPanicStack: a recovered panic is logged with the stack
+// of the panicking goroutine, so the line that panicked can be found.
+func TestWebhookHandlerPanicStack(t *testing.T) {
+	rig := newRig(t)
+	mode := "panic"
+	rig.fail.Store(&mode)
+	if code := rig.serve(webhooktest.NewRequest(handlerSecret, commitBody)); code != 500 {
+		t.Fatalf("panicking handler: %d; want 500", code)
+	}
+	var rec struct {
+		Msg   string `json:"msg"`
+		Error string `json:"error"`
+		Stack string `json:"stack"`
+	}
+	for line := range strings.Lines(rig.logs.String()) {
+		if strings.Contains(line, `"status":500`) {
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The stack names the function that panicked (the closure in newRig)
+	// and the file and line it panicked on.
+	if !strings.Contains(rec.Error, "boom") || !strings.Contains(rec.Stack, "webhook_test.newRig.func") ||
+		!strings.Contains(rec.Stack, "handler_test.go:") {
+		t.Errorf("logged %+v; want the panic value and a stack naming newRig's handler", rec)
 	}
 }
