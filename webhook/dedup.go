@@ -29,6 +29,11 @@ import (
 //
 // The lease should outlast the longest run of the handler: once it expires,
 // another delivery of the id may run while the first is still running.
+//
+// The Handler waits for Begin before it answers, so an implementation
+// backed by a remote store should bound each call (webhook/redisdedup gives
+// up after 2 s by default) rather than hold deliveries while the store
+// hangs.
 type Deduper interface {
 	// Begin records id as in progress, with a lease, if it is neither in
 	// progress nor done, and returns a Lease whose Status is DedupNew and

@@ -267,3 +267,91 @@ func TestWebhookRedisDeduper(t *testing.T) {
 		}
 	})
 }
+
+// frozenRedis returns a client of a server that accepts connections and
+// never answers, as a paused or wedged Redis does. The client has go-redis's
+// default options, as most users create it.
+func frozenRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	rdb := redis.NewClient(&redis.Options{Addr: l.Addr().String()})
+	t.Cleanup(func() {
+		rdb.Close()
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return rdb
+}
+
+// TestWebhookRedisDeduperFrozen: a Redis that stops answering turns each
+// delivery into a 503 within the Deduper's timeout (2 s by default), not
+// after go-redis's own read timeout (5 s) and retries.
+func TestWebhookRedisDeduperFrozen(t *testing.T) {
+	t.Run("HandlerDefault", func(t *testing.T) {
+		t.Parallel()
+		const key = "frozen-secret"
+		v, err := webhook.NewVerifier(secret.New(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := webhook.NewDispatcher()
+		d.Fallback(func(context.Context, *webhook.Event) error { return nil })
+		h := webhook.NewHandler(v, d, webhook.WithLogger(slog.New(slog.DiscardHandler)),
+			webhook.WithDeduper(redisdedup.New(frozenRedis(t))))
+		body, _ := (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3)
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(rec, webhooktest.NewRequest(key, body))
+		// The bound is generous: the point is 2 s, not go-redis's 5 s.
+		if took := time.Since(start); rec.Code != http.StatusServiceUnavailable || took > 3500*time.Millisecond {
+			t.Fatalf("delivery with a frozen Redis: %d after %v; want 503 within about 2 s", rec.Code, took)
+		}
+	})
+	t.Run("WithTimeout", func(t *testing.T) {
+		t.Parallel()
+		d := redisdedup.New(frozenRedis(t), redisdedup.WithTimeout(50*time.Millisecond))
+		ctx := context.Background()
+		for name, op := range map[string]func() error{
+			"Begin":    func() error { _, err := d.Begin(ctx, "x"); return err },
+			"Complete": func() error { return d.Complete(ctx, "x", webhook.NewLeaseToken()) },
+			"Forget":   func() error { return d.Forget(ctx, "x", webhook.NewLeaseToken()) },
+		} {
+			start := time.Now()
+			err := op()
+			if took := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || took > 2*time.Second {
+				t.Errorf("%s with a 50ms timeout against a frozen Redis: %v after %v; want DeadlineExceeded well before go-redis's 5 s", name, err, took)
+			}
+		}
+	})
+	t.Run("CallerDeadlineFirst", func(t *testing.T) {
+		// The caller's own deadline still counts when it is the earlier one.
+		t.Parallel()
+		d := redisdedup.New(frozenRedis(t))
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		if _, err := d.Begin(ctx, "x"); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+			t.Errorf("Begin with a 50ms context: %v after %v", err, time.Since(start))
+		}
+	})
+}
