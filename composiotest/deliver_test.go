@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/triggergen/triggergen/gen"
+	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -91,13 +92,13 @@ func TestDeliverV3(t *testing.T) {
 		t.Fatalf("%d deliveries", len(rs))
 	}
 	r := rs[0]
-	_, secret, _ := srv.Subscription()
-	checkSignature(t, r, secret)
+	_, key, _ := srv.Subscription()
+	checkSignature(t, r, key)
 	if r.header.Get("webhook-timestamp") != strconv.FormatInt(clk.Now().Unix(), 10) || r.header.Get("x-composio-webhook-version") != "V3" ||
 		r.header.Get("x-composio-delivery-attempt") != "1" || r.header.Get("Content-Type") != "application/json" {
 		t.Errorf("headers %v", r.header)
 	}
-	ev, err := webhook.Decode(r.body, r.header)
+	ev, err := webhook.Decode(r.header, r.body)
 	if err != nil {
 		t.Fatalf("decode: %v\n%s", err, r.body)
 	}
@@ -107,7 +108,7 @@ func TestDeliverV3(t *testing.T) {
 		t.Errorf("event %+v", ev)
 	}
 	// The receiver-side verifier of the webhook package accepts it.
-	ok := sign(secret, r.header.Get("webhook-id"), r.header.Get("webhook-timestamp"), r.body) == webhook.Sign(secret, r.header.Get("webhook-id"), clk.Now(), r.body)
+	ok := sign(key, r.header.Get("webhook-id"), r.header.Get("webhook-timestamp"), r.body) == webhook.Sign(secret.New(key), r.header.Get("webhook-id"), clk.Now(), r.body)
 	if !ok {
 		t.Error("webhook.Sign disagrees with HMAC recomputation")
 	}
@@ -123,7 +124,7 @@ func TestDeliverV3(t *testing.T) {
 	if r.header.Get("webhook-id") != "msg_fixed" || r.header.Get("webhook-timestamp") != strconv.FormatInt(ts.Unix(), 10) || r.header.Get("x-composio-delivery-attempt") != "3" {
 		t.Errorf("headers %v", r.header)
 	}
-	checkSignature(t, r, secret)
+	checkSignature(t, r, key)
 }
 
 func TestDeliverLegacyVersions(t *testing.T) {
@@ -153,7 +154,7 @@ func TestDeliverLegacyVersions(t *testing.T) {
 		if r.header.Get("x-composio-webhook-version") != string(want) {
 			t.Errorf("%s: header %q", want, r.header.Get("x-composio-webhook-version"))
 		}
-		ev, err := webhook.Decode(r.body, r.header)
+		ev, err := webhook.Decode(r.header, r.body)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", want, err, r.body)
 		}
@@ -248,7 +249,7 @@ func TestDeliverProjectEvents(t *testing.T) {
 	}
 	for i, r := range rs {
 		checkSignature(t, r, secret)
-		ev, err := webhook.Decode(r.body, r.header)
+		ev, err := webhook.Decode(r.header, r.body)
 		if err != nil {
 			t.Fatalf("%v\n%s", err, r.body)
 		}
@@ -263,10 +264,10 @@ func TestDeliverProjectEvents(t *testing.T) {
 			t.Errorf("metadata %v", top.Metadata)
 		}
 	}
-	if ev, _ := webhook.Decode(rs[0].body, rs[0].header); ev.Type != webhook.TypeConnectedAccountExpired || ev.AuthConfigID != "ac_1" {
+	if ev, _ := webhook.Decode(rs[0].header, rs[0].body); ev.Type != webhook.TypeConnectedAccountExpired || ev.AuthConfigID != "ac_1" {
 		t.Errorf("expired: %+v", ev)
 	}
-	if ev, _ := webhook.Decode(rs[1].body, rs[1].header); ev.Type != webhook.TypeTriggerDisabled || ev.TriggerID != tid {
+	if ev, _ := webhook.Decode(rs[1].header, rs[1].body); ev.Type != webhook.TypeTriggerDisabled || ev.TriggerID != tid {
 		t.Errorf("disabled: %+v", ev)
 	}
 }

@@ -51,14 +51,14 @@ func Example() {
 	} {
 		body, _ := m.Body(webhook.V3)
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, webhooktest.NewRequest(key, body, webhooktest.WithTimestamp(time.Now())))
+		h.ServeHTTP(rec, webhooktest.NewRequest(secret.New(key), body, webhooktest.WithTimestamp(time.Now())))
 		fmt.Println("status", rec.Code)
 	}
 
 	// A forged delivery is refused.
 	body, _ := (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3)
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, webhooktest.NewRequest("not-the-secret", body))
+	h.ServeHTTP(rec, webhooktest.NewRequest(secret.New("not-the-secret"), body))
 	fmt.Println("forged:", rec.Code)
 
 	// Output:
@@ -74,14 +74,14 @@ func ExampleVerifier_Verify() {
 	const key = "my-webhook-secret"
 	body := []byte(`{"type":"github_commit_event","timestamp":"2026-01-15T10:30:00Z","log_id":"log_1",` +
 		`"data":{"commit_sha":"a1b2c3d","connection_id":"uuid","connection_nano_id":"ca_1","trigger_nano_id":"ti_1","trigger_id":"uuid","user_id":"u1"}}`)
-	r := webhooktest.NewRequest(key, body, webhooktest.WithID("msg_42"))
+	r := webhooktest.NewRequest(secret.New(key), body, webhooktest.WithID("msg_42"))
 
 	v, _ := webhook.NewVerifier(secret.New(key))
 	if err := v.Verify(r.Header, body); err != nil {
 		fmt.Println(err)
 		return
 	}
-	ev, err := webhook.Decode(body, r.Header)
+	ev, err := webhook.Decode(r.Header, body)
 	if err != nil {
 		fmt.Println(err)
 		return

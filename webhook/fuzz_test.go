@@ -79,7 +79,7 @@ func FuzzVerify(f *testing.F) {
 			h := http.Header{}
 			h.Set(webhook.HeaderID, id)
 			h.Set(webhook.HeaderTimestamp, "1768262400")
-			h.Set(webhook.HeaderSignature, sig+" "+webhook.Sign(key, id, now, body))
+			h.Set(webhook.HeaderSignature, sig+" "+webhook.Sign(secret.New(key), id, now, body))
 			if h.Get(webhook.HeaderID) == id {
 				if err := ver.Verify(h, body); err != nil {
 					t.Fatalf("own signature rejected: %v", err)
@@ -103,7 +103,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"type":"x","data":{"user_id":1}}`), "")
 	f.Add([]byte(`{"type":"composio.trigger.disabled","id":"m","timestamp":"2026-01-01T00:00:00Z","data":{"trigger_name":null}}`), "")
 	f.Fuzz(func(t *testing.T, body []byte, header string) {
-		ev, err := webhook.DecodeVersion(body, header, "whid")
+		ev, err := webhook.Decode(http.Header{"Webhook-Id": {"whid"}, "X-Composio-Webhook-Version": {header}}, body)
 		if err != nil {
 			var de *webhook.DecodeError
 			if !errors.As(err, &de) {

@@ -146,7 +146,11 @@ func webhookVerify(_ context.Context, e *env, o webhookVerifyOptions, body []byt
 		return &cliError{msg: "webhook verify: invalid: " + verifyReason(err, v, o, body), err: err}
 	}
 
-	ev, err := webhook.DecodeVersion(body, o.version, o.id)
+	var version webhook.Version // checked with ParseVersion already
+	if o.version != "" {
+		version, _ = webhook.ParseVersion(o.version)
+	}
+	ev, err := webhook.DecodeParts(o.id, version, body)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "triggergen: signature valid, but the body is not a known Composio event: %s\n",
 			strings.TrimPrefix(err.Error(), "webhook: "))
@@ -174,8 +178,8 @@ func verifyReason(err error, v *webhook.Verifier, o webhookVerifyOptions, body [
 	var reason string
 	if ve, ok := errors.AsType[*webhook.VerifyError](err); ok {
 		reason = ve.Header + ": " + ve.Err.Error()
-		if ve.Reason != "" {
-			reason += ": " + ve.Reason
+		if ve.Message != "" {
+			reason += ": " + ve.Message
 		}
 	} else {
 		reason = err.Error()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -179,7 +180,7 @@ func TestWebhookCLITolerance(t *testing.T) {
 	} {
 		ts := time.Now().Add(-c.age)
 		args := []string{"verify", "-secret", key, "-id", "msg_t", "-timestamp", strconv.FormatInt(ts.Unix(), 10),
-			"-signature", webhook.Sign(key, "msg_t", ts, []byte(body))}
+			"-signature", webhook.Sign(secret.New(key), "msg_t", ts, []byte(body))}
 		if c.tolerance != "" {
 			args = append(args, "-tolerance", c.tolerance)
 		}

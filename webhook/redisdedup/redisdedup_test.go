@@ -233,7 +233,7 @@ func TestWebhookRedisDeduper(t *testing.T) {
 		body, _ := (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3)
 		deliver := func(replica int, id string) int {
 			rec := httptest.NewRecorder()
-			replicas[replica].ServeHTTP(rec, webhooktest.NewRequest(key, body, webhooktest.WithID(id)))
+			replicas[replica].ServeHTTP(rec, webhooktest.NewRequest(secret.New(key), body, webhooktest.WithID(id)))
 			return rec.Code
 		}
 		if c := deliver(0, "msg_a"); c != 200 {
@@ -321,7 +321,7 @@ func TestWebhookRedisDeduperFrozen(t *testing.T) {
 		body, _ := (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3)
 		rec := httptest.NewRecorder()
 		start := time.Now()
-		h.ServeHTTP(rec, webhooktest.NewRequest(key, body))
+		h.ServeHTTP(rec, webhooktest.NewRequest(secret.New(key), body))
 		// The bound is generous: the point is 2 s, not go-redis's 5 s.
 		if took := time.Since(start); rec.Code != http.StatusServiceUnavailable || took > 3500*time.Millisecond {
 			t.Fatalf("delivery with a frozen Redis: %d after %v; want 503 within about 2 s", rec.Code, took)

@@ -289,7 +289,7 @@ func newRig(t *testing.T, d webhook.Deduper) *rig {
 
 func (r *rig) deliver(id string) (int, http.Header) {
 	rec := httptest.NewRecorder()
-	r.h.ServeHTTP(rec, webhooktest.NewRequest(key, r.body, webhooktest.WithID(id)))
+	r.h.ServeHTTP(rec, webhooktest.NewRequest(secret.New(key), r.body, webhooktest.WithID(id)))
 	return rec.Code, rec.Header()
 }
 
