@@ -14,13 +14,14 @@ import (
 // HandlerFunc handles one decoded event.
 type HandlerFunc func(ctx context.Context, ev *Event) error
 
-// ErrUnhandled is returned by Dispatch for a trigger slug with no handler and
-// no fallback.
+// ErrUnhandled is matched (errors.Is) by the error Dispatch returns for an
+// event no handler and no fallback take; the Handler answers such an event
+// with 200, since a retry would not change that.
 var ErrUnhandled = errors.New("webhook: no handler for trigger")
 
 // PayloadError reports a payload that does not decode into the generated type
-// registered for its trigger. The Handler answers it with 422 (see
-// WithPayloadErrorStatus).
+// registered for its trigger. The Handler answers it with 422 unless
+// WithPayloadErrorStatus says otherwise.
 type PayloadError struct {
 	// TriggerSlug is the event's trigger slug.
 	TriggerSlug string
@@ -128,8 +129,8 @@ func register(d *Dispatcher, m *map[string]HandlerFunc, key string, h HandlerFun
 	(*m)[key] = h
 }
 
-// Dispatch runs the handler for ev. It returns ErrUnhandled when no handler
-// and no fallback exist.
+// Dispatch runs the handler for ev and returns its error. When no handler
+// and no fallback take ev, it returns an error matching ErrUnhandled.
 func (d *Dispatcher) Dispatch(ctx context.Context, ev *Event) error {
 	d.mu.RLock()
 	var h HandlerFunc

@@ -25,8 +25,8 @@ var (
 	// ErrVersionConflict: the x-composio-webhook-version header names one
 	// version and the body has the shape of another.
 	ErrVersionConflict = errors.New("envelope version conflicts with header")
-	// ErrUnknownVersion: the x-composio-webhook-version header holds a
-	// value other than V1, V2 or V3.
+	// ErrUnknownVersion: the x-composio-webhook-version header (or the
+	// version given to DecodeParts) holds a value other than V1, V2 or V3.
 	ErrUnknownVersion = errors.New("unknown envelope version")
 )
 

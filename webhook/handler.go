@@ -44,8 +44,9 @@ const DefaultMaxBodyBytes int64 = 1 << 20
 //     running the handler twice.
 //
 // With a Deduper, a webhook-id is leased (Deduper.Begin) before the handler
-// runs. When the handler succeeds (or no handler takes the event) the id is
-// marked done before the 200 is sent; otherwise its lease is released
+// runs. When the handler succeeds (or no handler takes the event, or a
+// payload error is acknowledged with a 2xx) the id is marked done before the
+// answer is sent; otherwise its lease is released
 // (Deduper.Forget, with the lease's token) before the error is sent, so
 // Composio's retry runs it again. A receiver that dies mid-handler leaves
 // the lease to expire, after which a retry takes over; should the first

@@ -105,7 +105,8 @@ func WithTolerance(d time.Duration) VerifierOption {
 	return func(v *Verifier) { v.tolerance = max(d, 0) }
 }
 
-// WithClock replaces time.Now, for tests.
+// WithClock replaces time.Now as the clock webhook-timestamp is checked
+// against, for tests.
 func WithClock(now func() time.Time) VerifierOption {
 	return func(v *Verifier) { v.now = now }
 }

@@ -123,13 +123,13 @@ func NewClientRequest(ctx context.Context, url string, key secret.Value, body []
 // Message is a composio.trigger.message event, to be encoded in any
 // envelope version with Body. Empty ids get fixed test values.
 type Message struct {
-	ID                 string // V3 "id" (default "msg_test")
-	TriggerSlug        string // e.g. "GITHUB_COMMIT_EVENT"; required
-	TriggerID          string // default "ti_test"
-	ConnectedAccountID string // default "ca_test"
-	AuthConfigID       string // default "ac_test"
-	LogID              string // default "log_test"
-	UserID             *string
+	ID                 string    // V3 "id" (default "msg_test")
+	TriggerSlug        string    // e.g. "GITHUB_COMMIT_EVENT"; required
+	TriggerID          string    // default "ti_test"
+	ConnectedAccountID string    // default "ca_test"
+	AuthConfigID       string    // default "ac_test"
+	LogID              string    // default "log_test"
+	UserID             *string   // default nil, sent as JSON null
 	Timestamp          time.Time // default 2026-01-01T00:00:00Z
 	// TriggerUUID and ConnectedAccountUUID are the internal ids a V2 body
 	// carries in data.trigger_id and data.connection_id next to the nano ids
