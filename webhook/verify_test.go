@@ -292,18 +292,34 @@ func TestWebhookTolerance(t *testing.T) {
 	}
 }
 
-// TestWebhookVerifyErrors checks each failure's sentinel and header name.
-func TestWebhookVerifyErrors(t *testing.T) {
-	const key = "errors-secret"
-	ts := time.Unix(1_700_000_000, 0)
-	body := []byte(`{}`)
-	good := webhook.Sign(secret.New(key), "msg_1", ts, body)
-	other := webhook.Sign(secret.New("another-secret"), "msg_1", ts, body)
-	tsStr := strconv.FormatInt(ts.Unix(), 10)
-	ver, err := webhook.NewVerifier(secret.New(key), webhook.WithClock(func() time.Time { return ts }))
-	if err != nil {
+// verifyFixture is a verifier whose clock stands at ts, a body, and the
+// signatures of it as delivery msg_1 at ts with the verifier's secret (good)
+// and with another (other).
+type verifyFixture struct {
+	ver         *webhook.Verifier
+	ts          time.Time
+	body        []byte
+	good, other string
+}
+
+func newVerifyFixture(t *testing.T) verifyFixture {
+	t.Helper()
+	key := secret.New("fixture-secret")
+	f := verifyFixture{ts: time.Unix(1_700_000_000, 0), body: []byte(`{}`)}
+	f.good = webhook.Sign(key, "msg_1", f.ts, f.body)
+	f.other = webhook.Sign(secret.New("another-secret"), "msg_1", f.ts, f.body)
+	var err error
+	if f.ver, err = webhook.NewVerifier(key, webhook.WithClock(func() time.Time { return f.ts })); err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+// TestWebhookVerifyErrors checks each failure's sentinel and header name.
+func TestWebhookVerifyErrors(t *testing.T) {
+	f := newVerifyFixture(t)
+	ver, body, good, other := f.ver, f.body, f.good, f.other
+	tsStr := strconv.FormatInt(f.ts.Unix(), 10)
 	cases := []struct {
 		name, id, ts, sig string
 		want              error
@@ -436,19 +452,12 @@ func TestWebhookNoSecretLeak(t *testing.T) {
 // several header lines (a proxy, or a sender that adds one line per secret
 // during rotation), each holding one or more entries: all of them count.
 func TestWebhookVerifySignatureLines(t *testing.T) {
-	const key = "lines-secret"
-	ts := time.Unix(1_700_000_000, 0)
-	body := []byte(`{}`)
-	good := webhook.Sign(secret.New(key), "msg_1", ts, body)
-	other := webhook.Sign(secret.New("another-secret"), "msg_1", ts, body)
-	ver, err := webhook.NewVerifier(secret.New(key), webhook.WithClock(func() time.Time { return ts }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := newVerifyFixture(t)
+	ver, body, good, other := f.ver, f.body, f.good, f.other
 	headers := func(lines ...string) http.Header {
 		h := http.Header{}
 		h.Set(webhook.HeaderID, "msg_1")
-		h.Set(webhook.HeaderTimestamp, strconv.FormatInt(ts.Unix(), 10))
+		h.Set(webhook.HeaderTimestamp, strconv.FormatInt(f.ts.Unix(), 10))
 		for _, l := range lines {
 			h.Add(webhook.HeaderSignature, l)
 		}
