@@ -76,13 +76,13 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // fails with ErrUnknownVersion). See DecodeParts for the rules.
 func Decode(h http.Header, body []byte) (*Event, error) {
 	var v Version
-	if s := h.Get(HeaderVersion); s != "" {
+	if s := header(h, canonicalVersion); s != "" {
 		var err error
 		if v, err = ParseVersion(s); err != nil {
 			return nil, err
 		}
 	}
-	return DecodeParts(h.Get(HeaderID), v, body)
+	return DecodeParts(header(h, canonicalID), v, body)
 }
 
 // ParseVersion parses an x-composio-webhook-version value ("V3", "v3").

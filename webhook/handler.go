@@ -125,9 +125,9 @@ func NewHandler(v *Verifier, d *Dispatcher, opts ...HandlerOption) *Handler {
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id := r.Header.Get(HeaderID)
+	id := header(r.Header, canonicalID)
 	attrs := []slog.Attr{slog.String("webhook_id", id)}
-	if a := r.Header.Get(HeaderDeliveryAttempt); a != "" {
+	if a := header(r.Header, canonicalDeliveryAttempt); a != "" {
 		attrs = append(attrs, slog.String("attempt", a))
 	}
 	reply := func(status int, level slog.Level, msg string, extra ...slog.Attr) {

@@ -26,6 +26,25 @@ const (
 	HeaderDeliveryAttempt = "x-composio-delivery-attempt"
 )
 
+// The header names in canonical form, computed once: http.Header.Get
+// canonicalises its argument on every call, which allocates for these
+// lower-case names.
+var (
+	canonicalID              = http.CanonicalHeaderKey(HeaderID)
+	canonicalTimestamp       = http.CanonicalHeaderKey(HeaderTimestamp)
+	canonicalSignature       = http.CanonicalHeaderKey(HeaderSignature)
+	canonicalVersion         = http.CanonicalHeaderKey(HeaderVersion)
+	canonicalDeliveryAttempt = http.CanonicalHeaderKey(HeaderDeliveryAttempt)
+)
+
+// header is h.Get(key) for a key in canonical form, without allocating.
+func header(h http.Header, canonicalKey string) string {
+	if v := h[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // DefaultTolerance is how far webhook-timestamp may lie from the verifier's
 // clock, in either direction, unless WithTolerance says otherwise.
 const DefaultTolerance = 300 * time.Second
@@ -172,8 +191,8 @@ func (v *Verifier) Tolerance() time.Duration { return v.tolerance }
 // a sender or a proxy may spread them over several lines.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
 	// Join allocates only when there are several lines.
-	sig := strings.Join(h.Values(HeaderSignature), " ")
-	return v.VerifyParts(h.Get(HeaderID), h.Get(HeaderTimestamp), sig, body)
+	sig := strings.Join(h[canonicalSignature], " ")
+	return v.VerifyParts(header(h, canonicalID), header(h, canonicalTimestamp), sig, body)
 }
 
 // VerifyParts is Verify with the three header values given directly. It
