@@ -55,7 +55,7 @@ func readEvent(tb testing.TB, file string) []byte {
 func BenchmarkDecodePayload(b *testing.B) {
 	for _, c := range decodeCases {
 		body := readEvent(b, c.file)
-		ev, err := webhook.Decode(body, nil)
+		ev, err := webhook.Decode(nil, body)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func BenchmarkDecodePayload(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				ev, err := webhook.Decode(body, nil)
+				ev, err := webhook.Decode(nil, body)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -109,7 +109,7 @@ func BenchmarkDecodePayload(b *testing.B) {
 // generated type and carries its trigger's data.
 func TestDecodeCases(t *testing.T) {
 	for _, c := range decodeCases {
-		ev, err := webhook.Decode(readEvent(t, c.file), nil)
+		ev, err := webhook.Decode(nil, readEvent(t, c.file))
 		if err != nil {
 			t.Fatalf("%s: %v", c.file, err)
 		}
@@ -118,7 +118,7 @@ func TestDecodeCases(t *testing.T) {
 		}
 	}
 	var p slack.ReceiveMessagePayload
-	ev, _ := webhook.Decode(readEvent(t, decodeCases[2].file), nil)
+	ev, _ := webhook.Decode(nil, readEvent(t, decodeCases[2].file))
 	if err := json.Unmarshal(ev.Data, &p); err != nil || p.Text != "test" {
 		t.Errorf("slack payload: %+v, %v", p, err)
 	}

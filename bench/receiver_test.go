@@ -61,7 +61,7 @@ func benchReceiver(b *testing.B, conc int) {
 	now := time.Now()
 	headers := make([]http.Header, n)
 	for i := range headers {
-		headers[i] = webhooktest.Headers(key, body, webhooktest.WithID(fmt.Sprintf("msg_bench_%d", i)), webhooktest.WithTimestamp(now))
+		headers[i] = webhooktest.Headers(secret.New(key), body, webhooktest.WithID(fmt.Sprintf("msg_bench_%d", i)), webhooktest.WithTimestamp(now))
 	}
 	lat := make([]time.Duration, n)
 	var next atomic.Int64

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 	"github.com/triggergen/triggergen/webhook/webhooktest"
 )
@@ -169,7 +170,7 @@ func (f *Fake) send(ctx context.Context, out *outgoing) (*http.Response, error) 
 	req.Header.Set("User-Agent", "composiotest")
 	req.Header.Set(webhook.HeaderID, out.id)
 	req.Header.Set(webhook.HeaderTimestamp, strconv.FormatInt(out.ts.Unix(), 10))
-	req.Header.Set(webhook.HeaderSignature, webhook.Sign(out.secret, out.id, out.ts, out.body))
+	req.Header.Set(webhook.HeaderSignature, webhook.Sign(secret.New(out.secret), out.id, out.ts, out.body))
 	req.Header.Set(webhook.HeaderVersion, out.version)
 	req.Header.Set(webhook.HeaderDeliveryAttempt, strconv.Itoa(out.attempt))
 	f.opts.log.Info("composiotest: delivering", "url", out.url, "id", out.id, "version", out.version)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/triggergen/triggergen/gen"
+	sec "github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -103,7 +104,7 @@ func TestDeliverV3(t *testing.T) {
 		r.header.Get("x-composio-delivery-attempt") != "1" || r.header.Get("Content-Type") != "application/json" {
 		t.Errorf("headers %v", r.header)
 	}
-	ev, err := webhook.Decode(r.body, r.header)
+	ev, err := webhook.Decode(r.header, r.body)
 	if err != nil {
 		t.Fatalf("decode: %v\n%s", err, r.body)
 	}
@@ -113,7 +114,7 @@ func TestDeliverV3(t *testing.T) {
 		t.Errorf("event %+v", ev)
 	}
 	// The receiver-side verifier of the webhook package accepts it.
-	ok := sign(secret, r.header.Get("webhook-id"), r.header.Get("webhook-timestamp"), r.body) == webhook.Sign(secret, r.header.Get("webhook-id"), clk.Now(), r.body)
+	ok := sign(secret, r.header.Get("webhook-id"), r.header.Get("webhook-timestamp"), r.body) == webhook.Sign(sec.New(secret), r.header.Get("webhook-id"), clk.Now(), r.body)
 	if !ok {
 		t.Error("webhook.Sign disagrees with HMAC recomputation")
 	}
@@ -159,7 +160,7 @@ func TestDeliverLegacyVersions(t *testing.T) {
 		if r.header.Get("x-composio-webhook-version") != string(want) {
 			t.Errorf("%s: header %q", want, r.header.Get("x-composio-webhook-version"))
 		}
-		ev, err := webhook.Decode(r.body, r.header)
+		ev, err := webhook.Decode(r.header, r.body)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", want, err, r.body)
 		}
@@ -254,7 +255,7 @@ func TestDeliverProjectEvents(t *testing.T) {
 	}
 	for i, r := range rs {
 		checkSignature(t, r, secret)
-		ev, err := webhook.Decode(r.body, r.header)
+		ev, err := webhook.Decode(r.header, r.body)
 		if err != nil {
 			t.Fatalf("%v\n%s", err, r.body)
 		}
@@ -269,10 +270,10 @@ func TestDeliverProjectEvents(t *testing.T) {
 			t.Errorf("metadata %v", top.Metadata)
 		}
 	}
-	if ev, _ := webhook.Decode(rs[0].body, rs[0].header); ev.Type != webhook.TypeConnectedAccountExpired || ev.AuthConfigID != "ac_1" {
+	if ev, _ := webhook.Decode(rs[0].header, rs[0].body); ev.Type != webhook.TypeConnectedAccountExpired || ev.AuthConfigID != "ac_1" {
 		t.Errorf("expired: %+v", ev)
 	}
-	if ev, _ := webhook.Decode(rs[1].body, rs[1].header); ev.Type != webhook.TypeTriggerDisabled || ev.TriggerID != tid {
+	if ev, _ := webhook.Decode(rs[1].header, rs[1].body); ev.Type != webhook.TypeTriggerDisabled || ev.TriggerID != tid {
 		t.Errorf("disabled: %+v", ev)
 	}
 }

@@ -3,7 +3,9 @@
 // Every way the standard library formats or encodes a value for people (fmt
 // verbs, %#v, encoding/json, encoding.TextMarshaler, log/slog) yields the
 // redaction "[REDACTED]". The only way to the underlying string is Reveal,
-// which the triggergen client calls when it builds a request body.
+// which this module calls only where the secret goes on the wire or into a
+// cryptographic function: a request's header or body (package composio), an
+// HMAC key (webhook.NewVerifier, webhook.Sign).
 package secret
 
 import (

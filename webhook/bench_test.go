@@ -42,7 +42,7 @@ func BenchmarkVerify(b *testing.B) {
 	}
 	for _, s := range benchSizes {
 		body := benchBody(s.n)
-		sig := webhook.Sign(key, "msg_bench", ts, body)
+		sig := webhook.Sign(secret.New(key), "msg_bench", ts, body)
 		b.Run(s.name, func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
@@ -86,7 +86,7 @@ func BenchmarkDecodeEnvelope(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := webhook.Decode(body, nil); err != nil {
+				if _, err := webhook.Decode(nil, body); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -108,7 +108,7 @@ func BenchmarkHandler(b *testing.B) {
 	headers := make([]http.Header, nreq)
 	now := time.Now()
 	for i := range headers {
-		headers[i] = webhooktest.Headers(key, body, webhooktest.WithID(fmt.Sprintf("msg_%d", i)), webhooktest.WithTimestamp(now))
+		headers[i] = webhooktest.Headers(secret.New(key), body, webhooktest.WithID(fmt.Sprintf("msg_%d", i)), webhooktest.WithTimestamp(now))
 	}
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()

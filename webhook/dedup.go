@@ -29,6 +29,11 @@ import (
 //
 // The lease should outlast the longest run of the handler: once it expires,
 // another delivery of the id may run while the first is still running.
+//
+// The Handler waits for Begin before it answers, so an implementation
+// backed by a remote store should bound each call (webhook/redisdedup gives
+// up after 2 s by default) rather than hold deliveries while the store
+// hangs.
 type Deduper interface {
 	// Begin records id as in progress, with a lease, if it is neither in
 	// progress nor done, and returns a Lease whose Status is DedupNew and
@@ -111,15 +116,19 @@ const (
 // forgets the least recently recorded done id (or, when none is done, the
 // oldest lease). It suits a single replica; several replicas need a shared
 // store such as webhook/redisdedup.
+//
+// The zero MemoryDeduper is ready to use, with DefaultDedupCapacity,
+// DefaultDedupTTL and DefaultDedupLease; NewMemoryDeduper sets others. A
+// MemoryDeduper must not be copied after first use.
 type MemoryDeduper struct {
 	mu    sync.Mutex
-	cap   int
-	ttl   time.Duration
-	lease time.Duration
+	cap   int           // 0: DefaultDedupCapacity
+	ttl   time.Duration // 0: DefaultDedupTTL
+	lease time.Duration // 0: DefaultDedupLease
 	now   func() time.Time
 	// Each list holds the entries of one state, oldest first. The entries
 	// of a list share one lifetime, so they also expire front first.
-	leased, done *list.List // of *memEntry
+	leased, done list.List // of *memEntry
 	ids          map[string]*list.Element
 }
 
@@ -143,6 +152,12 @@ func WithLease(d time.Duration) MemoryDeduperOption {
 	}
 }
 
+// WithDedupClock replaces time.Now as the clock leases and TTLs are measured
+// on, for tests that move time on instead of waiting (nil keeps time.Now).
+func WithDedupClock(now func() time.Time) MemoryDeduperOption {
+	return func(m *MemoryDeduper) { m.now = now }
+}
+
 // NewMemoryDeduper returns a MemoryDeduper that holds up to capacity ids
 // (DefaultDedupCapacity if capacity <= 0), remembering done ids for ttl
 // (DefaultDedupTTL if ttl <= 0).
@@ -153,12 +168,33 @@ func NewMemoryDeduper(capacity int, ttl time.Duration, opts ...MemoryDeduperOpti
 	if ttl <= 0 {
 		ttl = DefaultDedupTTL
 	}
-	m := &MemoryDeduper{cap: capacity, ttl: ttl, lease: DefaultDedupLease, now: time.Now,
-		leased: list.New(), done: list.New(), ids: map[string]*list.Element{}}
+	m := &MemoryDeduper{cap: capacity, ttl: ttl, lease: DefaultDedupLease}
 	for _, o := range opts {
 		o(m)
 	}
+	m.init()
 	return m
+}
+
+// init sets the defaults a zero MemoryDeduper leaves out; m.mu is held or
+// m not shared yet.
+func (m *MemoryDeduper) init() {
+	if m.ids != nil {
+		return
+	}
+	m.ids = map[string]*list.Element{}
+	if m.cap <= 0 {
+		m.cap = DefaultDedupCapacity
+	}
+	if m.ttl <= 0 {
+		m.ttl = DefaultDedupTTL
+	}
+	if m.lease <= 0 {
+		m.lease = DefaultDedupLease
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
 }
 
 // Begin implements Deduper.
@@ -166,6 +202,7 @@ func (m *MemoryDeduper) Begin(_ context.Context, id string) (Lease, error) {
 	token := NewLeaseToken() // outside the lock
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	now := m.now()
 	m.expire(now)
 	if e, ok := m.ids[id]; ok {
@@ -180,6 +217,7 @@ func (m *MemoryDeduper) Begin(_ context.Context, id string) (Lease, error) {
 func (m *MemoryDeduper) Complete(_ context.Context, id, _ string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	now := m.now()
 	m.expire(now)
 	if e, ok := m.ids[id]; ok {
@@ -195,6 +233,7 @@ func (m *MemoryDeduper) Complete(_ context.Context, id, _ string) error {
 func (m *MemoryDeduper) Forget(_ context.Context, id, token string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	if e, ok := m.ids[id]; ok {
 		if me := e.Value.(*memEntry); me.state == DedupInProgress && me.token == token {
 			m.remove(e)
@@ -207,13 +246,14 @@ func (m *MemoryDeduper) Forget(_ context.Context, id, token string) error {
 func (m *MemoryDeduper) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.init()
 	m.expire(m.now())
 	return len(m.ids)
 }
 
 // expire drops the entries whose time is up.
 func (m *MemoryDeduper) expire(now time.Time) {
-	for _, l := range []*list.List{m.leased, m.done} {
+	for _, l := range []*list.List{&m.leased, &m.done} {
 		for e := l.Front(); e != nil && !now.Before(e.Value.(*memEntry).expires); e = l.Front() {
 			m.remove(e)
 		}

@@ -13,8 +13,8 @@ import (
 func TestWebhookMemoryDeduper(t *testing.T) {
 	ctx := context.Background()
 	now := time.Unix(1_700_000_000, 0)
-	m := NewMemoryDeduper(3, time.Minute, WithLease(10*time.Second))
-	m.now = func() time.Time { return now }
+	clock := WithDedupClock(func() time.Time { return now })
+	m := NewMemoryDeduper(3, time.Minute, WithLease(10*time.Second), clock)
 	begin := func(id string, want DedupStatus) string {
 		t.Helper()
 		got, err := m.Begin(ctx, id)
@@ -52,8 +52,7 @@ func TestWebhookMemoryDeduper(t *testing.T) {
 	wantLen(3)
 
 	// Leases expire after the lease, done ids after the TTL.
-	m = NewMemoryDeduper(10, time.Minute, WithLease(10*time.Second))
-	m.now = func() time.Time { return now }
+	m = NewMemoryDeduper(10, time.Minute, WithLease(10*time.Second), clock)
 	begin("lease", DedupNew)
 	begin("done", DedupNew)
 	complete("done")
@@ -81,8 +80,7 @@ func TestWebhookMemoryDeduper(t *testing.T) {
 	begin("x", DedupDone)
 
 	// Forget releases a lease only with its token, even once it expired.
-	m = NewMemoryDeduper(10, time.Minute, WithLease(10*time.Second))
-	m.now = func() time.Time { return now }
+	m = NewMemoryDeduper(10, time.Minute, WithLease(10*time.Second), clock)
 	first := begin("y", DedupNew)
 	now = now.Add(10 * time.Second)
 	second := begin("y", DedupNew) // taken over
@@ -144,5 +142,41 @@ func TestWebhookNewLeaseToken(t *testing.T) {
 	again, _ := m.Begin(ctx, "a")
 	if a.Token == "" || a.Token == b.Token || again != (Lease{Status: DedupInProgress}) {
 		t.Fatalf("leases %+v, %+v, then %+v", a, b, again)
+	}
+}
+
+// TestWebhookMemoryDeduperZeroValue: a MemoryDeduper declared as a value
+// works, with the defaults NewMemoryDeduper(0, 0) has.
+func TestWebhookMemoryDeduperZeroValue(t *testing.T) {
+	ctx := context.Background()
+	for name, m := range map[string]*MemoryDeduper{"Len first": {}, "Forget first": {}, "Complete first": {}, "Begin first": {}} {
+		switch name {
+		case "Len first":
+			if m.Len() != 0 {
+				t.Fatal(m.Len())
+			}
+		case "Forget first":
+			if err := m.Forget(ctx, "a", "t"); err != nil {
+				t.Fatal(err)
+			}
+		case "Complete first":
+			if err := m.Complete(ctx, "done", ""); err != nil || m.Len() != 1 {
+				t.Fatalf("%v, Len %d", err, m.Len())
+			}
+		}
+		l, err := m.Begin(ctx, "a")
+		if err != nil || l.Status != DedupNew || l.Token == "" {
+			t.Fatalf("%s: Begin = %+v, %v", name, l, err)
+		}
+		if l, _ := m.Begin(ctx, "a"); l.Status != DedupInProgress {
+			t.Fatalf("%s: second Begin = %+v", name, l)
+		}
+		if m.cap != DefaultDedupCapacity || m.ttl != DefaultDedupTTL || m.lease != DefaultDedupLease || m.now == nil {
+			t.Errorf("%s: defaults %d %v %v", name, m.cap, m.ttl, m.lease)
+		}
+	}
+	// WithDedupClock(nil) keeps time.Now.
+	if m := NewMemoryDeduper(0, 0, WithDedupClock(nil)); m.now == nil {
+		t.Error("WithDedupClock(nil) left no clock")
 	}
 }

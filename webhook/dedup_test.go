@@ -9,7 +9,8 @@ import (
 )
 
 func TestWebhookMemoryDeduperConformance(t *testing.T) {
-	deduptest.Conformance(t, func(_ *testing.T, lease, ttl time.Duration) webhook.Deduper {
-		return webhook.NewMemoryDeduper(0, ttl, webhook.WithLease(lease))
+	deduptest.Conformance(t, func(_ *testing.T, lease, ttl time.Duration) (webhook.Deduper, deduptest.Advance) {
+		clk := deduptest.NewClock()
+		return webhook.NewMemoryDeduper(0, ttl, webhook.WithLease(lease), webhook.WithDedupClock(clk.Now)), clk.Advance
 	})
 }

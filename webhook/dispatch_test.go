@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -68,7 +70,7 @@ func TestWebhookDispatchRealEvents(t *testing.T) {
 		}
 		slices.Sort(names)
 		for _, n := range names {
-			ev, err := webhook.Decode(events[n], nil)
+			ev, err := webhook.Decode(nil, events[n])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,8 +79,8 @@ func TestWebhookDispatchRealEvents(t *testing.T) {
 			// (action, pusher, commits[].message): that is its job. The
 			// V2 capture has none once the envelope keys are stripped.
 			if strict && strings.Contains(n, "push") && !strings.HasPrefix(n, "v2-composio-sdk-fixture") {
-				pe, ok := errors.AsType[*webhook.PayloadError](err)
-				if !ok || len(pe.UnknownFields) == 0 {
+				ue, ok := errors.AsType[*webhook.UnknownFieldsError](err)
+				if _, isPE := errors.AsType[*webhook.PayloadError](err); !isPE || !ok || len(ue.Paths) == 0 {
 					t.Errorf("strict %s: %v; want a PayloadError listing unknown fields", n, err)
 				}
 				continue
@@ -126,7 +128,7 @@ func TestWebhookDispatchDisabledNotToSlugHandler(t *testing.T) {
 		t.Error("typed handler ran for trigger.disabled")
 		return nil
 	})
-	ev, err := webhook.Decode(loadEvents(t)["v3-composio-openapi-webhooks-spec-example-trigger-disabled.json"], nil)
+	ev, err := webhook.Decode(nil, loadEvents(t)["v3-composio-openapi-webhooks-spec-example-trigger-disabled.json"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +138,7 @@ func TestWebhookDispatchDisabledNotToSlugHandler(t *testing.T) {
 }
 
 // TestWebhookStrictUnknownFields: strict mode names every unknown field with
-// its path; lenient mode ignores them.
+// its JSON pointer; lenient mode ignores them.
 func TestWebhookStrictUnknownFields(t *testing.T) {
 	type inner struct {
 		Name string `json:"name"`
@@ -158,7 +160,7 @@ func TestWebhookStrictUnknownFields(t *testing.T) {
 	}
 	data := json.RawMessage(`{"extra":"e","repository":{"name":"n","owner":"o"},"commits":[{"name":"a"},{"name":"b","sha":"x"}],
 		"labels":{"k":{"name":"v","color":"red"}},"raw":{"anything":1},"any":{"x":1},"ptr":{"name":"p","zz":0},
-		"-":"dash","plain":"p","top":1,"opaque":{"q":"r"}}`)
+		"-":"dash","plain":"p","top":1,"opaque":{"q":"r"},"a/b~c":1}`)
 	ev := &webhook.Event{Type: webhook.TypeTriggerMessage, TriggerSlug: "T", Data: data}
 
 	lenient := webhook.NewDispatcher()
@@ -181,20 +183,151 @@ func TestWebhookStrictUnknownFields(t *testing.T) {
 	if !ok {
 		t.Fatalf("strict: %v; want *PayloadError", err)
 	}
-	want := []string{"-", "commits[1].sha", "labels.k.color", "ptr.zz", "repository.owner", "top"}
-	if !slices.Equal(pe.UnknownFields, want) {
-		t.Errorf("UnknownFields = %q; want %q", pe.UnknownFields, want)
+	if pe.TriggerSlug != "T" {
+		t.Errorf("TriggerSlug = %q", pe.TriggerSlug)
 	}
-	if !strings.Contains(err.Error(), `"repository.owner"`) || !strings.Contains(err.Error(), "T payload") {
+	ue, ok := errors.AsType[*webhook.UnknownFieldsError](err)
+	if !ok {
+		t.Fatalf("%v does not wrap *UnknownFieldsError", err)
+	}
+	want := []string{"/-", "/a~1b~0c", "/commits/1/sha", "/labels/k/color", "/ptr/zz", "/repository/owner", "/top"}
+	if !slices.Equal(ue.Paths, want) {
+		t.Errorf("Paths = %q; want %q", ue.Paths, want)
+	}
+	if !strings.Contains(err.Error(), `"/repository/owner"`) || !strings.Contains(err.Error(), "T payload") {
 		t.Errorf("message %q does not name the field and trigger", err)
-	}
-	if _, ok := errors.AsType[*webhook.UnknownFieldsError](err); !ok {
-		t.Errorf("%v does not wrap *UnknownFieldsError", err)
 	}
 
 	// A type error is still a PayloadError, without unknown fields.
 	err = strict.Dispatch(context.Background(), &webhook.Event{TriggerSlug: "T", Data: json.RawMessage(`{"commits":"x"}`)})
-	if pe, ok := errors.AsType[*webhook.PayloadError](err); !ok || pe.UnknownFields != nil {
+	_, isUnknown := errors.AsType[*webhook.UnknownFieldsError](err)
+	if _, ok := errors.AsType[*webhook.PayloadError](err); !ok || isUnknown {
 		t.Errorf("type mismatch: %v", err)
+	}
+	if _, ok := errors.AsType[*json.UnmarshalTypeError](err); !ok {
+		t.Errorf("type mismatch: %v does not wrap encoding/json's error", err)
+	}
+}
+
+// TestWebhookDispatcherZeroValue: a Dispatcher declared as a value works
+// without NewDispatcher, as an http.ServeMux does.
+func TestWebhookDispatcherZeroValue(t *testing.T) {
+	var d webhook.Dispatcher
+	ev := &webhook.Event{Type: webhook.TypeTriggerMessage, TriggerSlug: "GITHUB_COMMIT_EVENT", Data: json.RawMessage(`{"commit_sha":"abc"}`)}
+	if err := d.Dispatch(context.Background(), ev); !errors.Is(err, webhook.ErrUnhandled) {
+		t.Fatalf("empty zero Dispatcher: %v; want ErrUnhandled", err)
+	}
+	var got []string
+	onCommitEvent(&d, func(_ context.Context, _ *webhook.Event, p *commitPayload) error {
+		got = append(got, "commit/"+p.CommitSHA)
+		return nil
+	})
+	d.HandleType(webhook.TypeTriggerDisabled, func(context.Context, *webhook.Event) error { got = append(got, "disabled"); return nil })
+	d.Fallback(func(_ context.Context, ev *webhook.Event) error {
+		got = append(got, "fallback/"+ev.TriggerSlug)
+		return nil
+	})
+	for _, ev := range []*webhook.Event{
+		ev,
+		{Type: webhook.TypeTriggerDisabled, TriggerSlug: "GITHUB_COMMIT_EVENT"},
+		{Type: webhook.TypeTriggerMessage, TriggerSlug: "OTHER"},
+	} {
+		if err := d.Dispatch(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"commit/abc", "disabled", "fallback/OTHER"}; !slices.Equal(got, want) {
+		t.Errorf("dispatched %q; want %q", got, want)
+	}
+}
+
+// TestWebhookDispatcherDuplicate: a second registration for a slug (in any
+// case), an event type or the fallback panics, as http.ServeMux.Handle does
+// for a duplicate pattern; so do registrations that could never run. The
+// first registration stays in place.
+func TestWebhookDispatcherDuplicate(t *testing.T) {
+	nop := func(context.Context, *webhook.Event) error { return nil }
+	typed := func(context.Context, *webhook.Event, *commitPayload) error { return nil }
+	cases := []struct {
+		name  string
+		first func(d *webhook.Dispatcher)
+		again func(d *webhook.Dispatcher)
+		panic string // part of the panic message
+	}{
+		{"OnXxx twice", func(d *webhook.Dispatcher) { onCommitEvent(d, typed) }, func(d *webhook.Dispatcher) { onCommitEvent(d, typed) },
+			"GITHUB_COMMIT_EVENT is registered already"},
+		{"Handle then On, other case", func(d *webhook.Dispatcher) { d.Handle("github_commit_event", nop) }, func(d *webhook.Dispatcher) { onCommitEvent(d, typed) },
+			"GITHUB_COMMIT_EVENT is registered already"},
+		{"HandleType twice", func(d *webhook.Dispatcher) { d.HandleType(webhook.TypeTriggerDisabled, nop) },
+			func(d *webhook.Dispatcher) { d.HandleType(webhook.TypeTriggerDisabled, nop) }, "composio.trigger.disabled is registered already"},
+		{"Fallback twice", func(d *webhook.Dispatcher) { d.Fallback(nop) }, func(d *webhook.Dispatcher) { d.Fallback(nop) }, "fallback is registered already"},
+		{"empty slug", nil, func(d *webhook.Dispatcher) { d.Handle("", nop) }, "empty trigger slug"},
+		{"nil handler", nil, func(d *webhook.Dispatcher) { d.Handle("X", nil) }, "nil handler"},
+		{"nil typed handler", nil, func(d *webhook.Dispatcher) { webhook.On[commitPayload](d, "X", nil) }, "nil handler"},
+		{"nil type handler", nil, func(d *webhook.Dispatcher) { d.HandleType(webhook.TypeTriggerDisabled, nil) }, "nil handler"},
+		{"nil fallback", nil, func(d *webhook.Dispatcher) { d.Fallback(nil) }, "nil handler"},
+		{"HandleType of trigger messages", nil, func(d *webhook.Dispatcher) { d.HandleType(webhook.TypeTriggerMessage, nop) }, "go to Handle"},
+		{"HandleType empty", nil, func(d *webhook.Dispatcher) { d.HandleType("", nop) }, "not a type"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, d := range []*webhook.Dispatcher{webhook.NewDispatcher(), new(webhook.Dispatcher)} {
+				if c.first != nil {
+					c.first(d)
+				}
+				func() {
+					defer func() {
+						p := recover()
+						if msg, _ := p.(string); !strings.Contains(msg, c.panic) || !strings.HasPrefix(msg, "webhook: ") {
+							t.Errorf("panic %v; want one containing %q", p, c.panic)
+						}
+					}()
+					c.again(d)
+				}()
+			}
+		})
+	}
+	// The first handler still runs after a refused second one.
+	d := webhook.NewDispatcher()
+	ran := 0
+	d.Handle("S", func(context.Context, *webhook.Event) error { ran++; return nil })
+	func() {
+		defer func() { _ = recover() }()
+		d.Handle("s", nop)
+	}()
+	if err := d.Dispatch(context.Background(), &webhook.Event{Type: webhook.TypeTriggerMessage, TriggerSlug: "S"}); err != nil || ran != 1 {
+		t.Errorf("after a refused duplicate: %v, ran %d; want the first handler", err, ran)
+	}
+}
+
+// TestWebhookErrorFieldConvention holds the error types (and Event) to the
+// convention the package documentation states under "Errors": one name per
+// concept, so a new field named Reason, Field or Slug fails here.
+func TestWebhookErrorFieldConvention(t *testing.T) {
+	allowed := map[string]reflect.Type{
+		"Message":       reflect.TypeFor[string](),
+		"Path":          reflect.TypeFor[string](),
+		"Paths":         reflect.TypeFor[[]string](),
+		"Header":        reflect.TypeFor[string](),
+		"Err":           reflect.TypeFor[error](),
+		"TriggerSlug":   reflect.TypeFor[string](),
+		"Version":       reflect.TypeFor[webhook.Version](),
+		"HeaderVersion": reflect.TypeFor[webhook.Version](),
+	}
+	for _, typ := range []reflect.Type{
+		reflect.TypeFor[webhook.VerifyError](), reflect.TypeFor[webhook.DecodeError](),
+		reflect.TypeFor[webhook.PayloadError](), reflect.TypeFor[webhook.UnknownFieldsError](),
+	} {
+		for f := range typ.Fields() {
+			if want, ok := allowed[f.Name]; !ok || f.Type != want {
+				t.Errorf("%s.%s %s: not a field of the convention (%v)", typ.Name(), f.Name, f.Type, slices.Sorted(maps.Keys(allowed)))
+			}
+		}
+	}
+	for f := range reflect.TypeFor[webhook.Event]().Fields() {
+		if strings.Contains(f.Name, "Version") && f.Type != reflect.TypeFor[webhook.Version]() ||
+			strings.Contains(f.Name, "Slug") && f.Name != "TriggerSlug" {
+			t.Errorf("Event.%s %s breaks the naming convention", f.Name, f.Type)
+		}
 	}
 }

@@ -13,14 +13,16 @@
 //	http.Handle("POST /composio", webhook.NewHandler(v, d))
 //
 // The Handler's documentation lists the status codes it answers with.
-// Verifier, Decode and Dispatcher can also be used on their own.
+// Verifier, Decode and Dispatcher can also be used on their own; Verify and
+// Decode take the request's headers, then its raw body.
 //
 // # Signatures
 //
 // Composio signs each delivery as Standard Webhooks describes: the headers
 // webhook-id, webhook-timestamp (unix seconds) and webhook-signature
-// ("v1,<base64>", possibly several entries separated by spaces, any one
-// matching suffices; entries of other versions are ignored) carry
+// ("v1,<base64>", possibly several entries separated by spaces, on one or
+// several header lines; any one matching suffices; entries of other versions
+// are ignored) carry
 // base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)) over the raw
 // body. The timestamp must lie within DefaultTolerance (300 s) of now in
 // either direction; WithTolerance changes that and 0 disables the check.
@@ -49,7 +51,32 @@
 // composio.* types), legacy V2 and legacy V1 into an Event. Legacy trigger
 // slugs arrive in lower case and are upper-cased; the envelope fields that V2
 // mixes into "data" are moved into the Event and removed from Data. See
-// DecodeVersion for the details.
+// DecodeParts for the details.
+//
+// # Dispatching
+//
+// A Dispatcher routes trigger messages by trigger slug (the generated OnXxx
+// functions register typed handlers with On), other V3 event types with
+// HandleType, and the rest to a Fallback. Its zero value is ready to use.
+// Each slug, type and the fallback take one handler: a second registration
+// panics, as http.ServeMux.Handle does for a duplicate pattern. A payload
+// that does not decode into the registered type (in strict mode, one with a
+// field the type does not declare) is a *PayloadError, which the Handler
+// answers with 422 so that Composio retries it; see WithPayloadErrorStatus.
+//
+// # Errors
+//
+// A delivery that fails verification, decoding or typed dispatch fails with
+// a pointer to a struct type, matched with errors.As: *VerifyError,
+// *DecodeError, *PayloadError (wrapping an *UnknownFieldsError in strict
+// mode). VerifyError and DecodeError wrap one sentinel each for errors.Is.
+// Their fields follow one convention, the one of trigger.ValidationError:
+// Message is the human-readable detail; Path is where in a JSON document the
+// fault lies, as a JSON pointer (RFC 6901), e.g. "/metadata/trigger_slug" in
+// the body or "/commits/1/verified" in a payload (Paths when there are
+// several); Err is the sentinel or cause. A VerifyError's fault lies in an
+// HTTP header, which its Header field names. Envelope versions are Version
+// values, and trigger slugs are in fields named TriggerSlug, throughout.
 //
 // # Duplicates
 //

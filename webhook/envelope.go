@@ -25,22 +25,26 @@ var (
 	// ErrVersionConflict: the x-composio-webhook-version header names one
 	// version and the body has the shape of another.
 	ErrVersionConflict = errors.New("envelope version conflicts with header")
-	// ErrUnknownVersion: the x-composio-webhook-version header holds a
-	// value other than V1, V2 or V3.
+	// ErrUnknownVersion: the x-composio-webhook-version header (or the
+	// version given to DecodeParts) holds a value other than V1, V2 or V3.
 	ErrUnknownVersion = errors.New("unknown envelope version")
 )
 
-// DecodeError describes why a body did not decode into an Event.
+// DecodeError describes why a body did not decode into an Event. Its fields
+// follow the package's convention (see "Errors" in the package
+// documentation).
 type DecodeError struct {
 	// Version is the envelope version the body was decoded as, if known.
 	Version Version
-	// Header is the version the x-composio-webhook-version header named,
-	// if any.
-	Header Version
-	// Field is the JSON path of the field at fault, e.g. "metadata.trigger_slug".
-	Field string
-	// Reason is a human-readable detail.
-	Reason string
+	// HeaderVersion is the version the x-composio-webhook-version header
+	// named, if any.
+	HeaderVersion Version
+	// Path is the JSON pointer (RFC 6901) of the value at fault in the body,
+	// e.g. "/metadata/trigger_slug"; "" when the fault is the body as a
+	// whole or the version header.
+	Path string
+	// Message is a human-readable detail; it may be empty.
+	Message string
 	// Err is ErrMalformedEvent, ErrUnknownEnvelope, ErrVersionConflict or
 	// ErrUnknownVersion.
 	Err error
@@ -53,46 +57,55 @@ func (e *DecodeError) Error() string {
 		b.WriteString(" " + string(e.Version))
 	}
 	b.WriteString(" event: ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
+	if e.Path != "" {
+		b.WriteString(e.Path + ": ")
 	}
 	b.WriteString(e.Err.Error())
-	if e.Reason != "" {
-		b.WriteString(": " + e.Reason)
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
 	}
 	return b.String()
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// Decode decodes a delivered body into an Event. h may be nil; from it Decode
-// reads x-composio-webhook-version and webhook-id (the Event.ID of a V1 or V2
-// event, whose body carries no id). See DecodeVersion for the rules.
-func Decode(body []byte, h http.Header) (*Event, error) {
-	if h == nil {
-		return DecodeVersion(body, "", "")
+// Decode decodes a delivered body into an Event. Like Verify it takes the
+// request's headers, then the body. h may be nil; from it Decode reads
+// webhook-id (the Event.ID of a V1 or V2 event, whose body carries no id) and
+// x-composio-webhook-version (parsed with ParseVersion; a value it rejects
+// fails with ErrUnknownVersion). See DecodeParts for the rules.
+func Decode(h http.Header, body []byte) (*Event, error) {
+	var v Version
+	if s := header(h, canonicalVersion); s != "" {
+		var err error
+		if v, err = ParseVersion(s); err != nil {
+			return nil, err
+		}
 	}
-	return DecodeVersion(body, h.Get(HeaderVersion), h.Get(HeaderID))
+	return DecodeParts(header(h, canonicalID), v, body)
 }
 
 // ParseVersion parses an x-composio-webhook-version value ("V3", "v3").
 func ParseVersion(s string) (Version, error) {
-	switch v := Version(strings.ToUpper(strings.TrimSpace(s))); v {
-	case V1, V2, V3:
+	if v := Version(strings.ToUpper(strings.TrimSpace(s))); v.known() {
 		return v, nil
 	}
-	return "", &DecodeError{Err: ErrUnknownVersion, Reason: fmt.Sprintf("%s %.20q", HeaderVersion, s)}
+	return "", &DecodeError{Err: ErrUnknownVersion, Message: fmt.Sprintf("%s %.20q", HeaderVersion, s)}
 }
 
-// DecodeVersion decodes body, given the x-composio-webhook-version header
-// value (empty when absent) and the webhook-id header value (may be empty).
+func (v Version) known() bool { return v == V1 || v == V2 || v == V3 }
+
+// DecodeParts is Decode with the header values given directly: id is the
+// webhook-id header (may be empty), version the envelope version the
+// x-composio-webhook-version header names ("" when absent; a value other
+// than V1, V2 or V3 fails with ErrUnknownVersion; see ParseVersion).
 //
 // The version is detected from the shape: a string "type" starting with
 // "composio." is V3, another string "type" is V2, and "trigger_name" or
-// "payload" without "type" is V1. When the header is present and the shape
-// says otherwise, the error matches ErrVersionConflict; when the shape is
-// unrecognisable, the header's version decides which fields are reported
-// missing. Without a header an unrecognisable body gives ErrUnknownEnvelope.
+// "payload" without "type" is V1. When version is given and the shape says
+// otherwise, the error matches ErrVersionConflict; when the shape is
+// unrecognisable, version decides which fields are reported missing.
+// Without a version an unrecognisable body gives ErrUnknownEnvelope.
 //
 // Normalisation:
 //   - V3 composio.trigger.message: every metadata field maps to its Event
@@ -117,15 +130,11 @@ func ParseVersion(s string) (Version, error) {
 //
 // Unknown envelope fields are ignored in every version. Keys match exactly
 // (case-sensitively); of repeated keys the last counts. Event.Data is a
-// copy: body may be reused once DecodeVersion returns.
-func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error) {
-	var hdr Version
-	if versionHeader != "" {
-		v, err := ParseVersion(versionHeader)
-		if err != nil {
-			return nil, err
-		}
-		hdr = v
+// copy: body may be reused once DecodeParts returns.
+func DecodeParts(id string, version Version, body []byte) (*Event, error) {
+	hdr := version
+	if hdr != "" && !hdr.known() {
+		return nil, &DecodeError{Err: ErrUnknownVersion, Message: fmt.Sprintf("%.20q", string(hdr))}
 	}
 	// json.Valid plus a '{' is exactly what a successful json.Unmarshal
 	// into a non-nil map needs; the members are then read in place.
@@ -134,7 +143,7 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 		if len(bytes.TrimSpace(body)) == 0 {
 			reason = "body is empty"
 		}
-		return nil, &DecodeError{Header: hdr, Err: ErrMalformedEvent, Reason: reason}
+		return nil, &DecodeError{HeaderVersion: hdr, Err: ErrMalformedEvent, Message: reason}
 	}
 	d := &decoder{header: hdr}
 	d.top.scan(body)
@@ -142,10 +151,10 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 	switch {
 	case shape == "" && hdr == "":
 		return nil, &DecodeError{Err: ErrUnknownEnvelope,
-			Reason: `expected "type" (V2, V3) or "trigger_name" and "payload" (V1)`}
+			Message: `expected "type" (V2, V3) or "trigger_name" and "payload" (V1)`}
 	case shape != "" && hdr != "" && shape != hdr:
-		return nil, &DecodeError{Version: shape, Header: hdr, Err: ErrVersionConflict,
-			Reason: fmt.Sprintf("%s says %s, body has the shape of %s", HeaderVersion, hdr, shape)}
+		return nil, &DecodeError{Version: shape, HeaderVersion: hdr, Err: ErrVersionConflict,
+			Message: fmt.Sprintf("%s says %s, body has the shape of %s", HeaderVersion, hdr, shape)}
 	case shape == "":
 		shape = hdr
 	}
@@ -155,9 +164,9 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 	case V3:
 		ev = d.v3()
 	case V2:
-		ev = d.v2(webhookID)
+		ev = d.v2(id)
 	default:
-		ev = d.v1(webhookID)
+		ev = d.v1(id)
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -258,9 +267,10 @@ type decoder struct {
 	err     error
 }
 
-func (d *decoder) fail(field, reason string) {
+// fail records a failure at path, a JSON pointer into the body.
+func (d *decoder) fail(path, reason string) {
 	if d.err == nil {
-		d.err = &DecodeError{Version: d.version, Header: d.header, Field: field, Err: ErrMalformedEvent, Reason: reason}
+		d.err = &DecodeError{Version: d.version, HeaderVersion: d.header, Path: path, Err: ErrMalformedEvent, Message: reason}
 	}
 }
 
@@ -313,13 +323,13 @@ func (d *decoder) nullableStr(raw []byte, path, key string) *string {
 }
 
 func (d *decoder) timestamp(required bool) time.Time {
-	s := d.str(d.top.timestamp, "", "timestamp", required)
+	s := d.str(d.top.timestamp, "/", "timestamp", required)
 	if s == "" {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		d.fail("timestamp", fmt.Sprintf("%.40q is not an RFC 3339 date-time", s))
+		d.fail("/timestamp", fmt.Sprintf("%.40q is not an RFC 3339 date-time", s))
 	}
 	return t
 }
@@ -347,12 +357,12 @@ func isNull(raw []byte) bool { return string(raw) == "null" }
 func (d *decoder) metadata(ev *Event, raw []byte, slugRequired bool) {
 	var md [6][]byte
 	members(raw, metadataKeys, md[:])
-	ev.TriggerSlug = strings.ToUpper(d.str(md[0], "metadata.", "trigger_slug", slugRequired))
-	ev.TriggerID = d.str(md[1], "metadata.", "trigger_id", false)
-	ev.ConnectedAccountID = d.str(md[2], "metadata.", "connected_account_id", false)
-	ev.AuthConfigID = d.str(md[3], "metadata.", "auth_config_id", false)
-	ev.LogID = d.str(md[4], "metadata.", "log_id", false)
-	ev.UserID = d.nullableStr(md[5], "metadata.", "user_id")
+	ev.TriggerSlug = strings.ToUpper(d.str(md[0], "/metadata/", "trigger_slug", slugRequired))
+	ev.TriggerID = d.str(md[1], "/metadata/", "trigger_id", false)
+	ev.ConnectedAccountID = d.str(md[2], "/metadata/", "connected_account_id", false)
+	ev.AuthConfigID = d.str(md[3], "/metadata/", "auth_config_id", false)
+	ev.LogID = d.str(md[4], "/metadata/", "log_id", false)
+	ev.UserID = d.nullableStr(md[5], "/metadata/", "user_id")
 }
 
 var (
@@ -364,46 +374,46 @@ var (
 func (d *decoder) v3() *Event {
 	top := &d.top
 	ev := &Event{
-		ID:        d.str(top.id, "", "id", true),
-		Type:      d.str(top.typ, "", "type", true),
+		ID:        d.str(top.id, "/", "id", true),
+		Type:      d.str(top.typ, "/", "type", true),
 		Timestamp: d.timestamp(true),
 	}
 	if top.data == nil {
-		d.fail("data", "missing")
+		d.fail("/data", "missing")
 	}
 	switch ev.Type {
 	case TypeTriggerMessage:
-		md := d.object(top.metadata, "", "metadata", true)
-		d.object(top.data, "", "data", true)
+		md := d.object(top.metadata, "/", "metadata", true)
+		d.object(top.data, "/", "data", true)
 		if md {
 			d.metadata(ev, top.metadata, true)
 		}
 	case TypeTriggerDisabled:
-		d.object(top.metadata, "", "metadata", false)
-		if d.object(top.data, "", "data", true) {
+		d.object(top.metadata, "/", "metadata", false)
+		if d.object(top.data, "/", "data", true) {
 			var f [4][]byte
 			members(top.data, disabledKeys, f[:])
-			ev.TriggerSlug = strings.ToUpper(d.str(f[0], "data.", "trigger_name", false))
-			ev.TriggerID = d.str(f[1], "data.", "id", false)
-			ev.ConnectedAccountID = d.str(f[2], "data.", "connected_account_id", false)
-			ev.UserID = d.nullableStr(f[3], "data.", "user_id")
+			ev.TriggerSlug = strings.ToUpper(d.str(f[0], "/data/", "trigger_name", false))
+			ev.TriggerID = d.str(f[1], "/data/", "id", false)
+			ev.ConnectedAccountID = d.str(f[2], "/data/", "connected_account_id", false)
+			ev.UserID = d.nullableStr(f[3], "/data/", "user_id")
 		}
 	case TypeConnectedAccountExpired:
-		d.object(top.metadata, "", "metadata", false)
-		if d.object(top.data, "", "data", true) {
+		d.object(top.metadata, "/", "metadata", false)
+		if d.object(top.data, "/", "data", true) {
 			var f [3][]byte
 			members(top.data, expiredKeys, f[:])
-			ev.ConnectedAccountID = d.str(f[0], "data.", "id", false)
-			ev.UserID = d.nullableStr(f[1], "data.", "user_id")
-			if d.object(f[2], "data.", "auth_config", false) {
+			ev.ConnectedAccountID = d.str(f[0], "/data/", "id", false)
+			ev.UserID = d.nullableStr(f[1], "/data/", "user_id")
+			if d.object(f[2], "/data/", "auth_config", false) {
 				var ac [1][]byte
 				members(f[2], authConfigKeys, ac[:])
-				ev.AuthConfigID = d.str(ac[0], "data.auth_config.", "id", false)
+				ev.AuthConfigID = d.str(ac[0], "/data/auth_config/", "id", false)
 			}
 		}
 	default:
 		// A type this package does not know yet: take what metadata offers.
-		if d.object(top.metadata, "", "metadata", false) {
+		if d.object(top.metadata, "/", "metadata", false) {
 			d.metadata(ev, top.metadata, false)
 		}
 	}
@@ -413,16 +423,16 @@ func (d *decoder) v3() *Event {
 	return ev
 }
 
-func (d *decoder) v2(webhookID string) *Event {
+func (d *decoder) v2(id string) *Event {
 	top := &d.top
 	ev := &Event{
-		ID:        webhookID,
+		ID:        id,
 		Type:      TypeTriggerMessage,
 		Timestamp: d.timestamp(false),
-		LogID:     d.str(top.logID, "", "log_id", false),
+		LogID:     d.str(top.logID, "/", "log_id", false),
 	}
-	ev.TriggerSlug = strings.ToUpper(d.str(top.typ, "", "type", true))
-	if !d.object(top.data, "", "data", true) {
+	ev.TriggerSlug = strings.ToUpper(d.str(top.typ, "/", "type", true))
+	if !d.object(top.data, "/", "data", true) {
 		return ev
 	}
 	// One pass over data: pick out the envelope keys (the last of repeated
@@ -455,9 +465,9 @@ func (d *decoder) v2(webhookID string) *Event {
 		out = append(out, ':')
 		out = append(out, v...)
 	}
-	ev.TriggerID = first(d.str(triggerNanoID, "data.", "trigger_nano_id", false), d.str(triggerID, "data.", "trigger_id", false))
-	ev.ConnectedAccountID = first(d.str(connectionNanoID, "data.", "connection_nano_id", false), d.str(connectionID, "data.", "connection_id", false))
-	ev.UserID = d.nullableStr(userID, "data.", "user_id")
+	ev.TriggerID = first(d.str(triggerNanoID, "/data/", "trigger_nano_id", false), d.str(triggerID, "/data/", "trigger_id", false))
+	ev.ConnectedAccountID = first(d.str(connectionNanoID, "/data/", "connection_nano_id", false), d.str(connectionID, "/data/", "connection_id", false))
+	ev.UserID = d.nullableStr(userID, "/data/", "user_id")
 	if d.err != nil {
 		return ev
 	}
@@ -479,17 +489,17 @@ func appendKey(out, k []byte) []byte {
 	return append(out, '"')
 }
 
-func (d *decoder) v1(webhookID string) *Event {
+func (d *decoder) v1(id string) *Event {
 	top := &d.top
 	ev := &Event{
-		ID:                 webhookID,
+		ID:                 id,
 		Type:               TypeTriggerMessage,
-		TriggerSlug:        strings.ToUpper(d.str(top.triggerName, "", "trigger_name", true)),
-		TriggerID:          d.str(top.triggerID, "", "trigger_id", false),
-		ConnectedAccountID: d.str(top.connectionID, "", "connection_id", false),
-		LogID:              d.str(top.logID, "", "log_id", false),
+		TriggerSlug:        strings.ToUpper(d.str(top.triggerName, "/", "trigger_name", true)),
+		TriggerID:          d.str(top.triggerID, "/", "trigger_id", false),
+		ConnectedAccountID: d.str(top.connectionID, "/", "connection_id", false),
+		LogID:              d.str(top.logID, "/", "log_id", false),
 	}
-	if d.object(top.payload, "", "payload", true) {
+	if d.object(top.payload, "/", "payload", true) {
 		ev.Data = bytes.Clone(top.payload)
 	}
 	return ev

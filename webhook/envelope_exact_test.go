@@ -3,6 +3,7 @@ package webhook
 import (
 	"bytes"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,21 +17,21 @@ import (
 var exactCases = []struct {
 	name, body, header string
 	err                error  // nil: decodes
-	field              string // DecodeError.Field
+	path               string // DecodeError.Path
 	slug, user, data   string // on success; user "<nil>" for nil
 }{
 	{name: "Type is not type", body: `{"Type":"x_y","data":{}}`, err: ErrUnknownEnvelope},
 	{name: "TYPE composio is not type", body: `{"TYPE":"composio.trigger.message","data":{}}`, err: ErrUnknownEnvelope},
 	{name: "Type beside type", body: `{"type":"x_y","Type":"composio.trigger.message","data":{}}`, slug: "X_Y", user: "<nil>", data: `{}`},
 	{name: "Type after type, reversed", body: `{"Type":"a_b","type":"x_y","data":{}}`, slug: "X_Y", user: "<nil>", data: `{}`},
-	{name: "Data is not data", body: `{"type":"x_y","Data":{}}`, err: ErrMalformedEvent, field: "data"},
-	{name: "Type with V2 header", body: `{"Type":"x_y","data":{}}`, header: "V2", err: ErrMalformedEvent, field: "type"},
+	{name: "Data is not data", body: `{"type":"x_y","Data":{}}`, err: ErrMalformedEvent, path: "/data"},
+	{name: "Type with V2 header", body: `{"Type":"x_y","data":{}}`, header: "V2", err: ErrMalformedEvent, path: "/type"},
 	{name: "Trigger_Name is not V1", body: `{"Trigger_Name":"a","Payload":{}}`, err: ErrUnknownEnvelope},
-	{name: "V3 Metadata is not metadata", body: `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","Metadata":{"trigger_slug":"S"},"data":{}}`, err: ErrMalformedEvent, field: "metadata"},
-	{name: "V3 Trigger_Slug is not trigger_slug", body: `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","metadata":{"Trigger_Slug":"S"},"data":{}}`, err: ErrMalformedEvent, field: "metadata.trigger_slug"},
+	{name: "V3 Metadata is not metadata", body: `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","Metadata":{"trigger_slug":"S"},"data":{}}`, err: ErrMalformedEvent, path: "/metadata"},
+	{name: "V3 Trigger_Slug is not trigger_slug", body: `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","metadata":{"Trigger_Slug":"S"},"data":{}}`, err: ErrMalformedEvent, path: "/metadata/trigger_slug"},
 	{name: "V3 User_Id ignored", body: `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","metadata":{"trigger_slug":"S","User_Id":"u"},"data":{}}`, slug: "S", user: "<nil>", data: `{}`},
 	{name: "V2 User_Id kept in data", body: `{"type":"x","data":{"User_Id":"u","user_id":"v"}}`, slug: "X", user: "v", data: `{"User_Id":"u"}`},
-	{name: "V1 Payload is not payload", body: `{"trigger_name":"a","Payload":{}}`, err: ErrMalformedEvent, field: "payload"},
+	{name: "V1 Payload is not payload", body: `{"trigger_name":"a","Payload":{}}`, err: ErrMalformedEvent, path: "/payload"},
 	{name: "escaped key", body: `{"typ\u0065":"x_y","d\u0061ta":{"user_\u0069d":"u","\u0061":1}}`, slug: "X_Y", user: "u", data: `{"a":1}`},
 	{name: "duplicate key, last wins", body: `{"type":"a","type":"b","data":{"x":1},"data":{"y":2}}`, slug: "B", user: "<nil>", data: `{"y":2}`},
 	{name: "duplicate user_id, last wins, both removed", body: `{"type":"a","data":{"user_id":"1","k":0,"user_id":null}}`, slug: "A", user: "<nil>", data: `{"k":0}`},
@@ -41,16 +42,16 @@ var exactCases = []struct {
 	{name: "V2 white space", body: " {\n \"type\" : \"a\" ,\t\"data\" : { \"z\" : [ 1 , 2 ] , \"user_id\" : \"u\" , \"s\" : \"x y\" } } \n", slug: "A", user: "u", data: `{"z":[ 1 , 2 ],"s":"x y"}`},
 	{name: "V3 data as sent", body: `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","metadata":{"trigger_slug":"s"},"data": { "a" : 1 } }`, slug: "S", user: "<nil>", data: `{ "a" : 1 }`},
 	{name: "V1 payload as sent", body: `{"trigger_name":"t","payload": { "a" : 1 } }`, slug: "T", user: "<nil>", data: `{ "a" : 1 }`},
-	{name: "null type is V2", body: `{"type":null,"data":{}}`, err: ErrMalformedEvent, field: "type"},
+	{name: "null type is V2", body: `{"type":null,"data":{}}`, err: ErrMalformedEvent, path: "/type"},
 	{name: "null type, V3 header", body: `{"type":null,"data":{}}`, header: "V3", err: ErrVersionConflict},
 	{name: "escaped string values", body: `{"type":"a\u005fb","log_id":"l\n","data":{"user_id":"\u00fc"}}`, slug: "A_B", user: "ü", data: `{}`},
 	{name: "null metadata fields", body: `{"id":"m","type":"composio.x","timestamp":"2026-01-15T10:30:00Z","metadata":{"trigger_slug":null,"user_id":null},"data":null}`, user: "<nil>", data: `null`},
-	{name: "null metadata, message", body: `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","metadata":null,"data":{}}`, err: ErrMalformedEvent, field: "metadata"},
+	{name: "null metadata, message", body: `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","metadata":null,"data":{}}`, err: ErrMalformedEvent, path: "/metadata"},
 	{name: "expired auth_config", body: `{"id":"m","type":"composio.connected_account.expired","timestamp":"2026-01-15T10:30:00Z","data":{"id":"ca","auth_config":{"ID":"x","id":"ac"},"user_id":"u"}}`, user: "u", data: `{"id":"ca","auth_config":{"ID":"x","id":"ac"},"user_id":"u"}`},
-	{name: "expired auth_config not object", body: `{"id":"m","type":"composio.connected_account.expired","timestamp":"2026-01-15T10:30:00Z","data":{"id":"ca","auth_config":"ac"}}`, err: ErrMalformedEvent, field: "data.auth_config"},
-	{name: "disabled metadata not object", body: `{"id":"m","type":"composio.trigger.disabled","timestamp":"2026-01-15T10:30:00Z","metadata":1,"data":{}}`, err: ErrMalformedEvent, field: "metadata"},
-	{name: "first failure wins", body: `{"type":"a","data":{"trigger_nano_id":1,"connection_id":2}}`, err: ErrMalformedEvent, field: "data.trigger_nano_id"},
-	{name: "V2 bad timestamp", body: `{"type":"a","timestamp":"x","data":{}}`, err: ErrMalformedEvent, field: "timestamp"},
+	{name: "expired auth_config not object", body: `{"id":"m","type":"composio.connected_account.expired","timestamp":"2026-01-15T10:30:00Z","data":{"id":"ca","auth_config":"ac"}}`, err: ErrMalformedEvent, path: "/data/auth_config"},
+	{name: "disabled metadata not object", body: `{"id":"m","type":"composio.trigger.disabled","timestamp":"2026-01-15T10:30:00Z","metadata":1,"data":{}}`, err: ErrMalformedEvent, path: "/metadata"},
+	{name: "first failure wins", body: `{"type":"a","data":{"trigger_nano_id":1,"connection_id":2}}`, err: ErrMalformedEvent, path: "/data/trigger_nano_id"},
+	{name: "V2 bad timestamp", body: `{"type":"a","timestamp":"x","data":{}}`, err: ErrMalformedEvent, path: "/timestamp"},
 	{name: "whitespace only", body: " \n\t", err: ErrMalformedEvent},
 	{name: "unterminated", body: `{"type":"a","data":{}`, err: ErrMalformedEvent},
 	{name: "two objects", body: `{"type":"a","data":{}}{}`, err: ErrMalformedEvent},
@@ -61,11 +62,11 @@ var exactCases = []struct {
 func TestDecodeExactKeys(t *testing.T) {
 	for _, c := range exactCases {
 		t.Run(c.name, func(t *testing.T) {
-			ev, err := DecodeVersion([]byte(c.body), c.header, "")
+			ev, err := decodeHeaders([]byte(c.body), c.header, "")
 			if c.err != nil {
 				var de *DecodeError
-				if !errors.Is(err, c.err) || !errors.As(err, &de) || de.Field != c.field {
-					t.Fatalf("Decode = %+v, %v; want %v at %q", ev, err, c.err, c.field)
+				if !errors.Is(err, c.err) || !errors.As(err, &de) || de.Path != c.path {
+					t.Fatalf("Decode = %+v, %v; want %v at %q", ev, err, c.err, c.path)
 				}
 			} else {
 				if err != nil {
@@ -93,7 +94,7 @@ func TestDecodeDataDoesNotAliasBody(t *testing.T) {
 		`{"type":"t","data":{"a":"b"}}`,
 	} {
 		b := []byte(body)
-		ev, err := DecodeVersion(b, "", "")
+		ev, err := Decode(nil, b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,13 +149,26 @@ func diffCorpus(tb testing.TB) [][]byte {
 	return out
 }
 
+// decodeHeaders runs Decode with the given x-composio-webhook-version and
+// webhook-id header values ("" for absent).
+func decodeHeaders(body []byte, version, id string) (*Event, error) {
+	h := http.Header{}
+	if version != "" {
+		h.Set(HeaderVersion, version)
+	}
+	if id != "" {
+		h.Set(HeaderID, id)
+	}
+	return Decode(h, body)
+}
+
 func checkSameAsLegacy(t *testing.T, body []byte, header, id string) {
 	t.Helper()
 	orig := bytes.Clone(body)
 	want, wantErr := legacyDecodeVersion(body, header, id)
-	got, gotErr := DecodeVersion(body, header, id)
+	got, gotErr := decodeHeaders(body, header, id)
 	if !bytes.Equal(body, orig) {
-		t.Fatalf("DecodeVersion modified the body")
+		t.Fatalf("Decode modified the body")
 	}
 	if (wantErr == nil) != (gotErr == nil) {
 		t.Fatalf("body %q header %q: err %v; legacy %v", body, header, gotErr, wantErr)

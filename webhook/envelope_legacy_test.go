@@ -1,8 +1,9 @@
 package webhook
 
-// The map-based decoder DecodeVersion replaced, kept verbatim (renamed) as
-// the reference for differential tests: the scanner-based decoder must
-// produce the same Event or the same *DecodeError for every body.
+// The map-based decoder the scanner-based one replaced, kept (renamed, with
+// the error fields and JSON-pointer paths of today's DecodeError) as the
+// reference for differential tests: Decode must produce the same Event or
+// the same *DecodeError for every body.
 
 import (
 	"bytes"
@@ -14,7 +15,8 @@ import (
 	"unicode/utf8"
 )
 
-// legacyDecodeVersion is DecodeVersion as it was before the scanner-based rewrite.
+// legacyDecodeVersion is Decode as it was before the scanner-based rewrite,
+// given the version and id header values.
 func legacyDecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error) {
 	var hdr Version
 	if versionHeader != "" {
@@ -30,16 +32,16 @@ func legacyDecodeVersion(body []byte, versionHeader, webhookID string) (*Event, 
 		if len(bytes.TrimSpace(body)) == 0 {
 			reason = "body is empty"
 		}
-		return nil, &DecodeError{Header: hdr, Err: ErrMalformedEvent, Reason: reason}
+		return nil, &DecodeError{HeaderVersion: hdr, Err: ErrMalformedEvent, Message: reason}
 	}
 	shape := legacyDetect(top)
 	switch {
 	case shape == "" && hdr == "":
 		return nil, &DecodeError{Err: ErrUnknownEnvelope,
-			Reason: `expected "type" (V2, V3) or "trigger_name" and "payload" (V1)`}
+			Message: `expected "type" (V2, V3) or "trigger_name" and "payload" (V1)`}
 	case shape != "" && hdr != "" && shape != hdr:
-		return nil, &DecodeError{Version: shape, Header: hdr, Err: ErrVersionConflict,
-			Reason: fmt.Sprintf("%s says %s, body has the shape of %s", HeaderVersion, hdr, shape)}
+		return nil, &DecodeError{Version: shape, HeaderVersion: hdr, Err: ErrVersionConflict,
+			Message: fmt.Sprintf("%s says %s, body has the shape of %s", HeaderVersion, hdr, shape)}
 	case shape == "":
 		shape = hdr
 	}
@@ -90,7 +92,7 @@ type legacyDecoder struct {
 
 func (d *legacyDecoder) fail(field, reason string) {
 	if d.err == nil {
-		d.err = &DecodeError{Version: d.version, Header: d.header, Field: field, Err: ErrMalformedEvent, Reason: reason}
+		d.err = &DecodeError{Version: d.version, HeaderVersion: d.header, Path: field, Err: ErrMalformedEvent, Message: reason}
 	}
 }
 
@@ -162,13 +164,13 @@ func (d *legacyDecoder) nullableStr(obj map[string]json.RawMessage, path, key st
 }
 
 func (d *legacyDecoder) timestamp(required bool) time.Time {
-	s := d.str(d.top, "", "timestamp", required)
+	s := d.str(d.top, "/", "timestamp", required)
 	if s == "" {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		d.fail("timestamp", fmt.Sprintf("%.40q is not an RFC 3339 date-time", s))
+		d.fail("/timestamp", fmt.Sprintf("%.40q is not an RFC 3339 date-time", s))
 	}
 	return t
 }
@@ -192,61 +194,61 @@ func legacyIsNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)
 
 func (d *legacyDecoder) v3() *Event {
 	ev := &Event{
-		ID:        d.str(d.top, "", "id", true),
-		Type:      d.str(d.top, "", "type", true),
+		ID:        d.str(d.top, "/", "id", true),
+		Type:      d.str(d.top, "/", "type", true),
 		Timestamp: d.timestamp(true),
 	}
 	raw, ok := d.top["data"]
 	if !ok {
-		d.fail("data", "missing")
+		d.fail("/data", "missing")
 	}
 	ev.Data = raw
 	switch ev.Type {
 	case TypeTriggerMessage:
-		md := d.object(d.top, "", "metadata", true)
-		d.objectRaw(d.top, "", "data", true)
+		md := d.object(d.top, "/", "metadata", true)
+		d.objectRaw(d.top, "/", "data", true)
 		if md == nil {
 			return ev
 		}
-		ev.TriggerSlug = strings.ToUpper(d.str(md, "metadata.", "trigger_slug", true))
-		ev.TriggerID = d.str(md, "metadata.", "trigger_id", false)
-		ev.ConnectedAccountID = d.str(md, "metadata.", "connected_account_id", false)
-		ev.AuthConfigID = d.str(md, "metadata.", "auth_config_id", false)
-		ev.LogID = d.str(md, "metadata.", "log_id", false)
-		ev.UserID = d.nullableStr(md, "metadata.", "user_id")
+		ev.TriggerSlug = strings.ToUpper(d.str(md, "/metadata/", "trigger_slug", true))
+		ev.TriggerID = d.str(md, "/metadata/", "trigger_id", false)
+		ev.ConnectedAccountID = d.str(md, "/metadata/", "connected_account_id", false)
+		ev.AuthConfigID = d.str(md, "/metadata/", "auth_config_id", false)
+		ev.LogID = d.str(md, "/metadata/", "log_id", false)
+		ev.UserID = d.nullableStr(md, "/metadata/", "user_id")
 	case TypeTriggerDisabled:
-		d.object(d.top, "", "metadata", false)
-		data := d.object(d.top, "", "data", true)
+		d.object(d.top, "/", "metadata", false)
+		data := d.object(d.top, "/", "data", true)
 		if data == nil {
 			return ev
 		}
-		ev.TriggerSlug = strings.ToUpper(d.str(data, "data.", "trigger_name", false))
-		ev.TriggerID = d.str(data, "data.", "id", false)
-		ev.ConnectedAccountID = d.str(data, "data.", "connected_account_id", false)
-		ev.UserID = d.nullableStr(data, "data.", "user_id")
+		ev.TriggerSlug = strings.ToUpper(d.str(data, "/data/", "trigger_name", false))
+		ev.TriggerID = d.str(data, "/data/", "id", false)
+		ev.ConnectedAccountID = d.str(data, "/data/", "connected_account_id", false)
+		ev.UserID = d.nullableStr(data, "/data/", "user_id")
 	case TypeConnectedAccountExpired:
-		d.object(d.top, "", "metadata", false)
-		data := d.object(d.top, "", "data", true)
+		d.object(d.top, "/", "metadata", false)
+		data := d.object(d.top, "/", "data", true)
 		if data == nil {
 			return ev
 		}
-		ev.ConnectedAccountID = d.str(data, "data.", "id", false)
-		ev.UserID = d.nullableStr(data, "data.", "user_id")
-		if ac := d.object(data, "data.", "auth_config", false); ac != nil {
-			ev.AuthConfigID = d.str(ac, "data.auth_config.", "id", false)
+		ev.ConnectedAccountID = d.str(data, "/data/", "id", false)
+		ev.UserID = d.nullableStr(data, "/data/", "user_id")
+		if ac := d.object(data, "/data/", "auth_config", false); ac != nil {
+			ev.AuthConfigID = d.str(ac, "/data/auth_config/", "id", false)
 		}
 	default:
 		// A type this package does not know yet: take what metadata offers.
-		md := d.object(d.top, "", "metadata", false)
+		md := d.object(d.top, "/", "metadata", false)
 		if md == nil {
 			return ev
 		}
-		ev.TriggerSlug = strings.ToUpper(d.str(md, "metadata.", "trigger_slug", false))
-		ev.TriggerID = d.str(md, "metadata.", "trigger_id", false)
-		ev.ConnectedAccountID = d.str(md, "metadata.", "connected_account_id", false)
-		ev.AuthConfigID = d.str(md, "metadata.", "auth_config_id", false)
-		ev.LogID = d.str(md, "metadata.", "log_id", false)
-		ev.UserID = d.nullableStr(md, "metadata.", "user_id")
+		ev.TriggerSlug = strings.ToUpper(d.str(md, "/metadata/", "trigger_slug", false))
+		ev.TriggerID = d.str(md, "/metadata/", "trigger_id", false)
+		ev.ConnectedAccountID = d.str(md, "/metadata/", "connected_account_id", false)
+		ev.AuthConfigID = d.str(md, "/metadata/", "auth_config_id", false)
+		ev.LogID = d.str(md, "/metadata/", "log_id", false)
+		ev.UserID = d.nullableStr(md, "/metadata/", "user_id")
 	}
 	return ev
 }
@@ -259,22 +261,22 @@ func (d *legacyDecoder) v2(webhookID string) *Event {
 		ID:        webhookID,
 		Type:      TypeTriggerMessage,
 		Timestamp: d.timestamp(false),
-		LogID:     d.str(d.top, "", "log_id", false),
+		LogID:     d.str(d.top, "/", "log_id", false),
 	}
-	ev.TriggerSlug = strings.ToUpper(d.str(d.top, "", "type", true))
-	data := d.object(d.top, "", "data", true)
+	ev.TriggerSlug = strings.ToUpper(d.str(d.top, "/", "type", true))
+	data := d.object(d.top, "/", "data", true)
 	if data == nil {
 		return ev
 	}
-	ev.TriggerID = legacyFirst(d.str(data, "data.", "trigger_nano_id", false), d.str(data, "data.", "trigger_id", false))
-	ev.ConnectedAccountID = legacyFirst(d.str(data, "data.", "connection_nano_id", false), d.str(data, "data.", "connection_id", false))
-	ev.UserID = d.nullableStr(data, "data.", "user_id")
+	ev.TriggerID = legacyFirst(d.str(data, "/data/", "trigger_nano_id", false), d.str(data, "/data/", "trigger_id", false))
+	ev.ConnectedAccountID = legacyFirst(d.str(data, "/data/", "connection_nano_id", false), d.str(data, "/data/", "connection_id", false))
+	ev.UserID = d.nullableStr(data, "/data/", "user_id")
 	if d.err != nil {
 		return ev
 	}
 	stripped, err := legacyStripKeys(d.top["data"], legacyV2EnvelopeKeys[:])
 	if err != nil {
-		d.fail("data", err.Error())
+		d.fail("/data", err.Error())
 		return ev
 	}
 	ev.Data = stripped
@@ -285,12 +287,12 @@ func (d *legacyDecoder) v1(webhookID string) *Event {
 	ev := &Event{
 		ID:                 webhookID,
 		Type:               TypeTriggerMessage,
-		TriggerSlug:        strings.ToUpper(d.str(d.top, "", "trigger_name", true)),
-		TriggerID:          d.str(d.top, "", "trigger_id", false),
-		ConnectedAccountID: d.str(d.top, "", "connection_id", false),
-		LogID:              d.str(d.top, "", "log_id", false),
+		TriggerSlug:        strings.ToUpper(d.str(d.top, "/", "trigger_name", true)),
+		TriggerID:          d.str(d.top, "/", "trigger_id", false),
+		ConnectedAccountID: d.str(d.top, "/", "connection_id", false),
+		LogID:              d.str(d.top, "/", "log_id", false),
 	}
-	ev.Data = d.objectRaw(d.top, "", "payload", true)
+	ev.Data = d.objectRaw(d.top, "/", "payload", true)
 	return ev
 }
 

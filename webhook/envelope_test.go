@@ -148,7 +148,7 @@ func TestWebhookDecodeRealEvents(t *testing.T) {
 				if hdr != "" {
 					h.Set(webhook.HeaderVersion, hdr)
 				}
-				ev, err := webhook.Decode(body, h)
+				ev, err := webhook.Decode(h, body)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -181,7 +181,7 @@ func TestWebhookDecodeV3NullUserID(t *testing.T) {
 	body := []byte(`{"id":"msg_1","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z",
 		"metadata":{"log_id":"l","trigger_slug":"github_commit_event","trigger_id":"ti","connected_account_id":"ca","auth_config_id":"ac","user_id":null},
 		"data":{}}`)
-	ev, err := webhook.Decode(body, nil)
+	ev, err := webhook.Decode(nil, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestWebhookDecodeV3NullUserID(t *testing.T) {
 func TestWebhookDecodeUnknownV3Type(t *testing.T) {
 	body := []byte(`{"id":"msg_2","type":"composio.something.new","timestamp":"2026-01-15T10:30:00Z",
 		"metadata":{"project_id":"p","trigger_slug":"X_Y"},"data":[1,2]}`)
-	ev, err := webhook.Decode(body, nil)
+	ev, err := webhook.Decode(nil, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestWebhookDecodeUnknownV3Type(t *testing.T) {
 		t.Errorf("got %+v", ev)
 	}
 	// Without metadata at all it still decodes.
-	if _, err := webhook.Decode([]byte(`{"id":"m","type":"composio.x","timestamp":"2026-01-15T10:30:00Z","data":{}}`), nil); err != nil {
+	if _, err := webhook.Decode(nil, []byte(`{"id":"m","type":"composio.x","timestamp":"2026-01-15T10:30:00Z","data":{}}`)); err != nil {
 		t.Error(err)
 	}
 }
@@ -215,7 +215,7 @@ func TestWebhookDecodeUnknownV3Type(t *testing.T) {
 // every other member, in order, with nested keys of the same names intact.
 func TestWebhookDecodeV2KeepsPayloadFields(t *testing.T) {
 	body := []byte(`{"type":"x_y","data":{"z":1,"user_id":"u","nested":{"user_id":"keep","trigger_id":"keep"},"a":[{"connection_id":2}],"trigger_id":"t"}}`)
-	ev, err := webhook.Decode(body, nil)
+	ev, err := webhook.Decode(nil, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,16 +238,27 @@ func TestWebhookDecodeVersionConflict(t *testing.T) {
 			if hdr == want {
 				continue
 			}
-			_, err := webhook.DecodeVersion(body, string(hdr), "")
+			_, err := webhook.DecodeParts("", hdr, body)
 			var de *webhook.DecodeError
-			if !errors.Is(err, webhook.ErrVersionConflict) || !errors.As(err, &de) || de.Header != hdr || de.Version != want {
+			if !errors.Is(err, webhook.ErrVersionConflict) || !errors.As(err, &de) || de.HeaderVersion != hdr || de.Version != want {
 				t.Errorf("%s with header %s: %v; want a version conflict %s vs %s", name, hdr, err, hdr, want)
 			}
 		}
 	}
-	_, err := webhook.DecodeVersion(events["v3-composio-docs-receiving-events-github-commit.json"], "V4", "")
-	if !errors.Is(err, webhook.ErrUnknownVersion) {
+	body := events["v3-composio-docs-receiving-events-github-commit.json"]
+	for _, v := range []webhook.Version{"V4", "v3", " V3"} {
+		if _, err := webhook.DecodeParts("", v, body); !errors.Is(err, webhook.ErrUnknownVersion) {
+			t.Errorf("DecodeParts with version %q: %v; want ErrUnknownVersion (ParseVersion canonicalises header values)", v, err)
+		}
+	}
+	h := http.Header{}
+	h.Set(webhook.HeaderVersion, "V4")
+	if _, err := webhook.Decode(h, body); !errors.Is(err, webhook.ErrUnknownVersion) {
 		t.Errorf("header V4: %v; want ErrUnknownVersion", err)
+	}
+	h.Set(webhook.HeaderVersion, "v3")
+	if _, err := webhook.Decode(h, body); err != nil {
+		t.Errorf("header v3: %v; Decode parses the header as ParseVersion does", err)
 	}
 }
 
@@ -263,7 +274,7 @@ func TestWebhookDecodeMalformed(t *testing.T) {
 	cases := []struct {
 		name, body, header string
 		want               error
-		field              string
+		path               string // a JSON pointer
 	}{
 		{"empty", ``, "", webhook.ErrMalformedEvent, ""},
 		{"not json", `not-json`, "", webhook.ErrMalformedEvent, ""},
@@ -272,39 +283,39 @@ func TestWebhookDecodeMalformed(t *testing.T) {
 		{"trailing garbage", `{"type":"a","data":{}} x`, "", webhook.ErrMalformedEvent, ""},
 		{"unknown shape", `{"unknown":"format"}`, "", webhook.ErrUnknownEnvelope, ""},
 		{"non-string type", `{"type":1,"data":{}}`, "", webhook.ErrUnknownEnvelope, ""},
-		{"unknown shape, V1 header", `{"unknown":"format"}`, "V1", webhook.ErrMalformedEvent, "trigger_name"},
-		{"unknown shape, V3 header", `{"unknown":"format"}`, "V3", webhook.ErrMalformedEvent, "id"},
-		{"v3 no metadata", v3(`"metadata":{"log_id":"l","trigger_slug":"S","trigger_id":"t","connected_account_id":"c","auth_config_id":"a","user_id":"u"},`, ``), "", webhook.ErrMalformedEvent, "metadata"},
-		{"v3 no slug", v3(`"trigger_slug":"S",`, ``), "", webhook.ErrMalformedEvent, "metadata.trigger_slug"},
-		{"v3 empty slug", v3(`"trigger_slug":"S"`, `"trigger_slug":""`), "", webhook.ErrMalformedEvent, "metadata.trigger_slug"},
-		{"v3 numeric trigger id", v3(`"trigger_id":"t"`, `"trigger_id":7`), "", webhook.ErrMalformedEvent, "metadata.trigger_id"},
-		{"v3 numeric user id", v3(`"user_id":"u"`, `"user_id":7`), "", webhook.ErrMalformedEvent, "metadata.user_id"},
-		{"v3 no data", v3(`,"data":{}`, ``), "", webhook.ErrMalformedEvent, "data"},
-		{"v3 data not object", v3(`"data":{}`, `"data":"x"`), "", webhook.ErrMalformedEvent, "data"},
-		{"v3 no id", v3(`"id":"msg_1",`, ``), "", webhook.ErrMalformedEvent, "id"},
-		{"v3 bad timestamp", v3(`2026-01-15T10:30:00Z`, `yesterday`), "", webhook.ErrMalformedEvent, "timestamp"},
-		{"v3 metadata array", `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","metadata":[],"data":{}}`, "", webhook.ErrMalformedEvent, "metadata"},
-		{"v3 disabled no data", `{"id":"m","type":"composio.trigger.disabled","timestamp":"2026-01-15T10:30:00Z","metadata":{}}`, "", webhook.ErrMalformedEvent, "data"},
-		{"v2 no data", `{"type":"github_commit_event","timestamp":"2026-01-15T10:30:00Z"}`, "", webhook.ErrMalformedEvent, "data"},
-		{"v2 empty type", `{"type":"","data":{}}`, "", webhook.ErrMalformedEvent, "type"},
-		{"v2 data array", `{"type":"a","data":[]}`, "", webhook.ErrMalformedEvent, "data"},
-		{"v2 numeric connection id", `{"type":"a","data":{"connection_id":1}}`, "", webhook.ErrMalformedEvent, "data.connection_id"},
-		{"v1 no payload", `{"trigger_name":"a","trigger_id":"t","connection_id":"c"}`, "", webhook.ErrMalformedEvent, "payload"},
-		{"v1 no name", `{"payload":{}}`, "", webhook.ErrMalformedEvent, "trigger_name"},
-		{"v1 payload string", `{"trigger_name":"a","payload":"x"}`, "", webhook.ErrMalformedEvent, "payload"},
+		{"unknown shape, V1 header", `{"unknown":"format"}`, "V1", webhook.ErrMalformedEvent, "/trigger_name"},
+		{"unknown shape, V3 header", `{"unknown":"format"}`, "V3", webhook.ErrMalformedEvent, "/id"},
+		{"v3 no metadata", v3(`"metadata":{"log_id":"l","trigger_slug":"S","trigger_id":"t","connected_account_id":"c","auth_config_id":"a","user_id":"u"},`, ``), "", webhook.ErrMalformedEvent, "/metadata"},
+		{"v3 no slug", v3(`"trigger_slug":"S",`, ``), "", webhook.ErrMalformedEvent, "/metadata/trigger_slug"},
+		{"v3 empty slug", v3(`"trigger_slug":"S"`, `"trigger_slug":""`), "", webhook.ErrMalformedEvent, "/metadata/trigger_slug"},
+		{"v3 numeric trigger id", v3(`"trigger_id":"t"`, `"trigger_id":7`), "", webhook.ErrMalformedEvent, "/metadata/trigger_id"},
+		{"v3 numeric user id", v3(`"user_id":"u"`, `"user_id":7`), "", webhook.ErrMalformedEvent, "/metadata/user_id"},
+		{"v3 no data", v3(`,"data":{}`, ``), "", webhook.ErrMalformedEvent, "/data"},
+		{"v3 data not object", v3(`"data":{}`, `"data":"x"`), "", webhook.ErrMalformedEvent, "/data"},
+		{"v3 no id", v3(`"id":"msg_1",`, ``), "", webhook.ErrMalformedEvent, "/id"},
+		{"v3 bad timestamp", v3(`2026-01-15T10:30:00Z`, `yesterday`), "", webhook.ErrMalformedEvent, "/timestamp"},
+		{"v3 metadata array", `{"id":"m","type":"composio.trigger.message","timestamp":"2026-01-15T10:30:00Z","metadata":[],"data":{}}`, "", webhook.ErrMalformedEvent, "/metadata"},
+		{"v3 disabled no data", `{"id":"m","type":"composio.trigger.disabled","timestamp":"2026-01-15T10:30:00Z","metadata":{}}`, "", webhook.ErrMalformedEvent, "/data"},
+		{"v2 no data", `{"type":"github_commit_event","timestamp":"2026-01-15T10:30:00Z"}`, "", webhook.ErrMalformedEvent, "/data"},
+		{"v2 empty type", `{"type":"","data":{}}`, "", webhook.ErrMalformedEvent, "/type"},
+		{"v2 data array", `{"type":"a","data":[]}`, "", webhook.ErrMalformedEvent, "/data"},
+		{"v2 numeric connection id", `{"type":"a","data":{"connection_id":1}}`, "", webhook.ErrMalformedEvent, "/data/connection_id"},
+		{"v1 no payload", `{"trigger_name":"a","trigger_id":"t","connection_id":"c"}`, "", webhook.ErrMalformedEvent, "/payload"},
+		{"v1 no name", `{"payload":{}}`, "", webhook.ErrMalformedEvent, "/trigger_name"},
+		{"v1 payload string", `{"trigger_name":"a","payload":"x"}`, "", webhook.ErrMalformedEvent, "/payload"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ev, err := webhook.DecodeVersion([]byte(c.body), c.header, "")
+			ev, err := webhook.DecodeParts("", webhook.Version(c.header), []byte(c.body))
 			if !errors.Is(err, c.want) {
 				t.Fatalf("Decode = %+v, %v; want %v", ev, err, c.want)
 			}
 			de, ok := errors.AsType[*webhook.DecodeError](err)
-			if !ok || de.Field != c.field {
-				t.Fatalf("err = %v (field %q); want field %q", err, de.Field, c.field)
+			if !ok || de.Path != c.path {
+				t.Fatalf("err = %v (path %q); want path %q", err, de.Path, c.path)
 			}
-			if c.field != "" && !strings.Contains(err.Error(), c.field+":") {
-				t.Errorf("message %q does not name %s", err, c.field)
+			if c.path != "" && !strings.Contains(err.Error(), c.path+":") {
+				t.Errorf("message %q does not name %s", err, c.path)
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
-	"time"
 
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
@@ -28,8 +27,8 @@ func OnCommitEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 // In a program the secret comes from the environment and the handler is
 // mounted with http.Handle("POST /composio", h).
 func Example() {
-	const key = "my-webhook-secret" // os.Getenv("COMPOSIO_WEBHOOK_SECRET")
-	v, err := webhook.NewVerifier(secret.New(key))
+	key := secret.New("my-webhook-secret") // os.Getenv("COMPOSIO_WEBHOOK_SECRET")
+	v, err := webhook.NewVerifier(key)
 	if err != nil {
 		panic(err)
 	}
@@ -51,14 +50,14 @@ func Example() {
 	} {
 		body, _ := m.Body(webhook.V3)
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, webhooktest.NewRequest(key, body, webhooktest.WithTimestamp(time.Now())))
+		h.ServeHTTP(rec, webhooktest.NewRequest(key, body))
 		fmt.Println("status", rec.Code)
 	}
 
 	// A forged delivery is refused.
 	body, _ := (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3)
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, webhooktest.NewRequest("not-the-secret", body))
+	h.ServeHTTP(rec, webhooktest.NewRequest(secret.New("not-the-secret"), body))
 	fmt.Println("forged:", rec.Code)
 
 	// Output:
@@ -71,17 +70,17 @@ func Example() {
 
 // Verify and decode without the Handler, e.g. inside another framework.
 func ExampleVerifier_Verify() {
-	const key = "my-webhook-secret"
+	key := secret.New("my-webhook-secret")
 	body := []byte(`{"type":"github_commit_event","timestamp":"2026-01-15T10:30:00Z","log_id":"log_1",` +
 		`"data":{"commit_sha":"a1b2c3d","connection_id":"uuid","connection_nano_id":"ca_1","trigger_nano_id":"ti_1","trigger_id":"uuid","user_id":"u1"}}`)
 	r := webhooktest.NewRequest(key, body, webhooktest.WithID("msg_42"))
 
-	v, _ := webhook.NewVerifier(secret.New(key))
+	v, _ := webhook.NewVerifier(key)
 	if err := v.Verify(r.Header, body); err != nil {
 		fmt.Println(err)
 		return
 	}
-	ev, err := webhook.Decode(body, r.Header)
+	ev, err := webhook.Decode(r.Header, body)
 	if err != nil {
 		fmt.Println(err)
 		return

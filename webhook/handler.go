@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 )
 
@@ -21,9 +22,7 @@ const DefaultMaxBodyBytes int64 = 1 << 20
 //   - 200 when the handler succeeded, when no handler and no fallback take
 //     the event (logged; a retry would not change that), and for a duplicate
 //     delivery whose webhook-id was already handled;
-//   - 400 when the body is not a known envelope, or the payload does not
-//     decode into the registered type (PayloadError, e.g. an unknown field in
-//     strict mode);
+//   - 400 when the body is not a known envelope;
 //   - 401 when verification fails;
 //   - 405 for a method other than POST;
 //   - 409 with Retry-After for a duplicate delivery whose webhook-id is
@@ -31,13 +30,23 @@ const DefaultMaxBodyBytes int64 = 1 << 20
 //     so Composio retries it later: if the first attempt fails, the retry
 //     runs the handler; if it succeeds, the retry is answered 200;
 //   - 413 when the body exceeds the limit;
-//   - 500 when the handler returns an error or panics, so Composio retries;
+//   - 422 when the payload does not decode into the type registered for its
+//     trigger (a *PayloadError: a field the type does not declare, in
+//     strict mode, or a value of another JSON type). Composio retries it, as
+//     any answer other than 2xx, until it gives up: the event is kept while
+//     the generated package is regenerated or strict mode relaxed, and the
+//     retry that follows the fix succeeds. WithPayloadErrorStatus changes
+//     the code; a 2xx code acknowledges such an event and drops it (it is
+//     still logged, and its webhook-id is marked done);
+//   - 500 when the handler returns an error or panics, so Composio retries
+//     (a panic is logged with its stack, under the attribute "stack");
 //   - 503 when the Deduper fails, so Composio retries rather than risk
 //     running the handler twice.
 //
 // With a Deduper, a webhook-id is leased (Deduper.Begin) before the handler
-// runs. When the handler succeeds (or no handler takes the event) the id is
-// marked done before the 200 is sent; otherwise its lease is released
+// runs. When the handler succeeds (or no handler takes the event, or a
+// payload error is acknowledged with a 2xx) the id is marked done before the
+// answer is sent; otherwise its lease is released
 // (Deduper.Forget, with the lease's token) before the error is sent, so
 // Composio's retry runs it again. A receiver that dies mid-handler leaves
 // the lease to expire, after which a retry takes over; should the first
@@ -48,11 +57,12 @@ const DefaultMaxBodyBytes int64 = 1 << 20
 // Every outcome is logged with the webhook-id, the delivery attempt and the
 // event's type and slug; never the body or a secret.
 type Handler struct {
-	verifier   *Verifier
-	dispatcher *Dispatcher
-	log        *slog.Logger
-	maxBody    int64
-	dedup      Deduper
+	verifier      *Verifier
+	dispatcher    *Dispatcher
+	log           *slog.Logger
+	maxBody       int64
+	dedup         Deduper
+	payloadStatus int
 }
 
 // HandlerOption configures a Handler.
@@ -70,6 +80,21 @@ func WithMaxBodyBytes(n int64) HandlerOption { return func(h *Handler) { h.maxBo
 // duplicate filtering off.
 func WithDeduper(d Deduper) HandlerOption { return func(h *Handler) { h.dedup = d } }
 
+// DefaultPayloadErrorStatus is the Handler's answer to a payload that does
+// not decode into its registered type, unless WithPayloadErrorStatus says
+// otherwise.
+const DefaultPayloadErrorStatus = http.StatusUnprocessableEntity
+
+// WithPayloadErrorStatus sets the status answered to a payload that does not
+// decode into the type registered for its trigger (a *PayloadError; default
+// DefaultPayloadErrorStatus, 422). Any code other than 2xx makes Composio
+// retry the delivery until it gives up; a 2xx code acknowledges the event
+// and drops it, after logging it, and marks its webhook-id done.
+// NewHandler panics on a code outside 200-599.
+func WithPayloadErrorStatus(code int) HandlerOption {
+	return func(h *Handler) { h.payloadStatus = code }
+}
+
 // NewHandler returns a Handler that verifies deliveries with v and dispatches
 // them with d. Both are required: it panics when either is nil, because a
 // receiver that skipped verification would accept forged events.
@@ -78,11 +103,12 @@ func NewHandler(v *Verifier, d *Dispatcher, opts ...HandlerOption) *Handler {
 		panic("webhook: NewHandler needs a non-nil Verifier and Dispatcher")
 	}
 	h := &Handler{
-		verifier:   v,
-		dispatcher: d,
-		log:        slog.Default(),
-		maxBody:    DefaultMaxBodyBytes,
-		dedup:      NewMemoryDeduper(DefaultDedupCapacity, DefaultDedupTTL),
+		verifier:      v,
+		dispatcher:    d,
+		log:           slog.Default(),
+		maxBody:       DefaultMaxBodyBytes,
+		dedup:         NewMemoryDeduper(DefaultDedupCapacity, DefaultDedupTTL),
+		payloadStatus: DefaultPayloadErrorStatus,
 	}
 	for _, o := range opts {
 		o(h)
@@ -90,20 +116,23 @@ func NewHandler(v *Verifier, d *Dispatcher, opts ...HandlerOption) *Handler {
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
+	if h.payloadStatus < 200 || h.payloadStatus > 599 {
+		panic(fmt.Sprintf("webhook: WithPayloadErrorStatus(%d): want a status code from 200 to 599", h.payloadStatus))
+	}
 	return h
 }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id := r.Header.Get(HeaderID)
+	id := header(r.Header, canonicalID)
 	attrs := []slog.Attr{slog.String("webhook_id", id)}
-	if a := r.Header.Get(HeaderDeliveryAttempt); a != "" {
+	if a := header(r.Header, canonicalDeliveryAttempt); a != "" {
 		attrs = append(attrs, slog.String("attempt", a))
 	}
 	reply := func(status int, level slog.Level, msg string, extra ...slog.Attr) {
 		h.log.LogAttrs(ctx, level, msg, append(append(attrs, slog.Int("status", status)), extra...)...)
-		if status == http.StatusOK {
+		if status < 300 {
 			w.WriteHeader(status)
 			return
 		}
@@ -128,7 +157,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(http.StatusUnauthorized, slog.LevelWarn, "webhook: verification failed", slog.String("error", err.Error()))
 		return
 	}
-	ev, err := DecodeVersion(body, r.Header.Get(HeaderVersion), id)
+	ev, err := Decode(r.Header, body)
 	if err != nil {
 		reply(http.StatusBadRequest, slog.LevelWarn, "webhook: undecodable event", slog.String("error", err.Error()))
 		return
@@ -169,23 +198,27 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	err = h.dispatch(ctx, ev)
 	took := slog.Duration("took", time.Since(start))
-	succeeded := err == nil || errors.Is(err, ErrUnhandled)
+	_, payloadErr := errors.AsType[*PayloadError](err)
+	// An acknowledged event is done, even one whose payload was dropped.
+	succeeded := err == nil || errors.Is(err, ErrUnhandled) || payloadErr && h.payloadStatus < 300
 	if h.dedup != nil {
 		// Settle before answering, so a retry that follows the answer
 		// finds the id done or released.
 		settled = true
 		h.settle(ctx, id, lease.Token, succeeded, attrs)
 	}
+	hp, panicked := errors.AsType[*handlerPanic](err)
 	switch {
 	case err == nil:
 		reply(http.StatusOK, slog.LevelInfo, "webhook: handled", took)
-	case succeeded:
+	case payloadErr:
+		reply(h.payloadStatus, slog.LevelError, "webhook: payload does not match its type", took, slog.String("error", err.Error()))
+	case errors.Is(err, ErrUnhandled):
 		reply(http.StatusOK, slog.LevelWarn, "webhook: no handler for event", took)
+	case panicked:
+		reply(http.StatusInternalServerError, slog.LevelError, "webhook: handler panicked", took,
+			slog.String("error", err.Error()), slog.String("stack", string(hp.stack)))
 	default:
-		if _, ok := errors.AsType[*PayloadError](err); ok {
-			reply(http.StatusBadRequest, slog.LevelError, "webhook: payload does not match its type", took, slog.String("error", err.Error()))
-			return
-		}
 		reply(http.StatusInternalServerError, slog.LevelError, "webhook: handler failed", took, slog.String("error", err.Error()))
 	}
 }
@@ -212,7 +245,15 @@ func (h *Handler) settle(ctx context.Context, id, token string, ok bool, attrs [
 	}
 }
 
-// dispatch runs the dispatcher, turning a panic into an error (except
+// handlerPanic is a panic of the event handler, recovered by the Handler.
+type handlerPanic struct {
+	value any
+	stack []byte // of the panicking goroutine, taken before it unwound
+}
+
+func (p *handlerPanic) Error() string { return fmt.Sprintf("handler panicked: %v", p.value) }
+
+// dispatch runs the dispatcher, turning a panic into a *handlerPanic (except
 // http.ErrAbortHandler, which net/http expects to see).
 func (h *Handler) dispatch(ctx context.Context, ev *Event) (err error) {
 	defer func() {
@@ -220,7 +261,7 @@ func (h *Handler) dispatch(ctx context.Context, ev *Event) (err error) {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			err = fmt.Errorf("handler panicked: %v", p)
+			err = &handlerPanic{value: p, stack: debug.Stack()}
 		}
 	}()
 	return h.dispatcher.Dispatch(ctx, ev)

@@ -3,6 +3,7 @@ package webhook_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +21,9 @@ import (
 	"github.com/triggergen/triggergen/webhook/webhooktest"
 )
 
-const handlerSecret = "handler-test-Secret-7f3a"
+const handlerKey = "handler-test-Secret-7f3a"
+
+var handlerSecret = secret.New(handlerKey)
 
 // commitBody is a V3 commit event whose payload carries a marker that must
 // never show up in logs.
@@ -47,7 +50,7 @@ type handlerRig struct {
 func newRig(t *testing.T, opts ...webhook.HandlerOption) *handlerRig {
 	t.Helper()
 	rig := &handlerRig{logs: &syncBuf{}, seen: make(chan *commitPayload, 16)}
-	v, err := webhook.NewVerifier(secret.New(handlerSecret))
+	v, err := webhook.NewVerifier(handlerSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +70,7 @@ func newRig(t *testing.T, opts ...webhook.HandlerOption) *handlerRig {
 	logger := slog.New(slog.NewJSONHandler(rig.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	rig.h = webhook.NewHandler(v, d, append([]webhook.HandlerOption{webhook.WithLogger(logger)}, opts...)...)
 	t.Cleanup(func() {
-		if strings.Contains(rig.logs.String(), handlerSecret) || strings.Contains(rig.logs.String(), "BODY-MARKER") {
+		if strings.Contains(rig.logs.String(), handlerKey) || strings.Contains(rig.logs.String(), "BODY-MARKER") {
 			t.Errorf("logs show the secret or the body:\n%s", rig.logs)
 		}
 	})
@@ -93,7 +96,7 @@ func TestWebhookHandlerStatus(t *testing.T) {
 		{"ok with version header", func() *http.Request {
 			return webhooktest.NewRequest(handlerSecret, commitBody, webhooktest.WithVersion(webhook.V3), webhooktest.WithAttempt(2))
 		}, 200, 1, `"attempt":"2"`},
-		{"wrong secret", func() *http.Request { return webhooktest.NewRequest("other", commitBody) }, 401, 0, "no matching signature"},
+		{"wrong secret", func() *http.Request { return webhooktest.NewRequest(secret.New("other"), commitBody) }, 401, 0, "no matching signature"},
 		{"stale", func() *http.Request {
 			return webhooktest.NewRequest(handlerSecret, commitBody, webhooktest.WithTimestamp(stale))
 		}, 401, 0, "timestamp outside tolerance"},
@@ -110,7 +113,7 @@ func TestWebhookHandlerStatus(t *testing.T) {
 		}, 200, 0, "no handler for event"},
 		{"strict unknown field", func() *http.Request {
 			return webhooktest.NewRequest(handlerSecret, bytes.Replace(commitBody, []byte(`"author"`), []byte(`"verified":true,"author"`), 1))
-		}, 400, 0, `unknown field \"verified\"`},
+		}, 422, 0, `unknown field \"/verified\"`},
 		{"GET", func() *http.Request { return httptest.NewRequest(http.MethodGet, "/", nil) }, 405, 0, "method not allowed"},
 	}
 	for _, c := range cases {
@@ -192,7 +195,7 @@ func TestWebhookHandlerDedup(t *testing.T) {
 	// A payload error is also forgotten, so a fixed receiver can take the retry.
 	rig2 := newRig(t)
 	bad := bytes.Replace(commitBody, []byte(`"author"`), []byte(`"x":1,"author"`), 1)
-	if code := rig2.serve(webhooktest.NewRequest(handlerSecret, bad, webhooktest.WithID("msg_p"))); code != 400 {
+	if code := rig2.serve(webhooktest.NewRequest(handlerSecret, bad, webhooktest.WithID("msg_p"))); code != 422 {
 		t.Fatal(code)
 	}
 	if code := rig2.serve(webhooktest.NewRequest(handlerSecret, commitBody, webhooktest.WithID("msg_p"))); code != 200 || rig2.runs.Load() != 1 {
@@ -315,7 +318,7 @@ func TestWebhookHandlerDeduperSettle(t *testing.T) {
 
 	// http.ErrAbortHandler passes through and the id is released.
 	d = &fakeDeduper{status: webhook.DedupNew}
-	v, _ := webhook.NewVerifier(secret.New(handlerSecret))
+	v, _ := webhook.NewVerifier(handlerSecret)
 	disp := webhook.NewDispatcher()
 	disp.Fallback(func(context.Context, *webhook.Event) error { panic(http.ErrAbortHandler) })
 	h := webhook.NewHandler(v, disp, webhook.WithDeduper(d), webhook.WithLogger(slog.New(slog.DiscardHandler)))
@@ -360,7 +363,7 @@ func TestWebhookHandlerEndToEnd(t *testing.T) {
 
 // TestWebhookHandlerRealEvents: every real example, signed, gets 200.
 func TestWebhookHandlerRealEvents(t *testing.T) {
-	v, _ := webhook.NewVerifier(secret.New(handlerSecret))
+	v, _ := webhook.NewVerifier(handlerSecret)
 	d := webhook.NewDispatcher()
 	var n atomic.Int32
 	d.Fallback(func(context.Context, *webhook.Event) error { n.Add(1); return nil })
@@ -388,7 +391,7 @@ func TestWebhookMessageBodies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := webhook.DecodeVersion(body, string(v), "msg_test")
+		ev, err := webhook.DecodeParts("msg_test", v, body)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", v, err, body)
 		}
@@ -414,5 +417,83 @@ func TestWebhookMessageBodies(t *testing.T) {
 	}
 	if b, err := (webhooktest.Message{TriggerSlug: "X"}).Body(webhook.V2); err != nil || !strings.Contains(string(b), `"data":{"connection_id"`) {
 		t.Errorf("empty data V2: %s %v", b, err)
+	}
+}
+
+// TestWebhookHandlerPanicStack: a recovered panic is logged with the stack
+// of the panicking goroutine, so the line that panicked can be found.
+func TestWebhookHandlerPanicStack(t *testing.T) {
+	rig := newRig(t)
+	mode := "panic"
+	rig.fail.Store(&mode)
+	if code := rig.serve(webhooktest.NewRequest(handlerSecret, commitBody)); code != 500 {
+		t.Fatalf("panicking handler: %d; want 500", code)
+	}
+	var rec struct {
+		Msg   string `json:"msg"`
+		Error string `json:"error"`
+		Stack string `json:"stack"`
+	}
+	for line := range strings.Lines(rig.logs.String()) {
+		if strings.Contains(line, `"status":500`) {
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The stack names the function that panicked (the closure in newRig)
+	// and the file and line it panicked on.
+	if !strings.Contains(rec.Error, "boom") || !strings.Contains(rec.Stack, "webhook_test.newRig.func") ||
+		!strings.Contains(rec.Stack, "handler_test.go:") {
+		t.Errorf("logged %+v; want the panic value and a stack naming newRig's handler", rec)
+	}
+}
+
+// TestWebhookHandlerPayloadErrorStatus: a payload that does not fit its type
+// is answered 422 by default, so Composio retries it (the event is kept
+// until the type is fixed); WithPayloadErrorStatus picks another code, and
+// a 2xx code acknowledges the event and marks it done.
+func TestWebhookHandlerPayloadErrorStatus(t *testing.T) {
+	bad := bytes.Replace(commitBody, []byte(`"author"`), []byte(`"verified":true,"author"`), 1)
+	typeErr := bytes.Replace(commitBody, []byte(`"author":"jane"`), []byte(`"author":7`), 1)
+	for _, c := range []struct {
+		opts  []webhook.HandlerOption
+		want  int
+		retry int // the answer to a retry of the same id with a good payload
+	}{
+		{nil, 422, 200},
+		{[]webhook.HandlerOption{webhook.WithPayloadErrorStatus(http.StatusBadRequest)}, 400, 200},
+		{[]webhook.HandlerOption{webhook.WithPayloadErrorStatus(http.StatusInternalServerError)}, 500, 200},
+		{[]webhook.HandlerOption{webhook.WithPayloadErrorStatus(http.StatusOK)}, 200, 200},
+		{[]webhook.HandlerOption{webhook.WithPayloadErrorStatus(http.StatusNoContent)}, 204, 200},
+	} {
+		for _, body := range [][]byte{bad, typeErr} {
+			rig := newRig(t, c.opts...)
+			if code := rig.serve(webhooktest.NewRequest(handlerSecret, body, webhooktest.WithID("msg_pe"))); code != c.want {
+				t.Errorf("payload error, want %d: got %d\n%s", c.want, code, rig.logs)
+			}
+			if !strings.Contains(rig.logs.String(), "payload does not match its type") {
+				t.Errorf("payload error not logged:\n%s", rig.logs)
+			}
+			// A retry runs the handler unless the event was acknowledged.
+			code := rig.serve(webhooktest.NewRequest(handlerSecret, commitBody, webhooktest.WithID("msg_pe")))
+			wantRuns := int32(1)
+			if c.want < 300 {
+				wantRuns = 0 // done: the retry is skipped
+			}
+			if code != c.retry || rig.runs.Load() != wantRuns {
+				t.Errorf("status %d: retry got %d with %d runs; want %d with %d", c.want, code, rig.runs.Load(), c.retry, wantRuns)
+			}
+		}
+	}
+	for _, code := range []int{0, 99, 199, 600, -1} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("WithPayloadErrorStatus(%d) accepted", code)
+				}
+			}()
+			newRig(t, webhook.WithPayloadErrorStatus(code))
+		}()
 	}
 }

@@ -10,10 +10,11 @@ import (
 )
 
 // UnknownFieldsError reports, in strict mode, the payload fields the generated
-// type does not declare.
+// type does not declare. A PayloadError wraps it.
 type UnknownFieldsError struct {
-	// Paths are the fields' JSON paths, sorted by key at each level, e.g.
-	// "repository.topics" or "commits[1].verified".
+	// Paths are the fields' JSON pointers (RFC 6901) in the payload
+	// (Event.Data), sorted by key at each level, e.g. "/repository/topics"
+	// or "/commits/1/verified".
 	Paths []string
 }
 
@@ -69,7 +70,7 @@ func walkUnknown(v any, t reflect.Type, path string, out *[]string) {
 		slices.Sort(keys)
 		for _, k := range keys {
 			f, ok := fields.lookup(k)
-			p := joinPath(path, k)
+			p := path + "/" + escapePointer(k)
 			if !ok {
 				*out = append(*out, p)
 				continue
@@ -82,7 +83,7 @@ func walkUnknown(v any, t reflect.Type, path string, out *[]string) {
 			return
 		}
 		for i, e := range arr {
-			walkUnknown(e, t.Elem(), path+"["+strconv.Itoa(i)+"]", out)
+			walkUnknown(e, t.Elem(), path+"/"+strconv.Itoa(i), out)
 		}
 	case reflect.Map:
 		obj, ok := v.(map[string]any)
@@ -95,17 +96,15 @@ func walkUnknown(v any, t reflect.Type, path string, out *[]string) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			walkUnknown(obj[k], t.Elem(), joinPath(path, k), out)
+			walkUnknown(obj[k], t.Elem(), path+"/"+escapePointer(k), out)
 		}
 	}
 }
 
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
+// pointerEscaper escapes a key as a JSON pointer reference token.
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+func escapePointer(key string) string { return pointerEscaper.Replace(key) }
 
 type fieldSet struct {
 	exact map[string]reflect.Type

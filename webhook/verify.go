@@ -26,6 +26,25 @@ const (
 	HeaderDeliveryAttempt = "x-composio-delivery-attempt"
 )
 
+// The header names in canonical form, computed once: http.Header.Get
+// canonicalises its argument on every call, which allocates for these
+// lower-case names.
+var (
+	canonicalID              = http.CanonicalHeaderKey(HeaderID)
+	canonicalTimestamp       = http.CanonicalHeaderKey(HeaderTimestamp)
+	canonicalSignature       = http.CanonicalHeaderKey(HeaderSignature)
+	canonicalVersion         = http.CanonicalHeaderKey(HeaderVersion)
+	canonicalDeliveryAttempt = http.CanonicalHeaderKey(HeaderDeliveryAttempt)
+)
+
+// header is h.Get(key) for a key in canonical form, without allocating.
+func header(h http.Header, canonicalKey string) string {
+	if v := h[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // DefaultTolerance is how far webhook-timestamp may lie from the verifier's
 // clock, in either direction, unless WithTolerance says otherwise.
 const DefaultTolerance = 300 * time.Second
@@ -54,13 +73,15 @@ var (
 var ErrNoSecret = errors.New("webhook: no webhook secret given")
 
 // VerifyError describes why a delivery failed verification. It never holds a
-// secret or the body.
+// secret or the body. Its fields follow the package's convention (see
+// "Errors" in the package documentation); the place at fault is a header.
 type VerifyError struct {
 	// Header is the header at fault: HeaderID, HeaderTimestamp or
 	// HeaderSignature.
 	Header string
-	// Reason is a human-readable detail, e.g. "timestamp is 10m0s old".
-	Reason string
+	// Message is a human-readable detail, e.g. "timestamp is 10m0s old";
+	// it may be empty.
+	Message string
 	// Err is ErrMissingHeader, ErrMalformedHeader, ErrStaleTimestamp or
 	// ErrNoMatchingSignature.
 	Err error
@@ -68,8 +89,8 @@ type VerifyError struct {
 
 func (e *VerifyError) Error() string {
 	msg := "webhook: verify " + e.Header + ": " + e.Err.Error()
-	if e.Reason != "" {
-		msg += ": " + e.Reason
+	if e.Message != "" {
+		msg += ": " + e.Message
 	}
 	return msg
 }
@@ -103,7 +124,8 @@ func WithTolerance(d time.Duration) VerifierOption {
 	return func(v *Verifier) { v.tolerance = max(d, 0) }
 }
 
-// WithClock replaces time.Now, for tests.
+// WithClock replaces time.Now as the clock webhook-timestamp is checked
+// against, for tests.
 func WithClock(now func() time.Time) VerifierOption {
 	return func(v *Verifier) { v.now = now }
 }
@@ -164,9 +186,13 @@ func (v Verifier) LogValue() slog.Value { return slog.StringValue(v.String()) }
 func (v *Verifier) Tolerance() time.Duration { return v.tolerance }
 
 // Verify checks the webhook-id, webhook-timestamp and webhook-signature
-// headers of h against body, which must be the raw bytes as received.
+// headers of h against body, which must be the raw bytes as received. The
+// entries of every webhook-signature line count, not only the first line's:
+// a sender or a proxy may spread them over several lines.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
-	return v.VerifyParts(h.Get(HeaderID), h.Get(HeaderTimestamp), h.Get(HeaderSignature), body)
+	// Join allocates only when there are several lines.
+	sig := strings.Join(h[canonicalSignature], " ")
+	return v.VerifyParts(header(h, canonicalID), header(h, canonicalTimestamp), sig, body)
 }
 
 // VerifyParts is Verify with the three header values given directly. It
@@ -186,11 +212,11 @@ func (v *Verifier) VerifyParts(id, timestamp, signature string, body []byte) err
 	ts, err := strconv.ParseInt(timestamp, 10, 64)
 	if err != nil {
 		return &VerifyError{Header: HeaderTimestamp, Err: ErrMalformedHeader,
-			Reason: fmt.Sprintf("%.40q is not integer unix seconds", timestamp)}
+			Message: fmt.Sprintf("%.40q is not integer unix seconds", timestamp)}
 	}
 	if v.tolerance > 0 {
 		if reason, ok := checkTimestamp(v.now(), ts, v.tolerance); !ok {
-			return &VerifyError{Header: HeaderTimestamp, Err: ErrStaleTimestamp, Reason: reason}
+			return &VerifyError{Header: HeaderTimestamp, Err: ErrStaleTimestamp, Message: reason}
 		}
 	}
 
@@ -222,13 +248,13 @@ func (v *Verifier) VerifyParts(id, timestamp, signature string, body []byte) err
 		switch {
 		case unversion == entries:
 			return &VerifyError{Header: HeaderSignature, Err: ErrMalformedHeader,
-				Reason: `no entry of the form "v1,<base64>"`}
+				Message: `no entry of the form "v1,<base64>"`}
 		case undecoded > 0:
 			return &VerifyError{Header: HeaderSignature, Err: ErrNoMatchingSignature,
-				Reason: fmt.Sprintf("%d v1 %s not a base64 HMAC-SHA256", undecoded, plural(undecoded, "entry is", "entries are"))}
+				Message: fmt.Sprintf("%d v1 %s not a base64 HMAC-SHA256", undecoded, plural(undecoded, "entry is", "entries are"))}
 		default:
 			return &VerifyError{Header: HeaderSignature, Err: ErrNoMatchingSignature,
-				Reason: "no v1 entry (other signature versions are ignored)"}
+				Message: "no v1 entry (other signature versions are ignored)"}
 		}
 	}
 
@@ -242,7 +268,7 @@ func (v *Verifier) VerifyParts(id, timestamp, signature string, body []byte) err
 		}
 	}
 	return &VerifyError{Header: HeaderSignature, Err: ErrNoMatchingSignature,
-		Reason: fmt.Sprintf("%d v1 %s checked against %d %s",
+		Message: fmt.Sprintf("%d v1 %s checked against %d %s",
 			len(cands), plural(len(cands), "signature", "signatures"),
 			v.nSecrets, plural(v.nSecrets, "secret", "secrets"))}
 }
@@ -280,18 +306,19 @@ func signedMAC(key []byte, id, timestamp string, body []byte, dst []byte) []byte
 
 // Sign returns the webhook-signature header value Composio sends for a
 // delivery: "v1," followed by the standard padded base64 of
-// HMAC-SHA256(secret, id + "." + unix seconds of ts + "." + body), keyed with
+// HMAC-SHA256(key, id + "." + unix seconds of ts + "." + body), keyed with
 // the secret's raw UTF-8 bytes (a whsec_ prefix is part of the key). Tests and
 // fake servers use it to sign deliveries; the webhook-timestamp header to send
-// with it is strconv.FormatInt(ts.Unix(), 10).
-func Sign(secret, id string, ts time.Time, body []byte) string {
-	return SignParts(secret, id, strconv.FormatInt(ts.Unix(), 10), body)
+// with it is strconv.FormatInt(ts.Unix(), 10). Package webhooktest builds
+// whole signed requests.
+func Sign(key secret.Value, id string, ts time.Time, body []byte) string {
+	return SignParts(key, id, strconv.FormatInt(ts.Unix(), 10), body)
 }
 
 // SignParts is Sign with the webhook-timestamp header value given as is.
-func SignParts(secret, id, timestamp string, body []byte) string {
+func SignParts(key secret.Value, id, timestamp string, body []byte) string {
 	var mac [sha256.Size]byte
-	sum := signedMAC([]byte(secret), id, timestamp, body, mac[:0])
+	sum := signedMAC([]byte(key.Reveal()), id, timestamp, body, mac[:0])
 	return "v1," + base64.StdEncoding.EncodeToString(sum)
 }
 

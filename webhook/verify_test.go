@@ -82,7 +82,7 @@ func TestWebhookVectors(t *testing.T) {
 			var ev *webhook.Event
 			var derr error
 			if verr == nil {
-				ev, derr = webhook.Decode(body, nil)
+				ev, derr = webhook.Decode(nil, body)
 			}
 			switch v.Expected {
 			case "valid":
@@ -157,7 +157,7 @@ func testStandardWebhooksVector(t *testing.T, v vector) {
 			t.Errorf("%s: raw-key signature: %v; the raw key is always accepted", key, err)
 		}
 	}
-	if got := webhook.SignParts(v.Secret, v.ID, v.Timestamp, body); got != v.SignatureIfRaw {
+	if got := webhook.SignParts(secret.New(v.Secret), v.ID, v.Timestamp, body); got != v.SignatureIfRaw {
 		t.Errorf("Sign keys with the raw whsec_ string: got %s, want %s", got, v.SignatureIfRaw)
 	}
 }
@@ -177,11 +177,11 @@ func TestWebhookSignMatchesVectors(t *testing.T) {
 			continue
 		}
 		n++
-		if got := webhook.SignParts(v.Secret, v.ID, v.Timestamp, []byte(v.Body)); got != v.Signature {
+		if got := webhook.SignParts(secret.New(v.Secret), v.ID, v.Timestamp, []byte(v.Body)); got != v.Signature {
 			t.Errorf("%s: Sign = %s; want %s", v.Name, got, v.Signature)
 		}
 		ts, _ := strconv.ParseInt(v.Timestamp, 10, 64)
-		if got := webhook.Sign(v.Secret, v.ID, time.Unix(ts, 0), []byte(v.Body)); got != v.Signature {
+		if got := webhook.Sign(secret.New(v.Secret), v.ID, time.Unix(ts, 0), []byte(v.Body)); got != v.Signature {
 			t.Errorf("%s: Sign(time) = %s; want %s", v.Name, got, v.Signature)
 		}
 	}
@@ -259,7 +259,7 @@ func TestWebhookTolerance(t *testing.T) {
 		h := http.Header{}
 		h.Set(webhook.HeaderID, "msg_tol")
 		h.Set(webhook.HeaderTimestamp, strconv.FormatInt(ts.Unix(), 10))
-		h.Set(webhook.HeaderSignature, webhook.Sign(key, "msg_tol", ts, body))
+		h.Set(webhook.HeaderSignature, webhook.Sign(secret.New(key), "msg_tol", ts, body))
 		err = ver.Verify(h, body)
 		if want == nil && err != nil || want != nil && !errors.Is(err, want) {
 			t.Errorf("offset %v tolerance %v: %v; want %v", offset, tol, err, want)
@@ -292,18 +292,34 @@ func TestWebhookTolerance(t *testing.T) {
 	}
 }
 
-// TestWebhookVerifyErrors checks each failure's sentinel and header name.
-func TestWebhookVerifyErrors(t *testing.T) {
-	const key = "errors-secret"
-	ts := time.Unix(1_700_000_000, 0)
-	body := []byte(`{}`)
-	good := webhook.Sign(key, "msg_1", ts, body)
-	other := webhook.Sign("another-secret", "msg_1", ts, body)
-	tsStr := strconv.FormatInt(ts.Unix(), 10)
-	ver, err := webhook.NewVerifier(secret.New(key), webhook.WithClock(func() time.Time { return ts }))
-	if err != nil {
+// verifyFixture is a verifier whose clock stands at ts, a body, and the
+// signatures of it as delivery msg_1 at ts with the verifier's secret (good)
+// and with another (other).
+type verifyFixture struct {
+	ver         *webhook.Verifier
+	ts          time.Time
+	body        []byte
+	good, other string
+}
+
+func newVerifyFixture(t *testing.T) verifyFixture {
+	t.Helper()
+	key := secret.New("fixture-secret")
+	f := verifyFixture{ts: time.Unix(1_700_000_000, 0), body: []byte(`{}`)}
+	f.good = webhook.Sign(key, "msg_1", f.ts, f.body)
+	f.other = webhook.Sign(secret.New("another-secret"), "msg_1", f.ts, f.body)
+	var err error
+	if f.ver, err = webhook.NewVerifier(key, webhook.WithClock(func() time.Time { return f.ts })); err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+// TestWebhookVerifyErrors checks each failure's sentinel and header name.
+func TestWebhookVerifyErrors(t *testing.T) {
+	f := newVerifyFixture(t)
+	ver, body, good, other := f.ver, f.body, f.good, f.other
+	tsStr := strconv.FormatInt(f.ts.Unix(), 10)
 	cases := []struct {
 		name, id, ts, sig string
 		want              error
@@ -361,11 +377,11 @@ func TestWebhookRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"new-secret", "old-secret"} {
-		if err := ver.VerifyParts("m", strconv.FormatInt(ts.Unix(), 10), webhook.Sign(s, "m", ts, body), body); err != nil {
+		if err := ver.VerifyParts("m", strconv.FormatInt(ts.Unix(), 10), webhook.Sign(secret.New(s), "m", ts, body), body); err != nil {
 			t.Errorf("%s: %v", s, err)
 		}
 	}
-	err = ver.VerifyParts("m", strconv.FormatInt(ts.Unix(), 10), webhook.Sign("retired", "m", ts, body), body)
+	err = ver.VerifyParts("m", strconv.FormatInt(ts.Unix(), 10), webhook.Sign(secret.New("retired"), "m", ts, body), body)
 	if !errors.Is(err, webhook.ErrNoMatchingSignature) || !strings.Contains(err.Error(), "2 secrets") {
 		t.Errorf("unknown secret: %v", err)
 	}
@@ -387,10 +403,10 @@ func TestWebhookStandardWebhooksKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ver.VerifyParts("m", tsStr, webhook.Sign("whsec_not*base64", "m", ts, body), body); err != nil {
+	if err := ver.VerifyParts("m", tsStr, webhook.Sign(secret.New("whsec_not*base64"), "m", ts, body), body); err != nil {
 		t.Fatal(err)
 	}
-	if err := ver.VerifyParts("m", tsStr, webhook.Sign("not*base64", "m", ts, body), body); err == nil {
+	if err := ver.VerifyParts("m", tsStr, webhook.Sign(secret.New("not*base64"), "m", ts, body), body); err == nil {
 		t.Fatal("the prefix-stripped raw remainder is not a key")
 	}
 }
@@ -410,7 +426,7 @@ func TestWebhookNoSecretLeak(t *testing.T) {
 	for _, c := range [][3]string{
 		{"", tsStr, "v1,x"}, {"m", "", "v1,x"}, {"m", tsStr, ""}, {"m", "abc", "v1,x"},
 		{"m", "1", "v1,x"}, {"m", tsStr, "garbage"}, {"m", tsStr, "v1,AAAA"},
-		{"m", tsStr, webhook.Sign("wrong", "m", now, nil)},
+		{"m", tsStr, webhook.Sign(secret.New("wrong"), "m", now, nil)},
 		{"m", tsStr, "v1," + key}, {key, tsStr, "v1,x"},
 	} {
 		err := ver.VerifyParts(c[0], c[1], c[2], []byte("{}"))
@@ -428,6 +444,45 @@ func TestWebhookNoSecretLeak(t *testing.T) {
 			if strings.Contains(s, leak) {
 				t.Errorf("secret leaked: %s", s)
 			}
+		}
+	}
+}
+
+// TestWebhookVerifySignatureLines: a delivery may carry webhook-signature on
+// several header lines (a proxy, or a sender that adds one line per secret
+// during rotation), each holding one or more entries: all of them count.
+func TestWebhookVerifySignatureLines(t *testing.T) {
+	f := newVerifyFixture(t)
+	ver, body, good, other := f.ver, f.body, f.good, f.other
+	headers := func(lines ...string) http.Header {
+		h := http.Header{}
+		h.Set(webhook.HeaderID, "msg_1")
+		h.Set(webhook.HeaderTimestamp, strconv.FormatInt(f.ts.Unix(), 10))
+		for _, l := range lines {
+			h.Add(webhook.HeaderSignature, l)
+		}
+		return h
+	}
+	for _, lines := range [][]string{
+		{other, good},
+		{other + " v1,bm9wZQ==", "garbage", "v2,x " + good},
+		{"", good},
+		{good, other},
+	} {
+		if err := ver.Verify(headers(lines...), body); err != nil {
+			t.Errorf("lines %q: %v", lines, err)
+		}
+	}
+	for _, c := range []struct {
+		lines []string
+		want  error
+	}{
+		{[]string{other, other}, webhook.ErrNoMatchingSignature},
+		{[]string{"", " "}, webhook.ErrMissingHeader},
+		{[]string{"garbage", "more-garbage"}, webhook.ErrMalformedHeader},
+	} {
+		if err := ver.Verify(headers(c.lines...), body); !errors.Is(err, c.want) {
+			t.Errorf("lines %q: %v; want %v", c.lines, err, c.want)
 		}
 	}
 }

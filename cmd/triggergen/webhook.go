@@ -205,7 +205,11 @@ func webhookVerify(_ context.Context, e *env, o webhookVerifyOptions, body []byt
 		return &cliError{msg: "webhook verify: invalid: " + verifyReason(err, v, o, body), err: err}
 	}
 
-	ev, err := webhook.DecodeVersion(body, o.version, o.id)
+	var version webhook.Version // checked with ParseVersion already
+	if o.version != "" {
+		version, _ = webhook.ParseVersion(o.version)
+	}
+	ev, err := webhook.DecodeParts(o.id, version, body)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "triggergen: signature valid, but the body is not a known Composio event: %s\n",
 			printable(strings.TrimPrefix(err.Error(), "webhook: ")))
@@ -237,8 +241,8 @@ func verifyReason(err error, v *webhook.Verifier, o webhookVerifyOptions, body [
 		case ve.Header == webhook.HeaderTimestamp && errors.Is(ve.Err, webhook.ErrMalformedHeader):
 			// The reason quotes the value, which may be the secret.
 			reason += ": -timestamp is not integer unix seconds (the value given is " + notShown + ")"
-		case ve.Reason != "":
-			reason += ": " + ve.Reason
+		case ve.Message != "":
+			reason += ": " + ve.Message
 		}
 	} else {
 		reason = err.Error()

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -180,7 +181,7 @@ func TestWebhookCLITolerance(t *testing.T) {
 	} {
 		ts := time.Now().Add(-c.age)
 		args := []string{"verify", "-secret", key, "-id", "msg_t", "-timestamp", strconv.FormatInt(ts.Unix(), 10),
-			"-signature", webhook.Sign(key, "msg_t", ts, []byte(body))}
+			"-signature", webhook.Sign(secret.New(key), "msg_t", ts, []byte(body))}
 		if c.tolerance != "" {
 			args = append(args, "-tolerance", c.tolerance)
 		}
@@ -265,7 +266,7 @@ func TestWebhookCLIEscapesTheBody(t *testing.T) {
 		`{"type":"` + h + `","data":{}}`,
 	} {
 		r := runWebhookCLI(t, body, nil, "verify", "-secret", key, "-id", "msg_x", "-timestamp", "1768262400",
-			"-signature", webhook.Sign(key, "msg_x", ts, []byte(body)), "-tolerance", "0")
+			"-signature", webhook.Sign(secret.New(key), "msg_x", ts, []byte(body)), "-tolerance", "0")
 		if r.code != 0 {
 			t.Errorf("exit %d\n%s", r.code, r.stderr)
 		}

@@ -92,7 +92,7 @@ func TestExamplesReachTypedHandlers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			req, err := webhooktest.NewClientRequest(context.Background(), srv.URL, key, body)
+			req, err := webhooktest.NewClientRequest(context.Background(), srv.URL, secret.New(key), body)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -22,6 +22,10 @@
 //
 // A value other than these counts as done: an id is never run again on a
 // value this package does not understand.
+//
+// Each call gives up after a timeout (WithTimeout, DefaultTimeout = 2 s),
+// so a Redis that stops answering costs each delivery at most that before
+// the Handler answers 503 and Composio retries later.
 package redisdedup
 
 import (
@@ -37,9 +41,10 @@ import (
 
 // Defaults of New.
 const (
-	DefaultPrefix = "triggergen:webhook:seen:"
-	DefaultTTL    = webhook.DefaultDedupTTL
-	DefaultLease  = webhook.DefaultDedupLease
+	DefaultPrefix  = "triggergen:webhook:seen:"
+	DefaultTTL     = webhook.DefaultDedupTTL
+	DefaultLease   = webhook.DefaultDedupLease
+	DefaultTimeout = 2 * time.Second
 )
 
 // The values of a key: valueInProgress followed by the lease token, or
@@ -61,10 +66,11 @@ type Client interface {
 
 // Deduper implements webhook.Deduper in Redis.
 type Deduper struct {
-	c      Client
-	prefix string
-	ttl    time.Duration
-	lease  time.Duration
+	c       Client
+	prefix  string
+	ttl     time.Duration
+	lease   time.Duration
+	timeout time.Duration
 }
 
 var _ webhook.Deduper = (*Deduper)(nil)
@@ -86,9 +92,23 @@ func WithTTL(ttl time.Duration) Option { return func(d *Deduper) { d.ttl = ttl }
 // longest run of the handler. Values below a millisecond are raised to one.
 func WithLease(lease time.Duration) Option { return func(d *Deduper) { d.lease = lease } }
 
+// WithTimeout bounds each Begin, Complete and Forget (default
+// DefaultTimeout): past it the call returns an error matching
+// context.DeadlineExceeded, and the Handler answers 503 at once rather than
+// hold the delivery while Redis does not answer. Zero or less removes the
+// bound (the caller's context and the client's timeouts remain).
+//
+// go-redis ignores a context's deadline on socket reads unless the client's
+// ContextTimeoutEnabled option is set; without it, the Deduper stops waiting
+// at the deadline all the same, and the command finishes or fails in the
+// background within the client's ReadTimeout. A Begin abandoned that way may
+// still take the lease: the id then stays in progress until the lease
+// expires, as when a receiver crashes.
+func WithTimeout(d time.Duration) Option { return func(dd *Deduper) { dd.timeout = d } }
+
 // New returns a Deduper that stores ids through c.
 func New(c Client, opts ...Option) *Deduper {
-	d := &Deduper{c: c, prefix: DefaultPrefix, ttl: DefaultTTL, lease: DefaultLease}
+	d := &Deduper{c: c, prefix: DefaultPrefix, ttl: DefaultTTL, lease: DefaultLease, timeout: DefaultTimeout}
 	for _, o := range opts {
 		o(d)
 	}
@@ -121,7 +141,9 @@ return 0
 // Begin implements webhook.Deduper.
 func (d *Deduper) Begin(ctx context.Context, id string) (webhook.Lease, error) {
 	token := webhook.NewLeaseToken()
-	v, err := beginScript.Run(ctx, d.c, []string{d.Key(id)}, d.lease.Milliseconds(), inProgress(token)).Text()
+	v, err := bounded(ctx, d.timeout, func(ctx context.Context) (string, error) {
+		return beginScript.Run(ctx, d.c, []string{d.Key(id)}, d.lease.Milliseconds(), inProgress(token)).Text()
+	})
 	if err != nil {
 		return webhook.Lease{}, fmt.Errorf("redisdedup: begin: %w", err)
 	}
@@ -137,7 +159,10 @@ func (d *Deduper) Begin(ctx context.Context, id string) (webhook.Lease, error) {
 // Complete implements webhook.Deduper. It ignores token: the id is done
 // whoever holds its lease.
 func (d *Deduper) Complete(ctx context.Context, id, _ string) error {
-	if err := d.c.Set(ctx, d.Key(id), valueDone, d.ttl).Err(); err != nil {
+	_, err := bounded(ctx, d.timeout, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, d.c.Set(ctx, d.Key(id), valueDone, d.ttl).Err()
+	})
+	if err != nil {
 		return fmt.Errorf("redisdedup: complete: %w", err)
 	}
 	return nil
@@ -145,8 +170,44 @@ func (d *Deduper) Complete(ctx context.Context, id, _ string) error {
 
 // Forget implements webhook.Deduper.
 func (d *Deduper) Forget(ctx context.Context, id, token string) error {
-	if err := forgetScript.Run(ctx, d.c, []string{d.Key(id)}, inProgress(token)).Err(); err != nil {
+	_, err := bounded(ctx, d.timeout, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, forgetScript.Run(ctx, d.c, []string{d.Key(id)}, inProgress(token)).Err()
+	})
+	if err != nil {
 		return fmt.Errorf("redisdedup: forget: %w", err)
 	}
 	return nil
+}
+
+// bounded runs op with a context that expires after timeout (when positive),
+// and returns op's result, or the context's error once it is done, whichever
+// comes first: go-redis may go on reading past the deadline (see
+// WithTimeout), and the caller must not wait for it.
+func bounded[T any](ctx context.Context, timeout time.Duration, op func(context.Context) (T, error)) (T, error) {
+	if timeout <= 0 {
+		return op(ctx)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1) // buffered: an abandoned op does not block
+	go func() {
+		v, err := op(ctx)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		select {
+		case r := <-done: // finished at the same moment: keep its answer
+			return r.v, r.err
+		default:
+		}
+		var zero T
+		return zero, ctx.Err()
+	}
 }

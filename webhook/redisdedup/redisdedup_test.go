@@ -89,14 +89,56 @@ func (s *syncBuffer) String() string {
 }
 
 // TestWebhookRedisDeduperConformance runs the suite the in-memory Deduper
-// passes; each Deduper gets its own prefix.
+// passes; each Deduper gets its own prefix, and its time is moved on by
+// shortening the TTLs of its keys.
 func TestWebhookRedisDeduperConformance(t *testing.T) {
 	rdb := startRedis(t)
 	var n atomic.Int32
-	deduptest.Conformance(t, func(_ *testing.T, lease, ttl time.Duration) webhook.Deduper {
-		return redisdedup.New(rdb, redisdedup.WithPrefix(fmt.Sprintf("conf%d:", n.Add(1))),
-			redisdedup.WithLease(lease), redisdedup.WithTTL(ttl))
+	deduptest.Conformance(t, func(_ *testing.T, lease, ttl time.Duration) (webhook.Deduper, deduptest.Advance) {
+		prefix := fmt.Sprintf("conf%d:", n.Add(1))
+		d := redisdedup.New(rdb, redisdedup.WithPrefix(prefix), redisdedup.WithLease(lease), redisdedup.WithTTL(ttl))
+		return d, func(t *testing.T, by time.Duration) { advanceKeys(t, rdb, prefix, by) }
 	})
+}
+
+// advanceScript shortens the remaining TTL of each key in KEYS by ARGV[1]
+// milliseconds, deleting those it runs out, in one atomic step.
+var advanceScript = redis.NewScript(`
+local by = tonumber(ARGV[1])
+for _, k in ipairs(KEYS) do
+	local ttl = redis.call('PTTL', k)
+	if ttl >= 0 then
+		if ttl <= by then
+			redis.call('DEL', k)
+		else
+			redis.call('PEXPIRE', k, ttl - by)
+		end
+	end
+end
+return 0
+`)
+
+// advanceKeys moves Redis's time on by d for the keys under prefix: a key
+// whose TTL runs out within d is gone, the others have d less to live. The
+// Deduper's behaviour depends on nothing else, so this is d passing, with
+// no real time spent.
+func advanceKeys(t *testing.T, rdb *redis.Client, prefix string, d time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	iter := rdb.Scan(ctx, 0, prefix+"*", 100).Iterator()
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) == 0 {
+		return
+	}
+	if err := advanceScript.Run(ctx, rdb, keys, d.Milliseconds()).Err(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestWebhookRedisDeduper(t *testing.T) {
@@ -233,7 +275,7 @@ func TestWebhookRedisDeduper(t *testing.T) {
 		body, _ := (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3)
 		deliver := func(replica int, id string) int {
 			rec := httptest.NewRecorder()
-			replicas[replica].ServeHTTP(rec, webhooktest.NewRequest(key, body, webhooktest.WithID(id)))
+			replicas[replica].ServeHTTP(rec, webhooktest.NewRequest(secret.New(key), body, webhooktest.WithID(id)))
 			return rec.Code
 		}
 		if c := deliver(0, "msg_a"); c != 200 {
@@ -264,6 +306,94 @@ func TestWebhookRedisDeduper(t *testing.T) {
 		}
 		if err := d.Complete(ctx, "x", webhook.NewLeaseToken()); err == nil || !errors.As(err, &opErr) {
 			t.Fatalf("Complete against a dead server = %v; want a wrapped *net.OpError", err)
+		}
+	})
+}
+
+// frozenRedis returns a client of a server that accepts connections and
+// never answers, as a paused or wedged Redis does. The client has go-redis's
+// default options, as most users create it.
+func frozenRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	rdb := redis.NewClient(&redis.Options{Addr: l.Addr().String()})
+	t.Cleanup(func() {
+		rdb.Close()
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return rdb
+}
+
+// TestWebhookRedisDeduperFrozen: a Redis that stops answering turns each
+// delivery into a 503 within the Deduper's timeout (2 s by default), not
+// after go-redis's own read timeout (5 s) and retries.
+func TestWebhookRedisDeduperFrozen(t *testing.T) {
+	t.Run("HandlerDefault", func(t *testing.T) {
+		t.Parallel()
+		const key = "frozen-secret"
+		v, err := webhook.NewVerifier(secret.New(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := webhook.NewDispatcher()
+		d.Fallback(func(context.Context, *webhook.Event) error { return nil })
+		h := webhook.NewHandler(v, d, webhook.WithLogger(slog.New(slog.DiscardHandler)),
+			webhook.WithDeduper(redisdedup.New(frozenRedis(t))))
+		body, _ := (webhooktest.Message{TriggerSlug: "GITHUB_COMMIT_EVENT"}).Body(webhook.V3)
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(rec, webhooktest.NewRequest(secret.New(key), body))
+		// The bound is generous: the point is 2 s, not go-redis's 5 s.
+		if took := time.Since(start); rec.Code != http.StatusServiceUnavailable || took > 3500*time.Millisecond {
+			t.Fatalf("delivery with a frozen Redis: %d after %v; want 503 within about 2 s", rec.Code, took)
+		}
+	})
+	t.Run("WithTimeout", func(t *testing.T) {
+		t.Parallel()
+		d := redisdedup.New(frozenRedis(t), redisdedup.WithTimeout(50*time.Millisecond))
+		ctx := context.Background()
+		for name, op := range map[string]func() error{
+			"Begin":    func() error { _, err := d.Begin(ctx, "x"); return err },
+			"Complete": func() error { return d.Complete(ctx, "x", webhook.NewLeaseToken()) },
+			"Forget":   func() error { return d.Forget(ctx, "x", webhook.NewLeaseToken()) },
+		} {
+			start := time.Now()
+			err := op()
+			if took := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || took > 2*time.Second {
+				t.Errorf("%s with a 50ms timeout against a frozen Redis: %v after %v; want DeadlineExceeded well before go-redis's 5 s", name, err, took)
+			}
+		}
+	})
+	t.Run("CallerDeadlineFirst", func(t *testing.T) {
+		// The caller's own deadline still counts when it is the earlier one.
+		t.Parallel()
+		d := redisdedup.New(frozenRedis(t))
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		if _, err := d.Begin(ctx, "x"); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+			t.Errorf("Begin with a 50ms context: %v after %v", err, time.Since(start))
 		}
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 )
 
@@ -72,18 +73,18 @@ func newDelivery(opts []Option) *delivery {
 	return d
 }
 
-// Headers returns the headers Composio sends with body, signed with secret
-// (keyed with its raw bytes, see webhook.Sign), plus Content-Type.
-func Headers(secret string, body []byte, opts ...Option) http.Header {
-	return newDelivery(opts).headers(secret, body)
+// Headers returns the headers Composio sends with body, signed with key
+// (its raw bytes, see webhook.Sign), plus Content-Type.
+func Headers(key secret.Value, body []byte, opts ...Option) http.Header {
+	return newDelivery(opts).headers(key, body)
 }
 
-func (d *delivery) headers(secret string, body []byte) http.Header {
+func (d *delivery) headers(key secret.Value, body []byte) http.Header {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set(webhook.HeaderID, d.id)
 	h.Set(webhook.HeaderTimestamp, strconv.FormatInt(d.ts.Unix(), 10))
-	sig := webhook.Sign(secret, d.id, d.ts, body)
+	sig := webhook.Sign(key, d.id, d.ts, body)
 	h.Set(webhook.HeaderSignature, strings.Join(append([]string{sig}, d.sigs...), " "))
 	if d.version != "" {
 		h.Set(webhook.HeaderVersion, string(d.version))
@@ -94,25 +95,26 @@ func (d *delivery) headers(secret string, body []byte) http.Header {
 	return h
 }
 
-// NewRequest returns a signed POST of body as a server receives it, for
-// passing to an http.Handler's ServeHTTP (see httptest.NewRequest).
-func NewRequest(secret string, body []byte, opts ...Option) *http.Request {
+// NewRequest returns a POST of body signed with key, as a server receives
+// it, for passing to an http.Handler's ServeHTTP (see httptest.NewRequest).
+func NewRequest(key secret.Value, body []byte, opts ...Option) *http.Request {
 	d := newDelivery(opts)
 	r := httptest.NewRequest(http.MethodPost, d.target, bytes.NewReader(body))
-	for k, v := range d.headers(secret, body) {
+	for k, v := range d.headers(key, body) {
 		r.Header[k] = v
 	}
 	return r
 }
 
-// NewClientRequest returns a signed POST of body to url, for an http.Client.
-func NewClientRequest(ctx context.Context, url, secret string, body []byte, opts ...Option) (*http.Request, error) {
+// NewClientRequest returns a POST of body to url signed with key, for an
+// http.Client.
+func NewClientRequest(ctx context.Context, url string, key secret.Value, body []byte, opts ...Option) (*http.Request, error) {
 	d := newDelivery(opts)
 	r, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range d.headers(secret, body) {
+	for k, v := range d.headers(key, body) {
 		r.Header[k] = v
 	}
 	return r, nil
@@ -121,13 +123,13 @@ func NewClientRequest(ctx context.Context, url, secret string, body []byte, opts
 // Message is a composio.trigger.message event, to be encoded in any
 // envelope version with Body. Empty ids get fixed test values.
 type Message struct {
-	ID                 string // V3 "id" (default "msg_test")
-	TriggerSlug        string // e.g. "GITHUB_COMMIT_EVENT"; required
-	TriggerID          string // default "ti_test"
-	ConnectedAccountID string // default "ca_test"
-	AuthConfigID       string // default "ac_test"
-	LogID              string // default "log_test"
-	UserID             *string
+	ID                 string    // V3 "id" (default "msg_test")
+	TriggerSlug        string    // e.g. "GITHUB_COMMIT_EVENT"; required
+	TriggerID          string    // default "ti_test"
+	ConnectedAccountID string    // default "ca_test"
+	AuthConfigID       string    // default "ac_test"
+	LogID              string    // default "log_test"
+	UserID             *string   // default nil, sent as JSON null
 	Timestamp          time.Time // default 2026-01-01T00:00:00Z
 	// TriggerUUID and ConnectedAccountUUID are the internal ids a V2 body
 	// carries in data.trigger_id and data.connection_id next to the nano ids

@@ -1,6 +1,9 @@
 // Package deduptest is the behavioural test suite every webhook.Deduper in
 // this module passes: the in-memory one in package webhook and the Redis one
-// in webhook/redisdedup. It imports package testing, so only tests use it.
+// in webhook/redisdedup. Leases and TTLs run out only when the suite moves
+// the Deduper's time on (Advance), never by waiting, so no check depends on
+// how fast a loaded machine runs. It imports package testing, so only tests
+// use it.
 package deduptest
 
 import (
@@ -21,20 +24,55 @@ import (
 )
 
 // NewFunc returns an empty Deduper (one that shares no ids with those
-// returned before) whose ids stay in progress for lease and done for ttl.
-type NewFunc func(t *testing.T, lease, ttl time.Duration) webhook.Deduper
+// returned before) whose ids stay in progress for lease and done for ttl,
+// and the function that moves its time on.
+type NewFunc func(t *testing.T, lease, ttl time.Duration) (webhook.Deduper, Advance)
 
-// Short and long durations of the suite. Short ones are waited for in real
-// time; long ones never run out during a test.
+// Advance moves a Deduper's time forward by d: a lease or TTL that runs out
+// within d has run out when Advance returns, and one that does not has not.
+// The suite never waits for real time to pass, so it holds on a loaded
+// machine: the in-memory Deduper reads a Clock, the Redis one has its keys'
+// remaining TTLs shortened by d.
+type Advance func(t *testing.T, d time.Duration)
+
+// The durations of the suite: a lease and a TTL far longer than any test
+// runs, so that real time never makes one run out; only Advance does.
+// margin is how close to expiry the suite goes; real time elapsing within a
+// test (milliseconds, seconds on a loaded machine) stays far below it.
 const (
-	short = 100 * time.Millisecond
-	long  = time.Hour
+	lease  = time.Hour
+	ttl    = 24 * time.Hour
+	margin = time.Minute
 )
+
+// Clock is a time source a test moves by hand, for Dedupers that take a
+// clock (webhook.WithDedupClock). It is safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a Clock set to a fixed instant.
+func NewClock() *Clock { return &Clock{now: time.Unix(1_768_262_400, 0)} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d; it is an Advance.
+func (c *Clock) Advance(_ *testing.T, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
 
 // Conformance runs the suite against the Dedupers newDeduper returns.
 func Conformance(t *testing.T, newDeduper NewFunc) {
 	t.Run("Lifecycle", func(t *testing.T) {
-		d := newDeduper(t, long, long)
+		d, _ := newDeduper(t, lease, ttl)
 		c := newChecker(t, d)
 		a := c.begin("a", webhook.DedupNew)
 		c.begin("a", webhook.DedupInProgress)
@@ -57,17 +95,17 @@ func Conformance(t *testing.T, newDeduper NewFunc) {
 
 	t.Run("LeaseExpiry", func(t *testing.T) {
 		// A crashed first attempt never settles its id: once the lease
-		// runs out, a retry takes it over.
-		d := newDeduper(t, short, long)
+		// runs out, and not before, a retry takes it over.
+		d, advance := newDeduper(t, lease, ttl)
 		c := newChecker(t, d)
-		start := time.Now()
 		c.begin("crashed", webhook.DedupNew)
+		advance(t, lease-margin)
 		c.begin("crashed", webhook.DedupInProgress)
-		retry := c.waitFor("crashed", webhook.DedupNew)
-		if took := time.Since(start); took < short-10*time.Millisecond {
-			t.Errorf("lease of %v taken over after %v", short, took)
-		}
+		advance(t, margin)
+		retry := c.begin("crashed", webhook.DedupNew)
 		c.begin("crashed", webhook.DedupInProgress) // the new owner holds it
+		advance(t, lease-margin)
+		c.begin("crashed", webhook.DedupInProgress) // for a lease of its own
 		c.complete("crashed", retry)
 		c.begin("crashed", webhook.DedupDone)
 	})
@@ -76,27 +114,25 @@ func Conformance(t *testing.T, newDeduper NewFunc) {
 		// Attempt A outlives its lease, retry B takes the id over, then A
 		// fails: releasing A's lease must leave B's in place, or a third
 		// delivery would run concurrently with B.
-		d := newDeduper(t, short, long)
+		d, advance := newDeduper(t, lease, ttl)
 		c := newChecker(t, d)
 		a := c.begin("overtaken", webhook.DedupNew)
-		b := c.waitFor("overtaken", webhook.DedupNew)
-		tookOver := time.Now()
+		advance(t, lease)
+		b := c.begin("overtaken", webhook.DedupNew)
 		c.forget("overtaken", a)
-		if got, err := d.Begin(context.Background(), "overtaken"); err != nil || got.Status != webhook.DedupInProgress {
-			t.Fatalf("third Begin %v after B took over, once A forgot its lease = %+v, %v; want in progress (B's lease)",
-				time.Since(tookOver), got, err)
-		}
-		c.forget("overtaken", b) // B fails too: its own token releases it
+		c.begin("overtaken", webhook.DedupInProgress) // B's lease
+		c.forget("overtaken", b)                      // B fails too: its own token releases it
 		c.begin("overtaken", webhook.DedupNew)
 	})
 
 	t.Run("CompleteAfterTakeover", func(t *testing.T) {
 		// A succeeds after B took over: the id is done all the same, and
 		// B's later failure does not undo it.
-		d := newDeduper(t, short, long)
+		d, advance := newDeduper(t, lease, ttl)
 		c := newChecker(t, d)
 		a := c.begin("overtaken", webhook.DedupNew)
-		b := c.waitFor("overtaken", webhook.DedupNew)
+		advance(t, lease)
+		b := c.begin("overtaken", webhook.DedupNew)
 		c.complete("overtaken", a)
 		c.begin("overtaken", webhook.DedupDone)
 		c.forget("overtaken", b)
@@ -104,35 +140,39 @@ func Conformance(t *testing.T, newDeduper NewFunc) {
 	})
 
 	t.Run("DoneOutlivesLease", func(t *testing.T) {
-		d := newDeduper(t, short, long)
+		d, advance := newDeduper(t, lease, ttl)
 		c := newChecker(t, d)
 		x := c.begin("x", webhook.DedupNew)
 		c.complete("x", x)
-		time.Sleep(3 * short)
+		advance(t, 3*lease)
 		c.begin("x", webhook.DedupDone)
 	})
 
 	t.Run("CompleteAfterLeaseExpired", func(t *testing.T) {
 		// A handler that outlived its lease still records its success.
-		d := newDeduper(t, short, long)
+		d, advance := newDeduper(t, lease, ttl)
 		c := newChecker(t, d)
 		slow := c.begin("slow", webhook.DedupNew)
-		time.Sleep(2 * short)
+		advance(t, 2*lease)
 		c.complete("slow", slow)
 		c.begin("slow", webhook.DedupDone)
 	})
 
 	t.Run("DoneExpiry", func(t *testing.T) {
-		d := newDeduper(t, long, short)
+		// A done id is remembered for the TTL from Complete, then forgotten.
+		d, advance := newDeduper(t, lease, ttl)
 		c := newChecker(t, d)
 		old := c.begin("old", webhook.DedupNew)
+		advance(t, lease/2)
 		c.complete("old", old)
+		advance(t, ttl-margin)
 		c.begin("old", webhook.DedupDone)
-		c.waitFor("old", webhook.DedupNew)
+		advance(t, margin)
+		c.begin("old", webhook.DedupNew)
 	})
 
 	t.Run("Concurrent", func(t *testing.T) {
-		d := newDeduper(t, long, long)
+		d, _ := newDeduper(t, lease, ttl)
 		for i := range 10 {
 			id := fmt.Sprintf("race_%d", i)
 			counts, token := beginAll(t, d, id, 16)
@@ -203,27 +243,6 @@ func (c *checker) forget(id, token string) {
 	}
 }
 
-// waitFor calls Begin until it returns want, for at most a few seconds, and
-// returns the token of that answer.
-func (c *checker) waitFor(id string, want webhook.DedupStatus) string {
-	c.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, err := c.d.Begin(context.Background(), id)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		c.checkToken(id, got)
-		if got.Status == want {
-			return got.Token
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("Begin(%s) still %v; want %v", id, got.Status, want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // beginAll calls Begin n times at once, and returns how often it answered
 // each status and the token of the (last) new lease.
 func beginAll(t *testing.T, d webhook.Deduper, id string, n int) (map[webhook.DedupStatus]int, string) {
@@ -289,7 +308,7 @@ func newRig(t *testing.T, d webhook.Deduper) *rig {
 
 func (r *rig) deliver(id string) (int, http.Header) {
 	rec := httptest.NewRecorder()
-	r.h.ServeHTTP(rec, webhooktest.NewRequest(key, r.body, webhooktest.WithID(id)))
+	r.h.ServeHTTP(rec, webhooktest.NewRequest(secret.New(key), r.body, webhooktest.WithID(id)))
 	return rec.Code, rec.Header()
 }
 
@@ -331,7 +350,7 @@ func handlerSuite(t *testing.T, newDeduper NewFunc) {
 		// Two replicas share the Deduper. A retry that reaches the other
 		// replica while the first attempt runs is told to come back; once
 		// the first succeeds, the retry is answered 200 without running.
-		d := newDeduper(t, long, long)
+		d, _ := newDeduper(t, lease, ttl)
 		first, second := newRig(t, d), newRig(t, d)
 		first.deliverBlocked(t, "msg_slow")
 		second.wantRetryLater(t, "msg_slow")
@@ -350,7 +369,7 @@ func handlerSuite(t *testing.T, newDeduper NewFunc) {
 	t.Run("RetryAfterFailure", func(t *testing.T) {
 		// The first attempt fails after a retry was told to come back:
 		// the next retry runs the handler, so the event is not lost.
-		d := newDeduper(t, long, long)
+		d, _ := newDeduper(t, lease, ttl)
 		r := newRig(t, d)
 		r.deliverBlocked(t, "msg_fail")
 		r.wantRetryLater(t, "msg_fail")
@@ -368,22 +387,17 @@ func handlerSuite(t *testing.T, newDeduper NewFunc) {
 	t.Run("CrashedAttempt", func(t *testing.T) {
 		// A replica died holding the lease: retries are told to come
 		// back until it expires, then one runs the handler.
-		d := newDeduper(t, short, long)
+		d, advance := newDeduper(t, lease, ttl)
 		r := newRig(t, d)
 		if l, err := d.Begin(context.Background(), "msg_crash"); err != nil || l.Status != webhook.DedupNew {
 			t.Fatalf("Begin = %+v, %v", l, err)
 		}
 		r.wantRetryLater(t, "msg_crash")
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			code, _ := r.deliver("msg_crash")
-			if code == 200 {
-				break
-			}
-			if code != http.StatusConflict || time.Now().After(deadline) {
-				t.Fatalf("retry of a crashed attempt: %d", code)
-			}
-			time.Sleep(10 * time.Millisecond)
+		advance(t, lease-margin)
+		r.wantRetryLater(t, "msg_crash")
+		advance(t, margin)
+		if code, _ := r.deliver("msg_crash"); code != 200 || r.runs.Load() != 1 {
+			t.Fatalf("retry once the crashed attempt's lease expired: %d, runs %d; want 200, 1", code, r.runs.Load())
 		}
 		if code, _ := r.deliver("msg_crash"); code != 200 || r.runs.Load() != 1 {
 			t.Fatalf("after takeover: %d, runs %d; want 200, 1", code, r.runs.Load())
@@ -395,18 +409,16 @@ func handlerSuite(t *testing.T, newDeduper NewFunc) {
 		// replica takes over; then the first fails. Its 500 must not
 		// release the retry's lease: a third delivery is told to come
 		// back, and the event runs to success once more, not twice.
-		d := newDeduper(t, short, long)
+		d, advance := newDeduper(t, lease, ttl)
 		first, second := newRig(t, d), newRig(t, d)
 		first.deliverBlocked(t, "msg_overtaken")
-		time.Sleep(2 * short) // the first attempt's lease expires
+		advance(t, lease) // the first attempt's lease expires
 		second.deliverBlocked(t, "msg_overtaken")
-		tookOver := time.Now()
 		if code := first.finish(errors.New("too slow")); code != 500 {
 			t.Fatalf("failing first attempt: %d; want 500", code)
 		}
 		if code, hdr := first.deliver("msg_overtaken"); code != http.StatusConflict || hdr.Get("Retry-After") == "" {
-			t.Fatalf("third delivery %v after the takeover: %d; want 409 with Retry-After (the retry still holds the lease)",
-				time.Since(tookOver), code)
+			t.Fatalf("third delivery after the takeover: %d; want 409 with Retry-After (the retry still holds the lease)", code)
 		}
 		if code := second.finish(nil); code != 200 {
 			t.Fatalf("retry that took over: %d; want 200", code)
@@ -420,7 +432,7 @@ func handlerSuite(t *testing.T, newDeduper NewFunc) {
 	})
 
 	t.Run("Concurrent", func(t *testing.T) {
-		d := newDeduper(t, long, long)
+		d, _ := newDeduper(t, lease, ttl)
 		r := newRig(t, d)
 		var wg sync.WaitGroup
 		var bad atomic.Int32
