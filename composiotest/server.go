@@ -40,6 +40,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	srv := httptest.NewServer(f.Handler())
 	t.Cleanup(func() {
+		f.shutdownRealtime() // srv.Close waits for the websocket handlers
 		srv.Close()
 		mu.Lock()
 		done = true
@@ -51,5 +52,9 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Client returns a plain HTTP client for the server (it adds no API key).
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
-// Close shuts the server down early (it is also closed at the test's end).
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down early (it is also closed at the test's end),
+// realtime connections included.
+func (s *Server) Close() {
+	s.shutdownRealtime()
+	s.srv.Close()
+}
