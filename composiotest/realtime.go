@@ -367,7 +367,8 @@ func (f *Fake) IgnoreRealtimePings(ignore bool) {
 }
 
 // shutdownRealtime closes every realtime connection and refuses new ones,
-// so that an httptest server's Close, which waits for its handlers, returns.
+// so that no websocket outlives the server (an http.Server does not track
+// hijacked connections).
 func (f *Fake) shutdownRealtime() {
 	f.rt.closeAll(websocket.StatusGoingAway, "server shutting down", true)
 }

@@ -40,7 +40,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	srv := httptest.NewServer(f.Handler())
 	t.Cleanup(func() {
-		f.shutdownRealtime() // srv.Close waits for the websocket handlers
+		f.shutdownRealtime() // srv.Close does not close hijacked connections
 		srv.Close()
 		mu.Lock()
 		done = true

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -36,15 +37,15 @@ func newHarness(t *testing.T, opts ...composiotest.Option) *harness {
 	t.Helper()
 	srv := composiotest.NewServer(t, opts...)
 	srv.AddConnectedAccount(composiotest.ConnectedAccount{ID: "ca_alice", UserID: "alice", Toolkit: "github"})
-	h := &harness{srv: srv, client: newClient(t, srv.URL, srv.APIKey(), srv)}
+	h := &harness{srv: srv, client: newClient(t, srv.URL, srv.APIKey(), srv.Client())}
 	h.triggerID = h.createTrigger(t, "alice", github.CommitEventConfig{Owner: "octocat", Repo: "hello"})
 	return h
 }
 
-func newClient(t *testing.T, baseURL, key string, srv *composiotest.Server) *composio.Client {
+func newClient(t *testing.T, baseURL, key string, hc *http.Client) *composio.Client {
 	t.Helper()
 	c, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithBaseURL(baseURL), composio.WithAPIKey(key),
-		composio.WithHTTPClient(srv.Client()), composio.WithRetry(composio.RetryPolicy{MaxAttempts: 1}))
+		composio.WithHTTPClient(hc), composio.WithRetry(composio.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +335,7 @@ func TestFatalCloseCode(t *testing.T) {
 // says so.
 func TestWrongAPIKey(t *testing.T) {
 	h := newHarness(t)
-	h.client = newClient(t, h.srv.URL, "wrong-key", h.srv)
+	h.client = newClient(t, h.srv.URL, "wrong-key", h.srv.Client())
 	err := h.subscribe(t, webhook.NewDispatcher()).result(t)
 	if !errors.Is(err, composio.ErrUnauthorized) || !strings.Contains(err.Error(), "get realtime credentials") || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("Subscribe = %v, want a 401 naming the credentials call", err)
