@@ -61,17 +61,19 @@ type outgoing struct {
 // channel (see PublishRealtime), whether or not a webhook subscription is
 // set, as Composio does.
 func (f *Fake) Deliver(ctx context.Context, d Delivery) (*http.Response, error) {
-	data, err := f.realtimeData(d)
-	if err != nil {
-		return nil, err
-	}
 	out, err := f.buildDelivery(d)
 	if err != nil && !errors.Is(err, ErrNoSubscription) && !errors.Is(err, ErrEventNotEnabled) {
 		return nil, err
 	}
-	f.publish(ctx, data)
+	data, rerr := f.realtimeData(d)
+	if rerr == nil {
+		f.publish(ctx, data)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if rerr != nil {
+		return nil, rerr
 	}
 	return f.send(ctx, out)
 }

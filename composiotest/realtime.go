@@ -340,7 +340,8 @@ func (h *realtimeHub) closeAll(code websocket.StatusCode, reason string, shutdow
 // code and reason, as Pusher does: 4000-4099 tell the client not to
 // reconnect, 4100-4199 to reconnect after backing off, 4200-4299 to
 // reconnect at once. A pusher:error carrying the code precedes the close.
-// It returns the number of connections closed.
+// It returns the number of connections closed, once their close handshakes
+// are done (concurrently, each bounded by the websocket library's 5 s).
 func (f *Fake) CloseRealtime(code int, reason string) int {
 	for _, c := range f.rt.all() {
 		_ = write(context.Background(), c.ws, pusherMessage{Event: pusherError, Data: map[string]any{"code": code, "message": reason}})

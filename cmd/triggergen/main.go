@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"version":     {"print triggergen's version", runVersion},
 		"webhook":     {"work with Composio webhooks (run `triggergen webhook -h`)", runWebhook},
 		"fake-server": {"serve a fake Composio API for local development and tests", runFakeServer},
+		"listen":      {"print trigger events as they happen, and forward them to a local receiver", runListen},
 	}
 }
 
