@@ -160,29 +160,38 @@ func TestListenForwardTo(t *testing.T) {
 	}
 }
 
-// TestListenForwardToWithSecretAndFailures: a given secret is used (and not
-// printed), a receiver that refuses shows its status, a filtered event is
-// not printed.
+// TestListenForwardToWithSecretAndFailures: a secret given by
+// $COMPOSIO_WEBHOOK_SECRET or -secret (which wins) signs the forwarded
+// events and is not printed; a receiver that refuses shows its status; a
+// filtered event is not printed.
 func TestListenForwardToWithSecretAndFailures(t *testing.T) {
 	srv, triggerID, vars := listenFixture(t)
-	const whsec = "whsec_given"
-	vars[webhookSecretEnv] = whsec
-	v, err := webhook.NewVerifier(secret.New(whsec))
-	if err != nil {
-		t.Fatal(err)
+	const envSecret, flagSecret = "whsec_from_env", "whsec_from_flag"
+	vars[webhookSecretEnv] = envSecret
+	receiverFor := func(s string) *httptest.Server {
+		v, err := webhook.NewVerifier(secret.New(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := httptest.NewServer(webhook.NewHandler(v, webhook.NewDispatcher(), quiet)) // no handler: still 200
+		t.Cleanup(rs.Close)
+		return rs
 	}
-	d := webhook.NewDispatcher()
-	receiver := httptest.NewServer(webhook.NewHandler(v, d, quiet)) // no handler: still 200, "no handler"
-	defer receiver.Close()
 	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }))
 	defer refusing.Close()
 
 	for _, tt := range []struct {
 		url, want string
-	}{{receiver.URL, "-> 200 OK"}, {refusing.URL, "-> 418 I'm a teapot"}} {
-		r := startListen(t, vars, "-forward-to", tt.url, "-triggers", "GITHUB_COMMIT_EVENT")
+		flags     []string
+	}{
+		{receiverFor(envSecret).URL, "-> 200 OK", nil},
+		{receiverFor(flagSecret).URL, "-> 200 OK", []string{"-secret", flagSecret}},
+		{receiverFor(envSecret).URL, "-> 401 Unauthorized", []string{"-secret", flagSecret}},
+		{refusing.URL, "-> 418 I'm a teapot", nil},
+	} {
+		r := startListen(t, vars, append([]string{"-forward-to", tt.url, "-triggers", "GITHUB_COMMIT_EVENT"}, tt.flags...)...)
 		r.waitFor(t, r.stderr, readyRE)
-		if strings.Contains(r.stderr.String(), whsec) {
+		if strings.Contains(r.stderr.String(), "whsec_from") {
 			t.Errorf("the given secret was printed:\n%s", r.stderr)
 		}
 		if _, err := srv.PublishRealtime(t.Context(), composiotest.Delivery{TriggerID: triggerID, Data: []byte(`{"id":"x"}`)}); err != nil {
