@@ -127,9 +127,10 @@
 //     activity_timeout 120; pusher:subscribe to a private channel is
 //     checked against the signature and answered
 //     pusher_internal:subscription_succeeded or pusher:subscription_error
-//     (status 401); pusher:ping is answered pusher:pong (IgnoreRealtimePings
-//     stops that). CloseRealtime closes every connection with a given code,
-//     after a pusher:error carrying it.
+//     (status 401); pusher:ping is answered pusher:pong. SilenceRealtime
+//     makes the open connections stop answering and receiving, as a dead
+//     network path would; CloseRealtime closes every connection with a
+//     given code, after a pusher:error carrying it.
 //   - Deliver publishes every trigger event it sends on the channel, and
 //     does so even when there is no webhook subscription (it then still
 //     returns ErrNoSubscription); PublishRealtime publishes without

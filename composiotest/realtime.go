@@ -69,16 +69,17 @@ type realtimeHub struct {
 	secret    []byte
 	chunkSize int
 
-	mu          sync.Mutex
-	conns       map[*realtimeConn]struct{}
-	closed      bool
-	ignorePings bool
+	mu     sync.Mutex
+	conns  map[*realtimeConn]struct{}
+	closed bool
 }
 
 type realtimeConn struct {
 	ws       *websocket.Conn
 	socketID string
-	channels map[string]bool // guarded by the hub's mu
+	// guarded by the hub's mu
+	channels map[string]bool
+	silent   bool // SilenceRealtime: no pongs, no events
 }
 
 func newRealtimeHub(chunkSize int) *realtimeHub {
@@ -193,7 +194,7 @@ func (f *Fake) serveRealtime(w http.ResponseWriter, r *http.Request) {
 		}
 		switch m.Event {
 		case pusherPing:
-			if !h.pingsIgnored() {
+			if !h.isSilent(c) {
 				_ = write(ctx, ws, pusherMessage{Event: pusherPong, Data: map[string]any{}})
 			}
 		case pusherSubscribe:
@@ -290,10 +291,10 @@ func (h *realtimeHub) remove(c *realtimeConn) {
 	delete(h.conns, c)
 }
 
-func (h *realtimeHub) pingsIgnored() bool {
+func (h *realtimeHub) isSilent(c *realtimeConn) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.ignorePings
+	return c.silent
 }
 
 // subscribers returns the connections subscribed to channel.
@@ -302,7 +303,7 @@ func (h *realtimeHub) subscribers(channel string) []*realtimeConn {
 	defer h.mu.Unlock()
 	var out []*realtimeConn
 	for c := range h.conns {
-		if c.channels[channel] {
+		if c.channels[channel] && !c.silent {
 			out = append(out, c)
 		}
 	}
@@ -359,12 +360,18 @@ func (h *realtimeHub) all() []*realtimeConn {
 	return out
 }
 
-// IgnoreRealtimePings makes the fake stop (true) or resume (false)
-// answering pusher:ping, to show that a client notices a silent connection.
-func (f *Fake) IgnoreRealtimePings(ignore bool) {
+// SilenceRealtime makes the realtime connections open now go silent, as a
+// connection whose network path died does: they no longer answer
+// pusher:ping nor receive events, but stay open. Connections opened later
+// are not affected. It returns how many it silenced; a client should notice
+// and reconnect.
+func (f *Fake) SilenceRealtime() int {
 	f.rt.mu.Lock()
 	defer f.rt.mu.Unlock()
-	f.rt.ignorePings = ignore
+	for c := range f.rt.conns {
+		c.silent = true
+	}
+	return len(f.rt.conns)
 }
 
 // shutdownRealtime closes every realtime connection and refuses new ones,

@@ -135,19 +135,6 @@ func TestRealtimeHandshakeAndPing(t *testing.T) {
 	if m := rc.read(); m.Event != "pusher:pong" {
 		t.Fatalf("ping answered %+v", m)
 	}
-	// An ignored ping gets no answer: the next message is the answer to
-	// what follows it (messages are handled in order).
-	srv.IgnoreRealtimePings(true)
-	rc.send("pusher:ping", map[string]any{})
-	rc.send("pusher:subscribe", map[string]string{"channel": "private-x", "auth": "bad"})
-	if m := rc.read(); m.Event != "pusher:subscription_error" {
-		t.Fatalf("ignored ping: next message %+v", m)
-	}
-	srv.IgnoreRealtimePings(false)
-	rc.send("pusher:ping", map[string]any{})
-	if m := rc.read(); m.Event != "pusher:pong" {
-		t.Fatalf("ping answered %+v", m)
-	}
 	closed := make(chan int, 1)
 	go func() { closed <- srv.CloseRealtime(4200, "reconnect now") }()
 	if m := rc.read(); m.Event != "pusher:error" || !strings.Contains(string(m.Data), "4200") {
@@ -347,5 +334,33 @@ func TestSplitUTF8(t *testing.T) {
 				t.Fatalf("n=%d: part %q", n, p)
 			}
 		}
+	}
+}
+
+// TestRealtimeSilence: a silenced connection answers no ping and gets no
+// event (the next message is the answer to what follows the ping, since
+// messages are handled in order); a connection opened later is unaffected.
+func TestRealtimeSilence(t *testing.T) {
+	t.Parallel()
+	srv, _, tid, _, _ := deliverySetup(t, []string{"composio.trigger.message"}, gen.WebhookVersionV3)
+	old, _ := connectAndSubscribe(t, srv)
+	if n := srv.SilenceRealtime(); n != 1 {
+		t.Fatalf("silenced %d connections", n)
+	}
+	fresh, _ := connectAndSubscribe(t, srv)
+	if n, err := srv.PublishRealtime(context.Background(), Delivery{TriggerID: tid}); err != nil || n != 1 {
+		t.Fatalf("published to %d connections (%v), want the fresh one", n, err)
+	}
+	if m := fresh.read(); m.Event != "trigger_to_client" {
+		t.Errorf("fresh connection got %+v", m)
+	}
+	old.send("pusher:ping", map[string]any{})
+	old.send("pusher:subscribe", map[string]string{"channel": "private-x", "auth": "bad"})
+	if m := old.read(); m.Event != "pusher:subscription_error" {
+		t.Errorf("silent connection: next message %+v", m)
+	}
+	fresh.send("pusher:ping", map[string]any{})
+	if m := fresh.read(); m.Event != "pusher:pong" {
+		t.Errorf("fresh connection: ping answered %+v", m)
 	}
 }

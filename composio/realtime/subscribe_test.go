@@ -277,8 +277,8 @@ func TestReconnect(t *testing.T) {
 		{name: "1011 backs off", drop: func(h *harness) { h.srv.CloseRealtime(1011, "internal error") }, backoffs: 1},
 		{
 			name:     "silent server",
-			drop:     func(h *harness) { h.srv.IgnoreRealtimePings(true) },
-			opts:     []realtime.Option{realtime.WithActivityTimeout(20 * time.Millisecond), realtime.WithPongTimeout(100 * time.Millisecond)},
+			drop:     func(h *harness) { h.srv.SilenceRealtime() },
+			opts:     []realtime.Option{realtime.WithActivityTimeout(20 * time.Millisecond), realtime.WithPongTimeout(time.Second)},
 			backoffs: 1,
 		},
 	}
@@ -298,7 +298,6 @@ func TestReconnect(t *testing.T) {
 
 			tt.drop(h)
 			s.waitSubscribed(t)
-			h.srv.IgnoreRealtimePings(false)
 			for i := range 5 {
 				h.publish(t, h.triggerID, github.CommitEventPayload{ID: fmt.Sprint("after-", i)})
 			}
