@@ -122,7 +122,9 @@ func TestListenForwardTo(t *testing.T) {
 		got <- *p
 		return nil
 	})
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { webhook.NewHandler(verifier.Load(), d, quiet).ServeHTTP(w, r) })
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		webhook.NewHandler(verifier.Load(), d, quiet).ServeHTTP(w, r)
+	})
 	receiver := httptest.NewServer(handler)
 	defer receiver.Close()
 
