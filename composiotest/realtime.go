@@ -153,7 +153,7 @@ func (f *Fake) serveRealtime(w http.ResponseWriter, r *http.Request) {
 	c := &realtimeConn{ws: ws, socketID: newSocketID(), channels: map[string]bool{}}
 
 	refuse := func(code int, msg string) {
-		_ = write(ctx, ws, pusherMessage{Event: pusherError, Data: map[string]any{"code": code, "message": msg}})
+		_ = writePusher(ctx, ws, pusherMessage{Event: pusherError, Data: map[string]any{"code": code, "message": msg}})
 		_ = ws.Close(websocket.StatusCode(code), msg)
 	}
 	switch q := r.URL.Query().Get("protocol"); {
@@ -175,7 +175,7 @@ func (f *Fake) serveRealtime(w http.ResponseWriter, r *http.Request) {
 	defer h.remove(c)
 
 	established, _ := json.Marshal(map[string]any{"socket_id": c.socketID, "activity_timeout": int(RealtimeActivityTimeout / time.Second)})
-	if write(ctx, ws, pusherMessage{Event: pusherConnectionEstablished, Data: string(established)}) != nil {
+	if writePusher(ctx, ws, pusherMessage{Event: pusherConnectionEstablished, Data: string(established)}) != nil {
 		return
 	}
 	f.opts.log.Info("composiotest: realtime connection", "socket_id", c.socketID)
@@ -189,13 +189,13 @@ func (f *Fake) serveRealtime(w http.ResponseWriter, r *http.Request) {
 			Data  json.RawMessage `json:"data"`
 		}
 		if json.Unmarshal(b, &m) != nil {
-			_ = write(ctx, ws, pusherMessage{Event: pusherError, Data: map[string]any{"code": nil, "message": "Unable to parse message"}})
+			_ = writePusher(ctx, ws, pusherMessage{Event: pusherError, Data: map[string]any{"code": nil, "message": "Unable to parse message"}})
 			continue
 		}
 		switch m.Event {
 		case pusherPing:
 			if !h.isSilent(c) {
-				_ = write(ctx, ws, pusherMessage{Event: pusherPong, Data: map[string]any{}})
+				_ = writePusher(ctx, ws, pusherMessage{Event: pusherPong, Data: map[string]any{}})
 			}
 		case pusherSubscribe:
 			f.subscribe(ctx, c, pusherData(m.Data))
@@ -221,7 +221,7 @@ func (f *Fake) subscribe(ctx context.Context, c *realtimeConn, data []byte) {
 	_ = json.Unmarshal(data, &d)
 	h := f.rt
 	fail := func(status int, msg string) {
-		_ = write(ctx, c.ws, pusherMessage{Event: pusherSubscriptionError, Channel: d.Channel,
+		_ = writePusher(ctx, c.ws, pusherMessage{Event: pusherSubscriptionError, Channel: d.Channel,
 			Data: map[string]any{"type": "AuthError", "error": msg, "status": status}})
 	}
 	switch {
@@ -239,7 +239,7 @@ func (f *Fake) subscribe(ctx context.Context, c *realtimeConn, data []byte) {
 	h.mu.Lock()
 	c.channels[d.Channel] = true
 	h.mu.Unlock()
-	_ = write(ctx, c.ws, pusherMessage{Event: pusherSubscriptionSucceeded, Channel: d.Channel, Data: "{}"})
+	_ = writePusher(ctx, c.ws, pusherMessage{Event: pusherSubscriptionSucceeded, Channel: d.Channel, Data: "{}"})
 }
 
 // pusherData returns a message's data as JSON: Pusher clients send it as an
@@ -252,7 +252,7 @@ func pusherData(raw json.RawMessage) []byte {
 	return raw
 }
 
-func write(ctx context.Context, ws *websocket.Conn, m pusherMessage) error {
+func writePusher(ctx context.Context, ws *websocket.Conn, m pusherMessage) error {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return err
@@ -345,7 +345,7 @@ func (h *realtimeHub) closeAll(code websocket.StatusCode, reason string, shutdow
 // are done (concurrently, each bounded by the websocket library's 5 s).
 func (f *Fake) CloseRealtime(code int, reason string) int {
 	for _, c := range f.rt.all() {
-		_ = write(context.Background(), c.ws, pusherMessage{Event: pusherError, Data: map[string]any{"code": code, "message": reason}})
+		_ = writePusher(context.Background(), c.ws, pusherMessage{Event: pusherError, Data: map[string]any{"code": code, "message": reason}})
 	}
 	return f.rt.closeAll(websocket.StatusCode(code), reason, false)
 }
@@ -464,7 +464,7 @@ func (f *Fake) publish(ctx context.Context, data []byte) int {
 	for _, c := range f.rt.subscribers(channel) {
 		ok := true
 		for _, m := range msgs {
-			if err := write(ctx, c.ws, m); err != nil {
+			if err := writePusher(ctx, c.ws, m); err != nil {
 				ok = false
 				break
 			}
