@@ -74,7 +74,8 @@ func WithHTTPClient(c *http.Client) Option { return func(s *settings) { s.httpCl
 
 // OnSubscribed registers f to be called each time the channel subscription
 // succeeds: once connected, and again after every reconnection. Events
-// published after it returns are delivered.
+// published after it is called are delivered. It runs on the connection's
+// goroutine, so it should return quickly.
 func OnSubscribed(f func(channel string)) Option { return func(s *settings) { s.onSubscribed = f } }
 
 // WithActivityTimeout sets the longest silence after which the client
