@@ -55,6 +55,7 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=$(FUZZTIME) ./generator/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./lockfile/
 	$(GO) test -run='^$$' -fuzz='^FuzzJSONMembers$$' -fuzztime=$(FUZZTIME) ./internal/jsonscan/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodePusher$$' -fuzztime=$(FUZZTIME) ./composio/realtime/
 
 ## bench: every figure in BENCHMARKS.md, with allocations (about 10 minutes).
 BENCHCOUNT ?= 3

@@ -53,13 +53,28 @@ type outgoing struct {
 // subscription's webhook_url, as Composio does: headers webhook-id,
 // webhook-timestamp, webhook-signature (webhook.Sign with the subscription's
 // current secret), x-composio-webhook-version, x-composio-delivery-attempt.
-// The caller closes the response body. It fails without sending when there
-// is no subscription, composio.trigger.message is not enabled, or the
-// trigger instance is unknown, disabled or deleted.
+// The caller closes the response body. It fails without sending when the
+// trigger instance is unknown, disabled or deleted, or the delivery is
+// malformed; and, after publishing on the realtime channel, when there is no
+// subscription or composio.trigger.message is not enabled.
+//
+// Every event Deliver sends is also published on the project's realtime
+// channel (see PublishRealtime), whether or not a webhook subscription is
+// set, as Composio does.
 func (f *Fake) Deliver(ctx context.Context, d Delivery) (*http.Response, error) {
 	out, err := f.buildDelivery(d)
+	if err != nil && !errors.Is(err, ErrNoSubscription) && !errors.Is(err, ErrEventNotEnabled) {
+		return nil, err
+	}
+	data, rerr := f.realtimeData(d)
+	if rerr == nil {
+		f.publish(ctx, data)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if rerr != nil {
+		return nil, rerr
 	}
 	return f.send(ctx, out)
 }

@@ -110,4 +110,36 @@
 // connection was dropped, so queue two drops or use a fresh connection to see
 // the error. Deliver and DeliverProjectEvent sign events with webhook.Sign
 // and POST them to the subscription's URL.
+//
+// # Realtime
+//
+// The fake also plays Composio's realtime channel (the SDKs'
+// triggers.subscribe; package composio/realtime and `triggergen listen`):
+//
+//   - GET /api/v3/internal/sdk/realtime/credentials answers RealtimeKey,
+//     the project id (WithProjectID, default pr_test) and RealtimeCluster;
+//     POST /api/v3/internal/sdk/realtime/auth (form socket_id,
+//     channel_name) answers Pusher's signature, key:hex(HMAC-SHA256(app
+//     secret, socket_id:channel_name)), for the project's channel
+//     (RealtimeChannel, private-{project}_triggers) only, else 403. Both are
+//     validated against openapi/ like every other route.
+//   - The Handler serves a Pusher protocol 7 websocket at /app/{key}, the
+//     base URL's own host (no Pusher host is involved): a missing or other
+//     protocol is closed 4008/4007, an unknown key 4001;
+//     pusher:connection_established carries a socket id and
+//     activity_timeout 120; pusher:subscribe to a private channel is
+//     checked against the signature and answered
+//     pusher_internal:subscription_succeeded or pusher:subscription_error
+//     (status 401); pusher:ping is answered pusher:pong. SilenceRealtime
+//     makes the open connections stop answering and receiving, as a dead
+//     network path would; CloseRealtime closes every connection with a
+//     given code, after a pusher:error carrying it.
+//   - Deliver publishes every trigger event it sends on the channel, and
+//     does so even when there is no webhook subscription (it then still
+//     returns ErrNoSubscription); PublishRealtime publishes without
+//     delivering. The data is the SDKs' trigger data (appName, payload,
+//     originalPayload, metadata with connection), sent as trigger_to_client,
+//     or, when longer than WithRealtimeChunkSize (default 8 KiB), as
+//     chunked-trigger_to_client events {id, index, chunk, final} cut on rune
+//     boundaries.
 package composiotest

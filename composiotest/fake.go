@@ -48,6 +48,8 @@ type options struct {
 	deliveryClient  *http.Client
 	projectID       string
 	defaultPageSize int
+	// realtimeChunkSize: see WithRealtimeChunkSize (realtime.go).
+	realtimeChunkSize int
 }
 
 // WithLock seeds the trigger types (and webhook endpoint schemas) from l.
@@ -139,6 +141,8 @@ type Fake struct {
 	latency    time.Duration
 	onViolate  func(string)
 	validator  *openapi.Validator
+	// rt is the realtime (Pusher) side, see realtime.go.
+	rt *realtimeHub
 }
 
 type toolkitState struct {
@@ -224,7 +228,7 @@ func New(opts ...Option) (*Fake, error) {
 		}
 		o.locks = []*lockfile.Lock{l}
 	}
-	f := &Fake{opts: o, toolkits: map[string]*toolkitState{}}
+	f := &Fake{opts: o, toolkits: map[string]*toolkitState{}, rt: newRealtimeHub(o.realtimeChunkSize)}
 	for _, l := range o.locks {
 		if l == nil {
 			return nil, errors.New("composiotest: WithLock(nil)")

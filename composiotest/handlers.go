@@ -104,6 +104,8 @@ var handlers = map[string]handler{
 	"updateWebhookSubscription":       (*Fake).updateWebhookSubscription,
 	"deleteWebhookSubscription":       (*Fake).deleteWebhookSubscription,
 	"rotateWebhookSubscriptionSecret": (*Fake).rotateWebhookSubscriptionSecret,
+	"getRealtimeCredentials":          (*Fake).getRealtimeCredentials,
+	"authorizeRealtimeChannel":        (*Fake).authorizeRealtimeChannel,
 }
 
 func (f *Fake) dispatch(op string, w http.ResponseWriter, r *http.Request, body []byte, params map[string]string) {

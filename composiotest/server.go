@@ -43,6 +43,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	srv := httptest.NewServer(f.Handler())
 	t.Cleanup(func() {
+		f.shutdownRealtime() // srv.Close does not close hijacked connections
 		srv.Close()
 		mu.Lock()
 		done = true
@@ -68,5 +69,9 @@ func (s *Server) NewClient(opts ...composio.Option) (*composio.Client, error) {
 // Client returns a plain HTTP client for the server (it adds no API key).
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
-// Close shuts the server down early (it is also closed at the test's end).
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down early (it is also closed at the test's end),
+// realtime connections included.
+func (s *Server) Close() {
+	s.shutdownRealtime()
+	s.srv.Close()
+}

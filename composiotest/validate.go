@@ -56,8 +56,17 @@ func (b *bufferedResponse) WriteHeader(status int) {
 
 // Handler returns the fake's HTTP handler: request recording, fault
 // injection, the API key check, validation of every request and response
-// against openapi/, and the API itself.
-func (f *Fake) Handler() http.Handler { return http.HandlerFunc(f.serve) }
+// against openapi/, and the API itself; and, at /app/{key}, the realtime
+// websocket (see realtime.go), which is not an API operation.
+func (f *Fake) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isRealtimePath(r.URL.Path) {
+			f.serveRealtime(w, r)
+			return
+		}
+		f.serve(w, r)
+	})
+}
 
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	var body []byte

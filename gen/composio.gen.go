@@ -288,6 +288,33 @@ type RateLimitError struct {
 	Message *string      `json:"message,omitempty"`
 }
 
+// RealtimeAuth defines model for RealtimeAuth.
+type RealtimeAuth struct {
+	// Auth "{pusher_key}:{hex signature}", sent with pusher:subscribe.
+	Auth string `json:"auth"`
+}
+
+// RealtimeAuthRequest defines model for RealtimeAuthRequest.
+type RealtimeAuthRequest struct {
+	// ChannelName The private channel to subscribe to.
+	ChannelName string `json:"channel_name"`
+
+	// SocketID The socket id of pusher:connection_established.
+	SocketID string `json:"socket_id"`
+}
+
+// RealtimeCredentials Where the project's realtime events are published (Pusher Channels).
+type RealtimeCredentials struct {
+	// ProjectID Project id; the channel is private-{project_id}_triggers.
+	ProjectID string `json:"project_id"`
+
+	// PusherCluster Pusher cluster, e.g. mt1; the socket is wss://ws-{cluster}.pusher.com.
+	PusherCluster string `json:"pusher_cluster"`
+
+	// PusherKey Pusher app key.
+	PusherKey string `json:"pusher_key"`
+}
+
 // RotateWebhookSubscriptionSecretResult defines model for RotateWebhookSubscriptionSecretResult.
 type RotateWebhookSubscriptionSecretResult struct {
 	ID     string `json:"id"`
@@ -686,6 +713,9 @@ type CreateWebhookSubscriptionJSONRequestBody = CreateWebhookSubscriptionRequest
 
 // UpdateWebhookSubscriptionJSONRequestBody defines body for UpdateWebhookSubscription for application/json ContentType.
 type UpdateWebhookSubscriptionJSONRequestBody = UpdateWebhookSubscriptionRequest
+
+// AuthorizeRealtimeChannelFormdataRequestBody defines body for AuthorizeRealtimeChannel for application/x-www-form-urlencoded ContentType.
+type AuthorizeRealtimeChannelFormdataRequestBody = RealtimeAuthRequest
 
 // Getter for additional properties for ConnectedAccountState. Returns the specified
 // element and whether it was found
@@ -1124,6 +1154,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v3.1/webhook_subscriptions/{id}/rotate_secret (the `RotateWebhookSubscriptionSecret` operationId).
 	RotateWebhookSubscriptionSecret(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AuthorizeRealtimeChannelWithBody Authorize a Pusher connection to subscribe to the project's channel
+	//
+	// Pusher's channel authorization, as pusher-js sends it (a form POST of socket_id and channel_name). The answer's auth is "{pusher_key}:{hex HMAC-SHA256(app secret, socket_id + ":" + channel_name)}".
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v3/internal/sdk/realtime/auth (the `AuthorizeRealtimeChannel` operationId).
+	AuthorizeRealtimeChannelWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AuthorizeRealtimeChannelWithFormdataBody Authorize a Pusher connection to subscribe to the project's channel
+	//
+	// Pusher's channel authorization, as pusher-js sends it (a form POST of socket_id and channel_name). The answer's auth is "{pusher_key}:{hex HMAC-SHA256(app secret, socket_id + ":" + channel_name)}".
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /api/v3/internal/sdk/realtime/auth (the `AuthorizeRealtimeChannel` operationId).
+	AuthorizeRealtimeChannelWithFormdataBody(ctx context.Context, body AuthorizeRealtimeChannelFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRealtimeCredentials Pusher credentials of the project
+	//
+	// The Pusher app key and cluster the project's events are published on, and the project id that names its channel (private-{project_id}_triggers).
+	//
+	// Corresponds with GET /api/v3/internal/sdk/realtime/credentials (the `GetRealtimeCredentials` operationId).
+	GetRealtimeCredentials(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListConnectedAccounts List connected accounts
@@ -1625,6 +1680,61 @@ func (c *Client) UpdateWebhookSubscription(ctx context.Context, id string, body 
 // Corresponds with POST /api/v3.1/webhook_subscriptions/{id}/rotate_secret (the `RotateWebhookSubscriptionSecret` operationId).
 func (c *Client) RotateWebhookSubscriptionSecret(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRotateWebhookSubscriptionSecretRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AuthorizeRealtimeChannelWithBody Authorize a Pusher connection to subscribe to the project's channel
+//
+// Pusher's channel authorization, as pusher-js sends it (a form POST of socket_id and channel_name). The answer's auth is "{pusher_key}:{hex HMAC-SHA256(app secret, socket_id + ":" + channel_name)}".
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v3/internal/sdk/realtime/auth (the `AuthorizeRealtimeChannel` operationId).
+func (c *Client) AuthorizeRealtimeChannelWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAuthorizeRealtimeChannelRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AuthorizeRealtimeChannelWithFormdataBody Authorize a Pusher connection to subscribe to the project's channel
+//
+// Pusher's channel authorization, as pusher-js sends it (a form POST of socket_id and channel_name). The answer's auth is "{pusher_key}:{hex HMAC-SHA256(app secret, socket_id + ":" + channel_name)}".
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /api/v3/internal/sdk/realtime/auth (the `AuthorizeRealtimeChannel` operationId).
+func (c *Client) AuthorizeRealtimeChannelWithFormdataBody(ctx context.Context, body AuthorizeRealtimeChannelFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAuthorizeRealtimeChannelRequestWithFormdataBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRealtimeCredentials Pusher credentials of the project
+//
+// The Pusher app key and cluster the project's events are published on, and the project id that names its channel (private-{project_id}_triggers).
+//
+// Corresponds with GET /api/v3/internal/sdk/realtime/credentials (the `GetRealtimeCredentials` operationId).
+func (c *Client) GetRealtimeCredentials(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRealtimeCredentialsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2817,6 +2927,73 @@ func NewRotateWebhookSubscriptionSecretRequest(server string, id string) (*http.
 	return req, nil
 }
 
+// NewAuthorizeRealtimeChannelRequestWithFormdataBody calls the generic AuthorizeRealtimeChannel builder with application/x-www-form-urlencoded body
+func NewAuthorizeRealtimeChannelRequestWithFormdataBody(server string, body AuthorizeRealtimeChannelFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewAuthorizeRealtimeChannelRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewAuthorizeRealtimeChannelRequestWithBody constructs an http.Request for the AuthorizeRealtimeChannel method, with any body, and a specified content type
+func NewAuthorizeRealtimeChannelRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v3/internal/sdk/realtime/auth")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRealtimeCredentialsRequest constructs an http.Request for the GetRealtimeCredentials method
+func NewGetRealtimeCredentialsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v3/internal/sdk/realtime/credentials")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -3109,6 +3286,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v3.1/webhook_subscriptions/{id}/rotate_secret (the `RotateWebhookSubscriptionSecret` operationId).
 	RotateWebhookSubscriptionSecretWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RotateWebhookSubscriptionSecretResponse, error)
+
+	// AuthorizeRealtimeChannelWithBodyWithResponse Authorize a Pusher connection to subscribe to the project's channel
+	//
+	// Pusher's channel authorization, as pusher-js sends it (a form POST of socket_id and channel_name). The answer's auth is "{pusher_key}:{hex HMAC-SHA256(app secret, socket_id + ":" + channel_name)}".
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v3/internal/sdk/realtime/auth (the `AuthorizeRealtimeChannel` operationId).
+	AuthorizeRealtimeChannelWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AuthorizeRealtimeChannelResponse, error)
+
+	// AuthorizeRealtimeChannelWithFormdataBodyWithResponse Authorize a Pusher connection to subscribe to the project's channel
+	//
+	// Pusher's channel authorization, as pusher-js sends it (a form POST of socket_id and channel_name). The answer's auth is "{pusher_key}:{hex HMAC-SHA256(app secret, socket_id + ":" + channel_name)}".
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v3/internal/sdk/realtime/auth (the `AuthorizeRealtimeChannel` operationId).
+	AuthorizeRealtimeChannelWithFormdataBodyWithResponse(ctx context.Context, body AuthorizeRealtimeChannelFormdataRequestBody, reqEditors ...RequestEditorFn) (*AuthorizeRealtimeChannelResponse, error)
+
+	// GetRealtimeCredentialsWithResponse Pusher credentials of the project
+	//
+	// The Pusher app key and cluster the project's events are published on, and the project id that names its channel (private-{project_id}_triggers).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v3/internal/sdk/realtime/credentials (the `GetRealtimeCredentials` operationId).
+	GetRealtimeCredentialsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeCredentialsResponse, error)
 }
 
 // ListConnectedAccountsResponse429Headers the declared response headers of an HTTP 429 response for ListConnectedAccounts
@@ -4979,6 +5183,158 @@ func (r RotateWebhookSubscriptionSecretResponse) ContentType() string {
 	return ""
 }
 
+// AuthorizeRealtimeChannelResponse429Headers the declared response headers of an HTTP 429 response for AuthorizeRealtimeChannel
+type AuthorizeRealtimeChannelResponse429Headers struct {
+	RetryAfter *string
+}
+
+type AuthorizeRealtimeChannelResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RealtimeAuth
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AuthorizeRealtimeChannelResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AuthorizeRealtimeChannelResponse) GetJSON200() *RealtimeAuth {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AuthorizeRealtimeChannelResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AuthorizeRealtimeChannelResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AuthorizeRealtimeChannelResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AuthorizeRealtimeChannelResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AuthorizeRealtimeChannelResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AuthorizeRealtimeChannelResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AuthorizeRealtimeChannelResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AuthorizeRealtimeChannelResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AuthorizeRealtimeChannelResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetRealtimeCredentialsResponse429Headers the declared response headers of an HTTP 429 response for GetRealtimeCredentials
+type GetRealtimeCredentialsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetRealtimeCredentialsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RealtimeCredentials
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetRealtimeCredentialsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRealtimeCredentialsResponse) GetJSON200() *RealtimeCredentials {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRealtimeCredentialsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetRealtimeCredentialsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetRealtimeCredentialsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRealtimeCredentialsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRealtimeCredentialsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRealtimeCredentialsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRealtimeCredentialsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListConnectedAccountsWithResponse List connected accounts
 //
 // Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one.
@@ -5400,6 +5756,51 @@ func (c *ClientWithResponses) RotateWebhookSubscriptionSecretWithResponse(ctx co
 		return nil, err
 	}
 	return ParseRotateWebhookSubscriptionSecretResponse(rsp)
+}
+
+// AuthorizeRealtimeChannelWithBodyWithResponse Authorize a Pusher connection to subscribe to the project's channel
+//
+// Pusher's channel authorization, as pusher-js sends it (a form POST of socket_id and channel_name). The answer's auth is "{pusher_key}:{hex HMAC-SHA256(app secret, socket_id + ":" + channel_name)}".
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v3/internal/sdk/realtime/auth (the `AuthorizeRealtimeChannel` operationId).
+func (c *ClientWithResponses) AuthorizeRealtimeChannelWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AuthorizeRealtimeChannelResponse, error) {
+	rsp, err := c.AuthorizeRealtimeChannelWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAuthorizeRealtimeChannelResponse(rsp)
+}
+
+// AuthorizeRealtimeChannelWithFormdataBodyWithResponse Authorize a Pusher connection to subscribe to the project's channel
+//
+// Pusher's channel authorization, as pusher-js sends it (a form POST of socket_id and channel_name). The answer's auth is "{pusher_key}:{hex HMAC-SHA256(app secret, socket_id + ":" + channel_name)}".
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v3/internal/sdk/realtime/auth (the `AuthorizeRealtimeChannel` operationId).
+func (c *ClientWithResponses) AuthorizeRealtimeChannelWithFormdataBodyWithResponse(ctx context.Context, body AuthorizeRealtimeChannelFormdataRequestBody, reqEditors ...RequestEditorFn) (*AuthorizeRealtimeChannelResponse, error) {
+	rsp, err := c.AuthorizeRealtimeChannelWithFormdataBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAuthorizeRealtimeChannelResponse(rsp)
+}
+
+// GetRealtimeCredentialsWithResponse Pusher credentials of the project
+//
+// The Pusher app key and cluster the project's events are published on, and the project id that names its channel (private-{project_id}_triggers).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v3/internal/sdk/realtime/credentials (the `GetRealtimeCredentials` operationId).
+func (c *ClientWithResponses) GetRealtimeCredentialsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRealtimeCredentialsResponse, error) {
+	rsp, err := c.GetRealtimeCredentials(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRealtimeCredentialsResponse(rsp)
 }
 
 // ParseListConnectedAccountsResponse parses an HTTP response from a ListConnectedAccountsWithResponse call
@@ -7059,6 +7460,140 @@ func ParseRotateWebhookSubscriptionSecretResponse(rsp *http.Response) (*RotateWe
 	switch {
 	case rsp.StatusCode == 429:
 		var headers RotateWebhookSubscriptionSecretResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAuthorizeRealtimeChannelResponse parses an HTTP response from a AuthorizeRealtimeChannelWithResponse call
+func ParseAuthorizeRealtimeChannelResponse(rsp *http.Response) (*AuthorizeRealtimeChannelResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AuthorizeRealtimeChannelResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RealtimeAuth
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AuthorizeRealtimeChannelResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRealtimeCredentialsResponse parses an HTTP response from a GetRealtimeCredentialsWithResponse call
+func ParseGetRealtimeCredentialsResponse(rsp *http.Response) (*GetRealtimeCredentialsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRealtimeCredentialsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RealtimeCredentials
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetRealtimeCredentialsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -61,7 +61,8 @@ var v31Additions = []allowance{
 }
 
 // notUpstream lists the operations of composio.yaml that the published
-// document does not have at all (v3.1 webhook endpoints and subscriptions).
+// document does not have at all (v3.1 webhook endpoints and subscriptions,
+// and the SDKs' internal realtime routes).
 // Any other operation without an upstream counterpart is a finding, so a
 // typo in a path cannot silently skip the comparison.
 var notUpstream = []string{
@@ -78,6 +79,8 @@ var notUpstream = []string{
 	"rotateWebhookSubscriptionSecret",
 	"updateWebhookEndpoint",
 	"updateWebhookSubscription",
+	"getRealtimeCredentials",
+	"authorizeRealtimeChannel",
 }
 
 // allowance excuses one finding location. Op "*" matches any operation; in
@@ -613,10 +616,16 @@ func TestDescriptionValid(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, path := range doc.Paths.InMatchingOrder() {
-		if !strings.HasPrefix(path, "/api/v3.1/") {
+		// The SDKs' internal routes keep their /api/v3 paths; only they may,
+		// and they must say they are internal.
+		internalPath := strings.HasPrefix(path, "/api/v3/internal/sdk/")
+		if !strings.HasPrefix(path, "/api/v3.1/") && !internalPath {
 			t.Errorf("%s: not a v3.1 path", path)
 		}
 		for method, op := range doc.Paths.Value(path).Operations() {
+			if internal, _ := op.Extensions["x-internal"].(bool); internal != internalPath {
+				t.Errorf("%s %s: x-internal is %v, want %v (exactly the /api/v3/internal/sdk/ routes are internal)", method, path, internal, internalPath)
+			}
 			if op.OperationID == "" {
 				t.Errorf("%s %s: no operationId", method, path)
 			}
@@ -643,6 +652,7 @@ func TestDescriptionValid(t *testing.T) {
 		"createWebhookSubscription", "listWebhookSubscriptions", "getWebhookSubscription",
 		"updateWebhookSubscription", "deleteWebhookSubscription", "rotateWebhookSubscriptionSecret",
 		"listWebhookEventTypes",
+		"getRealtimeCredentials", "authorizeRealtimeChannel",
 	}
 	for _, id := range want {
 		if !seen[id] {
@@ -695,7 +705,7 @@ func TestConformance(t *testing.T) {
 		}
 		t.Logf("v3.1 addition, %d place(s): %s %s", n, a.Op, a.Where)
 	}
-	if compared := 22 - len(c.Absent); compared != 9 {
+	if compared := 24 - len(c.Absent); compared != 9 {
 		t.Errorf("compared %d operations with upstream, want 9", compared)
 	}
 }

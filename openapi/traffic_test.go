@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -279,6 +280,14 @@ func TestClientTrafficValidates(t *testing.T) {
 		{"listWebhookEventTypes", 200, `{"items":[` + wireFixture(t, "composio-sdk-webhooks-test-mocks.synthetic.json", "listEventTypes item") + `]}`, func() (bool, error) {
 			r, err := c.ListWebhookEventTypesWithResponse(ctx)
 			return err == nil && r.JSON200 != nil && r.JSON200.Items[0].SupportedVersions[1] == gen.WebhookVersionV3, err
+		}},
+		{"getRealtimeCredentials", 200, `{"pusher_key":"ff8f0d6c2e53a1b7","project_id":"pr_abc","pusher_cluster":"mt1"}`, func() (bool, error) {
+			r, err := c.GetRealtimeCredentialsWithResponse(ctx)
+			return err == nil && r.JSON200 != nil && r.JSON200.PusherCluster == "mt1", err
+		}},
+		{"authorizeRealtimeChannel", 200, `{"auth":"ff8f0d6c2e53a1b7:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"}`, func() (bool, error) {
+			r, err := c.AuthorizeRealtimeChannelWithFormdataBodyWithResponse(ctx, gen.RealtimeAuthRequest{SocketID: "1234.1234", ChannelName: "private-pr_abc_triggers"})
+			return err == nil && r.JSON200 != nil && strings.HasPrefix(r.JSON200.Auth, "ff8f0d6c2e53a1b7:"), err
 		}},
 	}
 	for _, cl := range calls {

@@ -12,6 +12,11 @@ const (
 	V1 Version = "V1"
 	V2 Version = "V2"
 	V3 Version = "V3"
+	// Realtime marks an event received over the realtime subscription
+	// (package composio/realtime), not delivered as a webhook: Composio's
+	// trigger data as the SDKs' triggers.subscribe receives it. Such an
+	// event has no ID, Timestamp or LogID.
+	Realtime Version = "REALTIME"
 )
 
 // Event types of the V3 envelope. Legacy envelopes are normalised to

@@ -107,6 +107,7 @@ func runFakeServer(ctx context.Context, e *env, args []string) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		_ = srv.Close()
 	}
+	fake.CloseRealtime(1001, "server shutting down") // Shutdown leaves websockets open
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("fake-server: %w", err)
 	}

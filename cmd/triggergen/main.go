@@ -12,6 +12,7 @@
 //	pull         fetch trigger types from the Composio API into the lock file
 //	diff         compare two lock files and classify the changes (breaking, additive)
 //	webhook      work with Composio webhooks: verify a delivery
+//	listen       print trigger events as they happen (realtime), and forward them to a local receiver
 //	fake-server  serve a fake Composio API for local development and tests
 //	version      print triggergen's version
 //
@@ -72,6 +73,7 @@ func commands() map[string]command {
 		"version":     {"print triggergen's version", runVersion},
 		"webhook":     {"work with Composio webhooks (run `triggergen webhook -h`)", runWebhook},
 		"fake-server": {"serve a fake Composio API for local development and tests", runFakeServer},
+		"listen":      {"print trigger events as they happen, and forward them to a local receiver", runListen},
 	}
 }
 

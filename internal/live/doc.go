@@ -9,7 +9,8 @@
 //	COMPOSIO_API_KEY=… go test -count=1 -v ./internal/live/
 //
 // Without the key it skips and says so. It is read-only and side-effect
-// free: its HTTP transport refuses any request that is not a GET, so it
+// free: its HTTP transport refuses any request that is not a GET, but for
+// the realtime channel authorization (a POST that signs a socket id), so it
 // creates, changes and deletes nothing. Through the runtime client
 // (composio.NewClient) it
 //
@@ -26,6 +27,9 @@
 //   - lists the webhook subscription event types (expects
 //     composio.trigger.message);
 //   - gets Slack's webhook endpoint schema (expects webhook_signing_secret);
+//   - gets the realtime credentials and subscribes to the project's realtime
+//     channel (composio/realtime) for a few seconds, receiving nothing in
+//     particular: the subscription must succeed and stay up;
 //   - validates every request/response pair it saw against openapi/ with
 //     kin-openapi's openapi3filter, as the fake validates its own traffic.
 //

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/triggergen/triggergen/composio"
+	"github.com/triggergen/triggergen/composio/realtime"
 	"github.com/triggergen/triggergen/composiotest"
 	"github.com/triggergen/triggergen/internal/generated/github"
 	"github.com/triggergen/triggergen/openapi"
@@ -37,19 +39,20 @@ func TestLive(t *testing.T) {
 	if base == "" {
 		base = composio.DefaultBaseURL
 	}
-	checkAPI(t, base, key)
+	checkAPI(t, base, key, 5*time.Second)
 }
 
 // TestAgainstFake runs the same checks against the fake, so that the code
 // TestLive relies on runs in CI.
 func TestAgainstFake(t *testing.T) {
 	srv := composiotest.NewServer(t)
-	checkAPI(t, srv.URL, srv.APIKey())
+	checkAPI(t, srv.URL, srv.APIKey(), 200*time.Millisecond)
 }
 
 // checkAPI checks, read-only, what triggergen assumes about the API at
-// baseURL, and validates every exchange against openapi/.
-func checkAPI(t *testing.T, baseURL, apiKey string) {
+// baseURL, and validates every exchange against openapi/. It keeps a
+// realtime subscription open for realtimeFor.
+func checkAPI(t *testing.T, baseURL, apiKey string, realtimeFor time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -146,6 +149,41 @@ func checkAPI(t *testing.T, baseURL, apiKey string) {
 		}
 	})
 
+	t.Run("Realtime", func(t *testing.T) {
+		creds, err := client.RealtimeCredentials(ctx)
+		if err != nil {
+			t.Fatalf("get realtime credentials: %v", err)
+		}
+		t.Logf("realtime: project %s, Pusher cluster %q", creds.ProjectID, creds.PusherCluster)
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		subscribed := make(chan string, 8)
+		done := make(chan error, 1)
+		go func() {
+			done <- realtime.Subscribe(sctx, client, webhook.NewDispatcher(),
+				realtime.OnSubscribed(func(ch string) { subscribed <- ch }))
+		}()
+		select {
+		case ch := <-subscribed:
+			if ch != "private-"+creds.ProjectID+"_triggers" {
+				t.Errorf("subscribed to %q", ch)
+			}
+		case err := <-done:
+			t.Fatalf("realtime subscription failed: %v", err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("realtime subscription did not succeed within 30s")
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("realtime subscription ended within %v: %v", realtimeFor, err)
+		case <-time.After(realtimeFor):
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("realtime subscription ended with %v, want context.Canceled", err)
+		}
+	})
+
 	t.Run("OpenAPI", func(t *testing.T) {
 		v := newValidator(t)
 		seen := map[string]int{}
@@ -156,7 +194,8 @@ func checkAPI(t *testing.T, baseURL, apiKey string) {
 				t.Error(p)
 			}
 		}
-		for _, op := range []string{"listTriggerTypes", "getTriggerType", "listWebhookEventTypes", "getWebhookEndpointSchema"} {
+		for _, op := range []string{"listTriggerTypes", "getTriggerType", "listWebhookEventTypes", "getWebhookEndpointSchema",
+			"getRealtimeCredentials", "authorizeRealtimeChannel"} {
 			if seen[op] == 0 {
 				t.Errorf("no %s response was validated", op)
 			}
@@ -243,7 +282,9 @@ func jsonFields(t reflect.Type) []string {
 }
 
 // recorder is an http.RoundTripper that refuses anything but GET (so the
-// live test cannot change a project) and keeps every exchange.
+// live test cannot change a project), except the realtime channel
+// authorization, a POST that signs a socket id and changes nothing; it
+// keeps every exchange.
 type recorder struct {
 	base http.RoundTripper
 	mu   sync.Mutex
@@ -254,14 +295,26 @@ type exchange struct {
 	method     string
 	url        url.URL
 	header     http.Header
+	reqBody    []byte
 	status     int
 	respHeader http.Header
 	body       []byte
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method != http.MethodGet {
+	if req.Method != http.MethodGet && (req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, realtimeAuthPath)) {
 		return nil, fmt.Errorf("live check is read-only: refusing %s %s", req.Method, req.URL.Path)
+	}
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		reqBody = b
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	resp, err := r.base.RoundTrip(req)
 	if err != nil {
@@ -275,7 +328,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.log = append(r.log, exchange{method: req.Method, url: *req.URL, header: req.Header.Clone(),
+	r.log = append(r.log, exchange{method: req.Method, url: *req.URL, header: req.Header.Clone(), reqBody: reqBody,
 		status: resp.StatusCode, respHeader: resp.Header.Clone(), body: body})
 	return resp, nil
 }
@@ -285,6 +338,9 @@ func (r *recorder) all() []exchange {
 	defer r.mu.Unlock()
 	return slices.Clone(r.log)
 }
+
+// realtimeAuthPath is the one POST the live check sends.
+const realtimeAuthPath = "/api/v3/internal/sdk/realtime/auth"
 
 // validator checks recorded exchanges against openapi/composio.yaml, set up
 // as composiotest sets up its own (routing on paths alone, the legacy router
@@ -308,7 +364,7 @@ func (v *validator) check(ctx context.Context, baseURL string, ex exchange) (str
 	}
 	u.Scheme, u.Host, u.RawPath = "", "", ""
 	what := fmt.Sprintf("%s %s (%d)", ex.method, u.Path, ex.status)
-	req := (&http.Request{Method: ex.method, URL: &u, Header: ex.header, Body: http.NoBody}).WithContext(ctx)
+	req := (&http.Request{Method: ex.method, URL: &u, Header: ex.header, Body: io.NopCloser(bytes.NewReader(ex.reqBody))}).WithContext(ctx)
 	m, err := v.Match(req)
 	if err != nil {
 		return "", []string{fmt.Sprintf("%s: no operation in openapi/composio.yaml: %v", what, err)}
@@ -356,3 +412,41 @@ func TestChecksCatchDrift(t *testing.T) {
 		t.Error("an undeclared status passed validation")
 	}
 }
+
+// TestRecorderIsReadOnly: the live check's transport refuses every request
+// that could change a project; only GETs and the realtime channel
+// authorization get through.
+func TestRecorderIsReadOnly(t *testing.T) {
+	var sent []string
+	rec := &recorder{base: roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		sent = append(sent, req.Method+" "+req.URL.Path)
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("{}"))}, nil
+	})}
+	for _, tt := range []struct {
+		method, path string
+		ok           bool
+	}{
+		{"GET", "/api/v3.1/triggers_types", true},
+		{"POST", realtimeAuthPath, true},
+		{"POST", "/api/v3.1/trigger_instances/GITHUB_COMMIT_EVENT/upsert", false},
+		{"POST", "/api/v3.1/webhook_subscriptions", false},
+		{"PATCH", realtimeAuthPath, false},
+		{"DELETE", "/api/v3.1/trigger_instances/manage/ti_1", false},
+	} {
+		req, _ := http.NewRequest(tt.method, "http://127.0.0.1:1"+tt.path, strings.NewReader("socket_id=1.2&channel_name=c"))
+		_, err := rec.RoundTrip(req)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s %s: %v", tt.method, tt.path, err)
+		}
+	}
+	if len(sent) != 2 {
+		t.Errorf("sent %q", sent)
+	}
+	if got := string(rec.all()[1].reqBody); got != "socket_id=1.2&channel_name=c" {
+		t.Errorf("recorded body %q", got)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
