@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/triggergen/triggergen/openapi"
@@ -65,6 +69,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	idx := f.record(r, body)
+	uri := r.URL.RequestURI() // as sent: validation may add query defaults
 
 	ex, routeErr := f.validator.Match(r)
 	op := ""
@@ -116,6 +121,10 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(rw, &apiError{status: 400, slug: "VALIDATION_ERROR", msg: "Invalid request: " + reqErr.Error(),
 			errs: []string{reqErr.Error()}})
 	default:
+		if aerr := nullParams(uri); aerr != nil {
+			writeError(rw, aerr)
+			break
+		}
 		f.dispatch(op, rw, r, body, pathParams)
 	}
 	if rw.status == 0 {
@@ -131,11 +140,46 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.setStatus(idx, rw.status)
+	if f.opts.observe != nil {
+		f.opts.observe(Response{Operation: op, Method: r.Method, URI: uri, Status: rw.status, Body: out})
+	}
 	for k, v := range rw.header {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(rw.status)
 	_, _ = w.Write(out)
+}
+
+// nullable are the query parameters Composio's v3.1 client lets a caller
+// send as null, which goes out as an empty value ("limit="); the
+// description allows it (allowEmptyValue). toolkit_versions is not here: a
+// null one means latest, as Composio documents.
+var nullable = []string{"limit", "cursor", "show_disabled", "toolkit_slugs", "statuses", "user_ids",
+	"auth_config_ids", "connected_account_ids", "trigger_ids", "trigger_names"}
+
+// nullParams answers a request that sends one of the nullable parameters
+// empty: what the API does with such a null is not documented, so the fake
+// gives a documented 400 rather than a guess.
+func nullParams(requestURI string) *apiError {
+	u, err := url.ParseRequestURI(requestURI)
+	if err != nil {
+		return nil
+	}
+	var null []string
+	for name, values := range u.Query() {
+		if slices.Contains(nullable, name) && !slices.ContainsFunc(values, func(v string) bool { return v != "" }) {
+			null = append(null, name)
+		}
+	}
+	if len(null) == 0 {
+		return nil
+	}
+	sort.Strings(null)
+	return &apiError{status: http.StatusBadRequest, slug: "VALIDATION_ERROR",
+		msg: fmt.Sprintf("Query parameter %s is empty, which is how Composio's clients send null; "+
+			"what the API does with a null %s is not documented, so composiotest rejects it", strings.Join(null, ", "), null[0]),
+		fix:  "Omit the parameter instead of sending null",
+		errs: null}
 }
 
 func (f *Fake) record(r *http.Request, body []byte) int {
