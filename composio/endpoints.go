@@ -97,6 +97,12 @@ func (s *EndpointSchema) Required() []string {
 
 // WebhookEndpointSchema returns the setup fields of toolkit's webhook
 // endpoint.
+//
+// Composio documents GET /api/v3.1/webhook_endpoints/schema, but its own
+// generated v3.1 client does not have the operation, so the API may not
+// serve it. A 404 is answered with an error that says so and how to pass
+// the setup fields explicitly; it matches ErrNotFound and unwraps to the
+// *APIError.
 func (c *Client) WebhookEndpointSchema(ctx context.Context, toolkit string) (*EndpointSchema, error) {
 	op := "get webhook endpoint schema of " + toolkit
 	if strings.TrimSpace(toolkit) == "" {
@@ -107,6 +113,9 @@ func (c *Client) WebhookEndpointSchema(ctx context.Context, toolkit string) (*En
 		return c.api.GetWebhookEndpointSchema(ctx, params)
 	}})
 	if err != nil {
+		if apiErr := (*APIError)(nil); errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+			return nil, &schemaNotServedError{toolkit: toolkit, cause: apiErr}
+		}
 		return nil, err
 	}
 	out := &EndpointSchema{Toolkit: s.ToolkitSlug}
