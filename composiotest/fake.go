@@ -86,7 +86,9 @@ func WithDeliveryClient(c *http.Client) Option { return func(o *options) { o.del
 func WithProjectID(id string) Option { return func(o *options) { o.projectID = id } }
 
 // WithDefaultPageSize sets the page size of paginated lists when the request
-// has no limit (default 20).
+// has no limit (default 20). It is capped at each list's maximum: 50 for
+// trigger types, active trigger instances and subscriptions, 1000 for
+// connected accounts.
 func WithDefaultPageSize(n int) Option { return func(o *options) { o.defaultPageSize = n } }
 
 // ObserveResponses calls fn with every answer the fake sends, after it was
