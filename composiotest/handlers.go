@@ -149,34 +149,36 @@ type cursor struct {
 // Page size bounds: Composio's v3.1 client documents "max allowed is 50"
 // for trigger types, active trigger instances and webhook subscriptions
 // (openapi/composio.yaml declares it, so a larger limit is a request the
-// validation answers 400); connected accounts document no maximum, and the
-// fake caps their pages at the v3 document's 1000.
+// validation answers 400 before page sees it); connected accounts document
+// no maximum, and the fake caps their pages at the v3 document's 1000. A
+// default page size or a cursor's limit is capped the same way.
 const (
 	maxPageSize        = 50
 	maxAccountPageSize = 1000
 )
 
-// page cuts n items into the page the query asks for, at most max items.
+// page cuts n items into the page the query asks for, of at most max items.
 func (f *Fake) page(q url.Values, n, max int) (start, end int, info map[string]any, aerr *apiError) {
 	limit, page := 0, 1
 	if c := q.Get("cursor"); c != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(c)
 		var cur cursor
-		if err != nil || json.Unmarshal(raw, &cur) != nil || cur.Page < 1 || cur.Limit < 1 || cur.Limit > max {
+		if err != nil || json.Unmarshal(raw, &cur) != nil || cur.Page < 1 || cur.Limit < 1 {
 			return 0, 0, nil, badRequest("INVALID_CURSOR", "Invalid cursor %q", c)
 		}
 		page, limit = cur.Page, cur.Limit
 	}
 	if l := q.Get("limit"); l != "" {
 		v, err := strconv.Atoi(l)
-		if err != nil || v < 1 || v > max {
-			return 0, 0, nil, badRequest("INVALID_LIMIT", "limit must be an integer from 1 to %d, got %q", max, l)
+		if err != nil || v < 1 {
+			return 0, 0, nil, badRequest("INVALID_LIMIT", "limit must be a positive integer, got %q", l)
 		}
 		limit = v
 	}
 	if limit == 0 {
-		limit = min(f.opts.defaultPageSize, max)
+		limit = f.opts.defaultPageSize
 	}
+	limit = min(limit, max)
 	start = min((page-1)*limit, n)
 	end = min(start+limit, n)
 	var next any

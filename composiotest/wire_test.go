@@ -219,14 +219,25 @@ func TestPageSizeMaximum(t *testing.T) {
 			t.Errorf("%s: %d %s", uri, status, body)
 		}
 	}
-	// The default page size is capped too, and so is a cursor's.
+	// The default page size is capped too, and so is a (forged) cursor's
+	// limit; connected accounts are capped at 1000.
 	srv2 := NewServer(t, WithDefaultPageSize(500))
 	r, err := client(t, srv2).ListTriggerTypesWithResponse(context.Background(), nil)
 	if err != nil || r.JSON200 == nil || len(r.JSON200.Items) != 50 || r.JSON200.TotalPages != 2 {
 		t.Fatalf("default page size over the maximum: %v %s", err, r.Body)
 	}
-	status, body := get(t, srv2, "/api/v3.1/triggers_types?cursor=eyJwYWdlIjoyLCJsaW1pdCI6MTAwfQ") // {"page":2,"limit":100}
-	wantRawError(t, "cursor over the maximum", 400, body, status, "INVALID_CURSOR")
+	r, err = client(t, srv2).ListTriggerTypesWithResponse(context.Background(), &gen.ListTriggerTypesParams{
+		Cursor: ptr("eyJwYWdlIjoxLCJsaW1pdCI6MTAwfQ")}) // {"page":1,"limit":100}
+	if err != nil || r.JSON200 == nil || len(r.JSON200.Items) != 50 {
+		t.Fatalf("cursor over the maximum: %v %s", err, r.Body)
+	}
+	for range 1001 {
+		srv2.AddConnectedAccount(ConnectedAccount{UserID: "u", Toolkit: "github"})
+	}
+	a, err := client(t, srv2).ListConnectedAccountsWithResponse(context.Background(), &gen.ListConnectedAccountsParams{Limit: ptr(5000)})
+	if err != nil || a.JSON200 == nil || len(a.JSON200.Items) != 1000 || a.JSON200.TotalPages != 2 {
+		t.Fatalf("connected accounts over 1000: %v %d", err, a.StatusCode())
+	}
 }
 
 // TestToolkitVersionsPlainForm: toolkit_versions=latest, what the official
