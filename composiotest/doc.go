@@ -53,8 +53,9 @@
 //     limit defaults to 20 (WithDefaultPageSize). It is at most 50 for
 //     trigger types, active trigger instances and subscriptions, as the
 //     description declares (a larger limit is an invalid request: 400
-//     VALIDATION_ERROR and a contract violation), and at most 1000 for
-//     connected accounts; limit < 1 or a bad cursor is 400. next_cursor is
+//     VALIDATION_ERROR and a contract violation); a connected-account page
+//     holds at most 1000 (a larger limit is capped, as is a default page size
+//     over a list's maximum); limit < 1 or a bad cursor is 400. next_cursor is
 //     null on the last page; total_pages = ceil(total_items/limit) (0 for an
 //     empty list).
 //   - Nulls: Composio's client sends a null query parameter as an empty
