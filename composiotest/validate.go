@@ -121,7 +121,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(rw, &apiError{status: 400, slug: "VALIDATION_ERROR", msg: "Invalid request: " + reqErr.Error(),
 			errs: []string{reqErr.Error()}})
 	default:
-		if aerr := nullParams(uri); aerr != nil {
+		if aerr := nullParams(uri, ex.EmptyValueParams()); aerr != nil {
 			writeError(rw, aerr)
 			break
 		}
@@ -150,24 +150,20 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(out)
 }
 
-// nullable are the query parameters Composio's v3.1 client lets a caller
-// send as null, which goes out as an empty value ("limit="); the
-// description allows it (allowEmptyValue). toolkit_versions is not here: a
-// null one means latest, as Composio documents.
-var nullable = []string{"limit", "cursor", "show_disabled", "toolkit_slugs", "statuses", "user_ids",
-	"auth_config_ids", "connected_account_ids", "trigger_ids", "trigger_names"}
-
-// nullParams answers a request that sends one of the nullable parameters
-// empty: what the API does with such a null is not documented, so the fake
-// gives a documented 400 rather than a guess.
-func nullParams(requestURI string) *apiError {
+// nullParams answers a request that sends empty one of the query
+// parameters the description lets be empty (nullable: Composio's v3.1
+// client sends a null as "limit="): what the API does with such a null is
+// not documented, so the fake gives a documented 400 rather than a guess.
+// toolkit_versions is the exception: Composio documents a null one as
+// "uses latest".
+func nullParams(requestURI string, nullable []string) *apiError {
 	u, err := url.ParseRequestURI(requestURI)
 	if err != nil {
 		return nil
 	}
 	var null []string
 	for name, values := range u.Query() {
-		if slices.Contains(nullable, name) && !slices.ContainsFunc(values, func(v string) bool { return v != "" }) {
+		if name != "toolkit_versions" && slices.Contains(nullable, name) && !slices.ContainsFunc(values, func(v string) bool { return v != "" }) {
 			null = append(null, name)
 		}
 	}

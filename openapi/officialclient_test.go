@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,5 +76,34 @@ func TestOfficialClientRequestsConform(t *testing.T) {
 				t.Errorf("%s %s %s conforms, want a violation", tt.method, tt.uri, tt.body)
 			}
 		})
+	}
+}
+
+// TestEmptyValueParams lists, per operation, the query parameters the
+// official client may send null: the fake answers those with a documented
+// 400 (composiotest), except toolkit_versions.
+func TestEmptyValueParams(t *testing.T) {
+	v, err := openapi.NewValidator(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for uri, want := range map[string]string{
+		"/api/v3.1/triggers_types":                              "limit,toolkit_slugs,toolkit_versions",
+		"/api/v3.1/triggers_types/X":                            "toolkit_versions",
+		"/api/v3.1/trigger_instances/active":                    "auth_config_ids,connected_account_ids,limit,show_disabled,trigger_ids,trigger_names,user_ids",
+		"/api/v3.1/connected_accounts":                          "auth_config_ids,connected_account_ids,cursor,limit,statuses,toolkit_slugs,user_ids",
+		"/api/v3.1/webhook_subscriptions":                       "limit",
+		"/api/v3.1/webhook_endpoints":                           "",
+		"/api/v3.1/webhook_endpoints/schema?toolkit_slug=slack": "",
+	} {
+		ex, err := v.Match(httptest.NewRequest(http.MethodGet, uri, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ex.EmptyValueParams()
+		slices.Sort(got)
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: %v, want %s", uri, got, want)
+		}
 	}
 }
