@@ -31,10 +31,12 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'); echo "gofmt needed"; exit 1; }
 
 ## test: the full suite: unit, golden, corpus compile, differential, fuzz seeds
-## and short fuzz runs, the downstream example, and the generated-code check.
+## and short fuzz runs, the downstream example, the generated-code check, and
+## the official-SDK contract test (needs node and npm; skipped, saying so, without).
 ## The race-enabled suite runs last, so that its summary closes the output.
 test: redis-note vet check-generated fuzz-short test-go127
 	cd bench/peer && $(GO) vet ./... && $(GO) test -count=1 ./...
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || echo "SKIP: internal/sdkcontract (Composio's official SDK against the fake): node and npm are not installed"
 	$(GO) test -race -count=1 ./...
 
 ## test-go127: build, vet and the short suite under Go 1.27 (downloaded by the

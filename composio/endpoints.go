@@ -107,6 +107,12 @@ func (s *EndpointSchema) Required() []string {
 
 // WebhookEndpointSchema returns the setup fields of toolkit's webhook
 // endpoint.
+//
+// Composio documents GET /api/v3.1/webhook_endpoints/schema, but its own
+// generated v3.1 client does not have the operation, so the API may not
+// serve it. A 404 is answered with an error that says so and how to pass
+// the setup fields explicitly; it matches ErrNotFound and unwraps to the
+// *APIError.
 func (c *Client) WebhookEndpointSchema(ctx context.Context, toolkit string, opts ...Option) (*EndpointSchema, error) {
 	op := "get webhook endpoint schema of " + toolkit
 	if strings.TrimSpace(toolkit) == "" {
@@ -121,6 +127,9 @@ func (c *Client) WebhookEndpointSchema(ctx context.Context, toolkit string, opts
 		return c.api.GetWebhookEndpointSchema(ctx, params, edit)
 	}})
 	if err != nil {
+		if apiErr := (*APIError)(nil); errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+			return nil, &schemaNotServedError{toolkit: toolkit, cause: apiErr}
+		}
 		return nil, err
 	}
 	out := &EndpointSchema{Toolkit: s.ToolkitSlug, Raw: r.body}

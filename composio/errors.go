@@ -329,6 +329,25 @@ func (e *endpointRequiredError) Error() string {
 func (e *endpointRequiredError) Is(target error) bool { return target == ErrWebhookEndpointRequired }
 func (e *endpointRequiredError) Unwrap() error        { return e.cause }
 
+// schemaNotServedError is WebhookEndpointSchema's 404: the API did not
+// serve the toolkit's setup fields, and the caller has to pass them itself.
+// It matches ErrNotFound through the API's error it unwraps to.
+type schemaNotServedError struct {
+	toolkit string
+	cause   *APIError
+}
+
+func (e *schemaNotServedError) Error() string {
+	return fmt.Sprintf("get webhook endpoint schema of %s: the API did not serve the setup fields of toolkit %q "+
+		"(GET /api/v3.1/webhook_endpoints/schema is documented by Composio but not in its generated v3.1 client, so it may not exist, "+
+		"or the toolkit uses no webhook endpoint): pass the setup fields explicitly instead, as credentials for "+
+		"SetupWebhookEndpoint(ctx, clientID, creds) or UpdateWebhookEndpoint(ctx, id, creds): the generated package's "+
+		"NewWebhookCredentials when the lock has the toolkit's webhook_endpoint_schema, or your own trigger.EndpointCredentials "+
+		"naming each field: %v", e.toolkit, e.toolkit, e.cause)
+}
+
+func (e *schemaNotServedError) Unwrap() error { return e.cause }
+
 func errorf(op, format string, args ...any) error {
 	return fmt.Errorf("%s: "+format, append([]any{op}, args...)...)
 }

@@ -45,7 +45,7 @@ func TestRetry503OnUpsert(t *testing.T) {
 		t.Errorf("waits = %v, want Retry-After's 1s", w)
 	}
 	ups := requests(srv, "POST", "/upsert")
-	if len(ups) != 2 || ups[0].Status != 503 || ups[1].Status != 200 {
+	if len(ups) != 2 || ups[0].Status != 503 || ups[1].Status != 201 { // 201: created
 		t.Errorf("upserts = %+v", len(ups))
 	}
 	if string(ups[0].Body) != string(ups[1].Body) {

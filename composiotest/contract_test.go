@@ -187,7 +187,7 @@ func TestConcurrentUse(t *testing.T) {
 			srv.AddConnectedAccount(ConnectedAccount{UserID: user, Toolkit: "github"})
 			cfg := repoConfig("o", "r")
 			r, err := c.UpsertTriggerInstanceWithResponse(ctx, "GITHUB_COMMIT_EVENT", gen.UpsertTriggerInstanceRequest{UserID: &user, TriggerConfig: cfg})
-			if err != nil || r.JSON200 == nil {
+			if err != nil || r.JSON201 == nil && r.JSON200 == nil {
 				t.Errorf("upsert: %v", err)
 				return
 			}

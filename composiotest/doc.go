@@ -19,7 +19,9 @@
 // openapi3filter before it is handled, and every response before it is sent.
 // A mismatch is a contract violation: it is kept (ContractViolations), logged,
 // and under NewServer fails the test with t.Errorf naming the operation and
-// the problem. An invalid request is answered 400 VALIDATION_ERROR (as the
+// the problem. So is seeding a connected account whose auth scheme and
+// status have no state in Composio's types (AuthStates lists those that
+// do). An invalid request is answered 400 VALIDATION_ERROR (as the
 // real server would reject it) and is also a violation, because the client
 // under test should not send it; tests that send malformed requests on
 // purpose pass AllowInvalidRequests(). When the invalid request is a webhook
@@ -39,16 +41,34 @@
 //
 // # Semantics
 //
-//   - Trigger types: list (toolkit_slugs, toolkit_versions[slug]=version,
-//     limit, cursor), get and enum. Slugs are case-insensitive. An unknown
-//     slug is 400 TRIGGER_TYPE_NOT_FOUND (as the real API, not 404); a
-//     version that a listed toolkit does not have is 400
-//     TOOLKIT_VERSION_NOT_FOUND. Toolkits in toolkit_versions that the fake
-//     does not know are ignored; "latest" is accepted as a value.
+//   - Trigger types: list (toolkit_slugs, toolkit_versions, limit,
+//     cursor), get and enum. Slugs are case-insensitive. An unknown slug is
+//     400 TRIGGER_TYPE_NOT_FOUND (as the real API, not 404); a version that
+//     a listed toolkit does not have is 400 TOOLKIT_VERSION_NOT_FOUND.
+//     toolkit_versions comes in both forms the description declares:
+//     bracket notation (toolkit_versions[slug]=version) pins one toolkit, a
+//     plain value (toolkit_versions=latest, the official SDKs' default)
+//     every toolkit the request touches, so a plain version is honoured or
+//     is that 400; empty (null) means latest, as Composio documents; a
+//     bracket pin wins over the plain value. Toolkits in bracket pins that
+//     the fake does not know are ignored.
 //   - Pagination: an opaque cursor (base64url JSON of page and limit);
-//     limit defaults to 20 (WithDefaultPageSize), is capped at 1000, and
-//     limit < 1 or a bad cursor is 400. next_cursor is null on the last page;
-//     total_pages = ceil(total_items/limit) (0 for an empty list).
+//     limit defaults to 20 (WithDefaultPageSize). It is at most 50 for
+//     trigger types, active trigger instances and subscriptions, as the
+//     description declares (a larger limit is an invalid request: 400
+//     VALIDATION_ERROR and a contract violation); a connected-account page
+//     holds at most 1000 (a larger limit is capped, as is a default page size
+//     over a list's maximum); limit < 1 or a bad cursor is 400. next_cursor is
+//     null on the last page; total_pages = ceil(total_items/limit) (0 for an
+//     empty list).
+//   - Nulls: Composio's client sends a null query parameter as an empty
+//     value (limit=). The description allows it where the client does, but
+//     what the API does with it is not documented, so the fake answers 400
+//     VALIDATION_ERROR naming the parameter ("… is empty, which is how
+//     Composio's clients send null …"); toolkit_versions is the exception
+//     above. A manage PATCH without a status and a subscription PATCH
+//     without a field (the client sends {} for an omitted body) are 400
+//     VALIDATION_ERROR too. An upsert's null toolkit_versions means latest.
 //   - Upsert: the trigger type (400 TRIGGER_TYPE_NOT_FOUND), the toolkit
 //     version from the body's toolkit_versions (400
 //     TOOLKIT_VERSION_NOT_FOUND), then the connected account: a given
@@ -66,7 +86,9 @@
 //     message and errors list name JSON pointers such as
 //     /trigger_config/owner. The same (slug, connected account, config) again
 //     returns the same trigger_id, re-enables it when disabled and records
-//     the toolkit version used.
+//     the toolkit version used. A created instance is answered 201, an
+//     existing one 200 (the client also declares a 204, which the fake
+//     never sends).
 //   - Trigger instances: list with every filter (comma-separated) and
 //     show_disabled; deleted ones are never listed. PATCH manage: 404
 //     TRIGGER_INSTANCE_NOT_FOUND for an id never issued, 409
@@ -77,8 +99,12 @@
 //     TRIGGER_INSTANCE_GONE; 404 for an id never issued.
 //   - Connected accounts: list (toolkit_slugs, statuses, user_ids,
 //     auth_config_ids, connected_account_ids, order_by created_at|updated_at,
-//     order_direction asc|desc; default created_at desc), get (404
-//     CONNECTED_ACCOUNT_NOT_FOUND).
+//     order_direction asc|desc, default created_at desc; account_type
+//     PRIVATE, the default, SHARED or ALL), get (404
+//     CONNECTED_ACCOUNT_NOT_FOUND). Each account carries the v3.1 fields
+//     (word_id null, alias, auth_config.auth_scheme, experimental.account_type)
+//     and a state that is the variant Composio's types give its auth scheme
+//     and status: the fields it requires are filled, secret ones "****".
 //   - Webhook endpoints: schema per toolkit (404
 //     WEBHOOK_ENDPOINT_SCHEMA_NOT_FOUND for a toolkit without one, 404
 //     TOOLKIT_NOT_FOUND for an unknown toolkit); create is idempotent per

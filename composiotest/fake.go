@@ -45,6 +45,7 @@ type options struct {
 	retention       time.Duration
 	allowInvalid    bool
 	respMutator     func(op string, status int, body []byte) []byte
+	observe         func(Response)
 	deliveryClient  *http.Client
 	projectID       string
 	defaultPageSize int
@@ -88,8 +89,31 @@ func WithDeliveryClient(c *http.Client) Option { return func(o *options) { o.del
 func WithProjectID(id string) Option { return func(o *options) { o.projectID = id } }
 
 // WithDefaultPageSize sets the page size of paginated lists when the request
-// has no limit (default 20).
+// has no limit (default 20). It is capped at each list's maximum: 50 for
+// trigger types, active trigger instances and subscriptions, 1000 for
+// connected accounts.
 func WithDefaultPageSize(n int) Option { return func(o *options) { o.defaultPageSize = n } }
+
+// ObserveResponses calls fn with every answer the fake sends, after it was
+// validated against the description: e.g. to check the answers against
+// another client's types (internal/sdkcontract does, with Composio's
+// TypeScript client). Injected faults and dropped connections are not
+// reported. fn runs on the request's goroutine, before the answer is
+// written; it must not keep Body beyond the call without copying it.
+func ObserveResponses(fn func(Response)) Option { return func(o *options) { o.observe = fn } }
+
+// Response is an answer the fake sent, see ObserveResponses.
+type Response struct {
+	// Operation is the operationId the request was routed to ("" if none).
+	Operation string
+	// Method and URI are the request's method and request URI (path and
+	// query, as sent).
+	Method, URI string
+	// Status is the HTTP status of the answer.
+	Status int
+	// Body is the response body as sent.
+	Body []byte
+}
 
 // withResponseMutator lets a test corrupt a response body before the
 // validating layer sees it (the "contract check bites" test).
@@ -103,8 +127,18 @@ type ConnectedAccount struct {
 	UserID       string
 	Toolkit      string
 	AuthConfigID string
+	// AuthScheme is the auth scheme, DefaultAuthScheme (OAUTH2) when empty.
+	// With Status it picks the variant of the state the account is
+	// answered with; AuthStates lists the combinations Composio's types
+	// have, and any other is reported as a contract violation.
+	AuthScheme string
 	// Status is ACTIVE (the default when empty), EXPIRED, INACTIVE, …
-	Status    string
+	Status string
+	// Alias is the account's alias; null on the wire when empty.
+	Alias string
+	// Shared makes the account SHARED (experimental.account_type): it is
+	// listed only when the request asks for account_type SHARED or ALL.
+	Shared    bool
 	CreatedAt time.Time
 	// UpdatedAt defaults to CreatedAt.
 	UpdatedAt time.Time
@@ -290,10 +324,21 @@ func (f *Fake) APIKey() string { return f.opts.apiKey }
 func (f *Fake) now() time.Time { return f.opts.now().UTC() }
 
 // AddConnectedAccount stores a connected account. ID ("ca_…"), CreatedAt (the
-// clock), Status (ACTIVE) and AuthConfigID ("ac_<toolkit>") are filled when
-// empty; the stored value is returned. An account with an existing ID
-// replaces it.
+// clock), AuthScheme (OAUTH2), Status (ACTIVE) and AuthConfigID
+// ("ac_<toolkit>") are filled when empty; the stored value is returned. An
+// account with an existing ID replaces it. A combination of AuthScheme and
+// Status that Composio's types have no state for (see AuthStates) is
+// reported as a contract violation: every answer with the account would
+// break the official SDK.
 func (f *Fake) AddConnectedAccount(ca ConnectedAccount) ConnectedAccount {
+	ca = f.addConnectedAccount(ca)
+	if err := checkAuthState(ca.AuthScheme, ca.Status); err != nil {
+		f.violate(fmt.Sprintf("AddConnectedAccount %s: %v", ca.ID, err))
+	}
+	return ca
+}
+
+func (f *Fake) addConnectedAccount(ca ConnectedAccount) ConnectedAccount {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if ca.ID == "" {
@@ -307,6 +352,9 @@ func (f *Fake) AddConnectedAccount(ca ConnectedAccount) ConnectedAccount {
 	}
 	if ca.Status == "" {
 		ca.Status = "ACTIVE"
+	}
+	if ca.AuthScheme == "" {
+		ca.AuthScheme = DefaultAuthScheme
 	}
 	ca.Toolkit = strings.ToLower(ca.Toolkit)
 	if ca.AuthConfigID == "" {
@@ -326,16 +374,23 @@ func (f *Fake) AddConnectedAccount(ca ConnectedAccount) ConnectedAccount {
 }
 
 // SetConnectedAccountStatus changes an account's status (e.g. to EXPIRED) and
-// its updated_at. It reports whether the account exists.
+// its updated_at. It reports whether the account exists. A status the
+// account's auth scheme has no state for is reported as a contract
+// violation, as in AddConnectedAccount.
 func (f *Fake) SetConnectedAccountStatus(id, status string) bool {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	a := f.accountByID(id)
 	if a == nil {
+		f.mu.Unlock()
 		return false
 	}
 	a.Status = status
 	a.UpdatedAt = f.now()
+	err := checkAuthState(a.AuthScheme, status)
+	f.mu.Unlock()
+	if err != nil {
+		f.violate(fmt.Sprintf("SetConnectedAccountStatus %s: %v", id, err))
+	}
 	return true
 }
 

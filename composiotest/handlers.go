@@ -148,10 +148,19 @@ type cursor struct {
 	Limit int `json:"limit"`
 }
 
-const maxLimit = 1000
+// Page size bounds: Composio's v3.1 client documents "max allowed is 50"
+// for trigger types, active trigger instances and webhook subscriptions
+// (openapi/composio.yaml declares it, so a larger limit is a request the
+// validation answers 400 before page sees it); connected accounts document
+// no maximum, and the fake caps their pages at the v3 document's 1000. A
+// default page size or a cursor's limit is capped the same way.
+const (
+	maxPageSize        = 50
+	maxAccountPageSize = 1000
+)
 
-// page cuts n items into the page the query asks for.
-func (f *Fake) page(q url.Values, n int) (start, end int, info map[string]any, aerr *apiError) {
+// page cuts n items into the page the query asks for, of at most max items.
+func (f *Fake) page(q url.Values, n, max int) (start, end int, info map[string]any, aerr *apiError) {
 	limit, page := 0, 1
 	if c := q.Get("cursor"); c != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(c)
@@ -171,7 +180,7 @@ func (f *Fake) page(q url.Values, n int) (start, end int, info map[string]any, a
 	if limit == 0 {
 		limit = f.opts.defaultPageSize
 	}
-	limit = min(limit, maxLimit)
+	limit = min(limit, max)
 	start = min((page-1)*limit, n)
 	end = min(start+limit, n)
 	var next any
@@ -198,16 +207,33 @@ func pageOf[T any](info map[string]any, items []T) map[string]any {
 
 // ---------------------------------------------------------------- trigger types
 
-// queryVersions parses toolkit_versions[slug]=version (and the undeclared
-// toolkit_versions=latest) from a query.
-func queryVersions(q url.Values) map[string]string {
-	out := map[string]string{}
+// versionPins are the toolkit versions a request asks for.
+type versionPins struct {
+	// all is the plain form, toolkit_versions=V: a version for every
+	// toolkit ("" or "latest" for the latest).
+	all string
+	// each is the bracket form, toolkit_versions[slug]=V, by lower-case slug.
+	each map[string]string
+}
+
+// pin returns the version asked for toolkit ("" for the latest).
+func (p versionPins) pin(toolkit string) string {
+	if v, ok := p.each[toolkit]; ok {
+		return v
+	}
+	return p.all
+}
+
+// queryVersions parses toolkit_versions from a query, in either form. An
+// empty value is null, which Composio documents as "uses latest".
+func queryVersions(q url.Values) versionPins {
+	p := versionPins{all: q.Get("toolkit_versions"), each: map[string]string{}}
 	for k, vs := range q {
 		if strings.HasPrefix(k, "toolkit_versions[") && strings.HasSuffix(k, "]") && len(vs) > 0 {
-			out[strings.ToLower(k[len("toolkit_versions["):len(k)-1])] = vs[0]
+			p.each[strings.ToLower(k[len("toolkit_versions["):len(k)-1])] = vs[0]
 		}
 	}
-	return out
+	return p
 }
 
 // resolveVersion picks the version of toolkit ts a request asks for: pinned
@@ -252,7 +278,7 @@ func (f *Fake) listTriggerTypes(r *http.Request, _ []byte, _ map[string]string) 
 		if len(slugs) > 0 && !containsFold(slugs, ts.slug) {
 			continue
 		}
-		tv, aerr := resolveVersion(ts, pins[ts.slug])
+		tv, aerr := resolveVersion(ts, pins.pin(ts.slug))
 		if aerr != nil {
 			return 0, nil, aerr
 		}
@@ -260,7 +286,7 @@ func (f *Fake) listTriggerTypes(r *http.Request, _ []byte, _ map[string]string) 
 			items = append(items, tv.triggers[s].wire())
 		}
 	}
-	start, end, info, aerr := f.page(q, len(items))
+	start, end, info, aerr := f.page(q, len(items), maxPageSize)
 	if aerr != nil {
 		return 0, nil, aerr
 	}
@@ -296,7 +322,7 @@ func (f *Fake) findTrigger(slug string, pin func(toolkit string) string) (*trigg
 
 func (f *Fake) getTriggerType(r *http.Request, _ []byte, p map[string]string) (int, any, *apiError) {
 	pins := queryVersions(r.URL.Query())
-	tt, aerr := f.findTrigger(p["slug"], func(tk string) string { return pins[tk] })
+	tt, aerr := f.findTrigger(p["slug"], pins.pin)
 	if aerr != nil {
 		return 0, nil, aerr
 	}
@@ -374,9 +400,29 @@ func (f *Fake) accountByID(id string) *account {
 	return nil
 }
 
+// accountType is experimental.account_type.
+func (a *account) accountType() string {
+	if a.Shared {
+		return "SHARED"
+	}
+	return "PRIVATE"
+}
+
+// wire is the account as the v3.1 API answers it (Composio's v3.1 client
+// types every field; word_id is always null here).
 func (a *account) wire() map[string]any {
+	var alias any
+	if a.Alias != "" {
+		alias = a.Alias
+	}
+	experimental := map[string]any{"account_type": a.accountType()}
+	if a.Shared {
+		experimental["acl_config_for_shared"] = map[string]any{"allow_all_users": true, "allowed_user_ids": []string{}, "not_allowed_user_ids": []string{}}
+	}
 	return map[string]any{
 		"id":            a.ID,
+		"word_id":       nil,
+		"alias":         alias,
 		"user_id":       a.UserID,
 		"status":        a.Status,
 		"status_reason": nil,
@@ -384,10 +430,11 @@ func (a *account) wire() map[string]any {
 		"created_at":    wireTime(a.CreatedAt),
 		"updated_at":    wireTime(a.UpdatedAt),
 		"toolkit":       map[string]any{"slug": a.Toolkit},
-		"auth_config":   map[string]any{"id": a.AuthConfigID, "is_composio_managed": true, "is_disabled": false},
-		"state":         map[string]any{"authScheme": "OAUTH2", "val": map[string]any{"status": a.Status}},
-		"data":          map[string]any{},
-		"deprecated":    map[string]any{"labels": []string{}, "uuid": a.uuid},
+		"auth_config": map[string]any{"id": a.AuthConfigID, "auth_scheme": a.AuthScheme,
+			"is_composio_managed": true, "is_disabled": false},
+		"state":        a.authState(),
+		"experimental": experimental,
+		"data":         map[string]any{},
 	}
 }
 
@@ -395,10 +442,15 @@ func (f *Fake) listConnectedAccounts(r *http.Request, _ []byte, _ map[string]str
 	q := r.URL.Query()
 	toolkits, statuses, users := csv(q, "toolkit_slugs"), csv(q, "statuses"), csv(q, "user_ids")
 	acs, ids := csv(q, "auth_config_ids"), csv(q, "connected_account_ids")
+	kind := q.Get("account_type")
+	if kind == "" {
+		kind = "PRIVATE"
+	}
 	var sel []*account
 	for _, a := range f.accounts {
 		switch {
-		case len(toolkits) > 0 && !containsFold(toolkits, a.Toolkit),
+		case kind != "ALL" && a.accountType() != kind,
+			len(toolkits) > 0 && !containsFold(toolkits, a.Toolkit),
 			len(statuses) > 0 && !containsFold(statuses, a.Status),
 			len(users) > 0 && !slices.Contains(users, a.UserID),
 			len(acs) > 0 && !slices.Contains(acs, a.AuthConfigID),
@@ -421,7 +473,7 @@ func (f *Fake) listConnectedAccounts(r *http.Request, _ []byte, _ map[string]str
 		return 0, nil, badRequest("VALIDATION_ERROR", "order_direction must be asc or desc")
 	}
 	sortAccounts(sel, orderBy, dir == "desc")
-	start, end, info, aerr := f.page(q, len(sel))
+	start, end, info, aerr := f.page(q, len(sel), maxAccountPageSize)
 	if aerr != nil {
 		return 0, nil, aerr
 	}
@@ -456,6 +508,6 @@ func (f *Fake) getConnectedAccount(_ *http.Request, _ []byte, p map[string]strin
 		return 0, nil, notFound("CONNECTED_ACCOUNT_NOT_FOUND", "Connected account %s not found", p["nanoid"])
 	}
 	m := a.wire()
-	m["params"] = map[string]any{}
+	m["params"] = map[string]any{} // only the single-account answer has it
 	return 200, m, nil
 }

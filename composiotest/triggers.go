@@ -120,7 +120,7 @@ func (f *Fake) upsertTriggerInstance(r *http.Request, body []byte, p map[string]
 		t.ToolkitVersion = tt.version
 		t.UserID = acct.UserID
 		t.updatedAt = now
-		return 200, map[string]any{"trigger_id": t.ID, "deprecated": map[string]any{"uuid": t.uuid}}, nil
+		return 200, map[string]any{"trigger_id": t.ID}, nil
 	}
 	t := &trigger{
 		TriggerInstance: TriggerInstance{ID: newID("ti_"), Slug: slug, UserID: acct.UserID, ConnectedAccountID: acct.ID,
@@ -128,7 +128,7 @@ func (f *Fake) upsertTriggerInstance(r *http.Request, body []byte, p map[string]
 		uuid: newUUID(), createdAt: now, updatedAt: now,
 	}
 	f.triggers = append(f.triggers, t)
-	return 200, map[string]any{"trigger_id": t.ID, "deprecated": map[string]any{"uuid": t.uuid}}, nil
+	return 201, map[string]any{"trigger_id": t.ID}, nil
 }
 
 // validateConfig checks cfg against the trigger type's config schema and
@@ -279,7 +279,7 @@ func (f *Fake) listActiveTriggers(r *http.Request, _ []byte, _ map[string]string
 		}
 		sel = append(sel, t)
 	}
-	start, end, info, aerr := f.page(q, len(sel))
+	start, end, info, aerr := f.page(q, len(sel), maxPageSize)
 	if aerr != nil {
 		return 0, nil, aerr
 	}
@@ -304,7 +304,12 @@ func (f *Fake) manageTriggerInstance(_ *http.Request, body []byte, p map[string]
 		Status string `json:"status"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil || req.Status != "enable" && req.Status != "disable" {
-		return 0, nil, badRequest("VALIDATION_ERROR", "status must be \"enable\" or \"disable\"")
+		// The body is optional in Composio's description and the official
+		// clients send {} without one; what the API then does is not
+		// documented, so this is a documented 400.
+		return 0, nil, &apiError{status: http.StatusBadRequest, slug: "VALIDATION_ERROR",
+			msg: "status is required and must be \"enable\" or \"disable\"",
+			fix: `Send {"status":"enable"} or {"status":"disable"}`}
 	}
 	t := f.triggerByID(p["triggerId"])
 	if t == nil {

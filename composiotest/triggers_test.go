@@ -15,16 +15,29 @@ func repoConfig(owner, repo string) *map[string]any {
 	return &map[string]any{"owner": owner, "repo": repo}
 }
 
+// upsert upserts a trigger instance and returns its id; the answer must be
+// 201 (created) or 200 (an existing instance).
 func upsert(t *testing.T, c *gen.ClientWithResponses, slug string, body gen.UpsertTriggerInstanceRequest) string {
 	t.Helper()
+	id, _ := upsertStatus(t, c, slug, body)
+	return id
+}
+
+// upsertStatus is upsert that also returns the status, 201 or 200.
+func upsertStatus(t *testing.T, c *gen.ClientWithResponses, slug string, body gen.UpsertTriggerInstanceRequest) (string, int) {
+	t.Helper()
 	r, err := c.UpsertTriggerInstanceWithResponse(context.Background(), slug, body)
-	if err != nil || r.JSON200 == nil {
+	res := r.JSON201
+	if r != nil && r.JSON200 != nil {
+		res = r.JSON200
+	}
+	if err != nil || res == nil {
 		t.Fatalf("upsert %s: %v %d %s", slug, err, r.StatusCode(), r.Body)
 	}
-	if !strings.HasPrefix(r.JSON200.TriggerID, "ti_") {
-		t.Errorf("trigger_id %q", r.JSON200.TriggerID)
+	if !strings.HasPrefix(res.TriggerID, "ti_") {
+		t.Errorf("trigger_id %q", res.TriggerID)
 	}
-	return r.JSON200.TriggerID
+	return res.TriggerID, r.StatusCode()
 }
 
 func TestUpsertResolvesNewestActiveAccount(t *testing.T) {
@@ -128,19 +141,23 @@ func TestUpsertSameConfigSameIDAndReenables(t *testing.T) {
 	srv.AddConnectedAccount(ConnectedAccount{UserID: "u1", Toolkit: "github"})
 	ctx := context.Background()
 	body := gen.UpsertTriggerInstanceRequest{UserID: ptr("u1"), TriggerConfig: repoConfig("o", "r")}
-	id := upsert(t, c, "GITHUB_COMMIT_EVENT", body)
-	if again := upsert(t, c, "github_commit_event", body); again != id {
-		t.Errorf("same configuration: %s, then %s", id, again)
+	// 201 on a create, 200 when the same configuration finds the instance.
+	id, status := upsertStatus(t, c, "GITHUB_COMMIT_EVENT", body)
+	if status != 201 {
+		t.Errorf("create: status %d, want 201", status)
 	}
-	if other := upsert(t, c, "GITHUB_COMMIT_EVENT", gen.UpsertTriggerInstanceRequest{UserID: ptr("u1"), TriggerConfig: repoConfig("o", "other")}); other == id {
-		t.Error("another configuration must make another trigger instance")
+	if again, status := upsertStatus(t, c, "github_commit_event", body); again != id || status != 200 {
+		t.Errorf("same configuration: %s, then %s with status %d, want the same id with 200", id, again, status)
+	}
+	if other, status := upsertStatus(t, c, "GITHUB_COMMIT_EVENT", gen.UpsertTriggerInstanceRequest{UserID: ptr("u1"), TriggerConfig: repoConfig("o", "other")}); other == id || status != 201 {
+		t.Errorf("another configuration must make another trigger instance (201): %s, %d", other, status)
 	}
 	m, err := c.ManageTriggerInstanceWithResponse(ctx, id, gen.ManageTriggerInstanceRequest{Status: gen.TriggerInstanceActionDisable})
 	if err != nil || m.JSON200 == nil {
 		t.Fatal(err)
 	}
-	if again := upsert(t, c, "GITHUB_COMMIT_EVENT", body); again != id {
-		t.Errorf("re-upsert of a disabled instance: %s, want %s", again, id)
+	if again, status := upsertStatus(t, c, "GITHUB_COMMIT_EVENT", body); again != id || status != 200 {
+		t.Errorf("re-upsert of a disabled instance: %s (%d), want %s (200)", again, status, id)
 	}
 	for _, ti := range srv.TriggerInstances() {
 		if ti.ID == id && ti.Disabled {

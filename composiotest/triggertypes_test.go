@@ -68,14 +68,21 @@ func TestTriggerTypesPagination(t *testing.T) {
 	if len(slugs) != 5 || !strings.HasPrefix(slugs[0], "GITHUB_") {
 		t.Errorf("slugs %v", slugs)
 	}
-	// Without filter, one big page holds the whole catalog; the last page's
-	// next_cursor is JSON null.
-	r, err := c.ListTriggerTypesWithResponse(ctx, &gen.ListTriggerTypesParams{Limit: ptr(1000)})
+	// Without filter, two pages of the largest size (50) hold the whole
+	// catalog; the last page's next_cursor is JSON null.
+	r, err := c.ListTriggerTypesWithResponse(ctx, &gen.ListTriggerTypesParams{Limit: ptr(50)})
 	if err != nil || r.JSON200 == nil {
 		t.Fatal(err)
 	}
-	if r.JSON200.TotalItems != 82 || len(r.JSON200.Items) != 82 || r.JSON200.NextCursor != nil || !strings.Contains(string(r.Body), `"next_cursor":null`) {
-		t.Errorf("total_items %d, items %d, next_cursor %v", r.JSON200.TotalItems, len(r.JSON200.Items), r.JSON200.NextCursor)
+	if r.JSON200.TotalItems != 82 || len(r.JSON200.Items) != 50 || r.JSON200.TotalPages != 2 || r.JSON200.NextCursor == nil {
+		t.Fatalf("total_items %d, items %d, total_pages %d, next_cursor %v", r.JSON200.TotalItems, len(r.JSON200.Items), r.JSON200.TotalPages, r.JSON200.NextCursor)
+	}
+	r, err = c.ListTriggerTypesWithResponse(ctx, &gen.ListTriggerTypesParams{Cursor: r.JSON200.NextCursor})
+	if err != nil || r.JSON200 == nil {
+		t.Fatal(err)
+	}
+	if len(r.JSON200.Items) != 32 || r.JSON200.NextCursor != nil || !strings.Contains(string(r.Body), `"next_cursor":null`) {
+		t.Errorf("last page: items %d, next_cursor %v", len(r.JSON200.Items), r.JSON200.NextCursor)
 	}
 	// A bad cursor is a 400.
 	r, err = c.ListTriggerTypesWithResponse(ctx, &gen.ListTriggerTypesParams{Cursor: ptr("!!")})

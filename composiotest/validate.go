@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/triggergen/triggergen/internal/redact"
@@ -76,6 +80,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	idx := f.record(r, body)
+	uri := r.URL.RequestURI() // as sent: validation may add query defaults
 
 	ex, routeErr := f.validator.Match(r)
 	op := ""
@@ -128,6 +133,10 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(rw, &apiError{status: 400, slug: "VALIDATION_ERROR", msg: "Invalid request: " + problem,
 			errs: []string{problem}})
 	default:
+		if aerr := nullParams(uri, ex.EmptyValueParams()); aerr != nil {
+			writeError(rw, aerr)
+			break
+		}
 		f.dispatch(op, rw, r, body, pathParams)
 	}
 	if rw.status == 0 {
@@ -143,11 +152,42 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.setStatus(idx, rw.status)
+	if f.opts.observe != nil {
+		f.opts.observe(Response{Operation: op, Method: r.Method, URI: uri, Status: rw.status, Body: out})
+	}
 	for k, v := range rw.header {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(rw.status)
 	_, _ = w.Write(out)
+}
+
+// nullParams answers a request that sends empty one of the query
+// parameters the description lets be empty (nullable: Composio's v3.1
+// client sends a null as "limit="): what the API does with such a null is
+// not documented, so the fake gives a documented 400 rather than a guess.
+// toolkit_versions is the exception: Composio documents a null one as
+// "uses latest".
+func nullParams(requestURI string, nullable []string) *apiError {
+	u, err := url.ParseRequestURI(requestURI)
+	if err != nil {
+		return nil
+	}
+	var null []string
+	for name, values := range u.Query() {
+		if name != "toolkit_versions" && slices.Contains(nullable, name) && !slices.ContainsFunc(values, func(v string) bool { return v != "" }) {
+			null = append(null, name)
+		}
+	}
+	if len(null) == 0 {
+		return nil
+	}
+	sort.Strings(null)
+	return &apiError{status: http.StatusBadRequest, slug: "VALIDATION_ERROR",
+		msg: fmt.Sprintf("Query parameter %s is empty, which is how Composio's clients send null; "+
+			"what the API does with a null %s is not documented, so composiotest rejects it", strings.Join(null, ", "), null[0]),
+		fix:  "Omit the parameter instead of sending null",
+		errs: null}
 }
 
 func (f *Fake) record(r *http.Request, body []byte) int {

@@ -316,7 +316,7 @@ func (f *Fake) listWebhookSubscriptions(r *http.Request, _ []byte, _ map[string]
 	if f.subscription != nil {
 		all = append(all, f.subscription.wire())
 	}
-	start, end, info, aerr := f.page(r.URL.Query(), len(all))
+	start, end, info, aerr := f.page(r.URL.Query(), len(all), maxPageSize)
 	if aerr != nil {
 		return 0, nil, aerr
 	}

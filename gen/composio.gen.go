@@ -16,6 +16,60 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AuthScheme.
+const (
+	AuthSchemeAPIKEY               AuthScheme = "API_KEY"
+	AuthSchemeBASIC                AuthScheme = "BASIC"
+	AuthSchemeBASICWITHJWT         AuthScheme = "BASIC_WITH_JWT"
+	AuthSchemeBEARERTOKEN          AuthScheme = "BEARER_TOKEN"
+	AuthSchemeBILLCOMAUTH          AuthScheme = "BILLCOM_AUTH"
+	AuthSchemeCALCOMAUTH           AuthScheme = "CALCOM_AUTH"
+	AuthSchemeDCROAUTH             AuthScheme = "DCR_OAUTH"
+	AuthSchemeGOOGLESERVICEACCOUNT AuthScheme = "GOOGLE_SERVICE_ACCOUNT"
+	AuthSchemeNOAUTH               AuthScheme = "NO_AUTH"
+	AuthSchemeOAUTH1               AuthScheme = "OAUTH1"
+	AuthSchemeOAUTH2               AuthScheme = "OAUTH2"
+	AuthSchemeS2SOAUTH2            AuthScheme = "S2S_OAUTH2"
+	AuthSchemeSAML                 AuthScheme = "SAML"
+	AuthSchemeSERVICEACCOUNT       AuthScheme = "SERVICE_ACCOUNT"
+)
+
+// Valid indicates whether the value is a known member of the AuthScheme enum.
+func (e AuthScheme) Valid() bool {
+	switch e {
+	case AuthSchemeAPIKEY:
+		return true
+	case AuthSchemeBASIC:
+		return true
+	case AuthSchemeBASICWITHJWT:
+		return true
+	case AuthSchemeBEARERTOKEN:
+		return true
+	case AuthSchemeBILLCOMAUTH:
+		return true
+	case AuthSchemeCALCOMAUTH:
+		return true
+	case AuthSchemeDCROAUTH:
+		return true
+	case AuthSchemeGOOGLESERVICEACCOUNT:
+		return true
+	case AuthSchemeNOAUTH:
+		return true
+	case AuthSchemeOAUTH1:
+		return true
+	case AuthSchemeOAUTH2:
+		return true
+	case AuthSchemeS2SOAUTH2:
+		return true
+	case AuthSchemeSAML:
+		return true
+	case AuthSchemeSERVICEACCOUNT:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConnectedAccountOrderBy.
 const (
 	ConnectedAccountOrderByCreatedAt ConnectedAccountOrderBy = "created_at"
@@ -61,6 +115,45 @@ func (e ConnectedAccountStatus) Valid() bool {
 	case ConnectedAccountStatusINITIATED:
 		return true
 	case ConnectedAccountStatusREVOKED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConnectedAccountType.
+const (
+	ConnectedAccountTypePRIVATE ConnectedAccountType = "PRIVATE"
+	ConnectedAccountTypeSHARED  ConnectedAccountType = "SHARED"
+)
+
+// Valid indicates whether the value is a known member of the ConnectedAccountType enum.
+func (e ConnectedAccountType) Valid() bool {
+	switch e {
+	case ConnectedAccountTypePRIVATE:
+		return true
+	case ConnectedAccountTypeSHARED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConnectedAccountTypeFilter.
+const (
+	ConnectedAccountTypeFilterALL     ConnectedAccountTypeFilter = "ALL"
+	ConnectedAccountTypeFilterPRIVATE ConnectedAccountTypeFilter = "PRIVATE"
+	ConnectedAccountTypeFilterSHARED  ConnectedAccountTypeFilter = "SHARED"
+)
+
+// Valid indicates whether the value is a known member of the ConnectedAccountTypeFilter enum.
+func (e ConnectedAccountTypeFilter) Valid() bool {
+	switch e {
+	case ConnectedAccountTypeFilterALL:
+		return true
+	case ConnectedAccountTypeFilterPRIVATE:
+		return true
+	case ConnectedAccountTypeFilterSHARED:
 		return true
 	default:
 		return false
@@ -157,30 +250,54 @@ func (e WebhookVersion) Valid() bool {
 	}
 }
 
+// AuthScheme Auth scheme of a connection. The list is Composio's v3.1 client's; a newer server may send another, which still decodes.
+type AuthScheme string
+
 // ConnectedAccount defines model for ConnectedAccount.
 type ConnectedAccount struct {
+	// Alias The alias given to the account (v3.1); null when none.
+	Alias      *string                    `json:"alias"`
 	AuthConfig ConnectedAccountAuthConfig `json:"auth_config"`
 	CreatedAt  string                     `json:"created_at"`
+
+	// Experimental Experimental fields; their shape may change.
+	Experimental *ConnectedAccountExperimental `json:"experimental,omitempty"`
 
 	// ID Connected account id (ca_…).
 	ID         string `json:"id"`
 	IsDisabled bool   `json:"is_disabled"`
 
-	// State Auth state. Upstream describes it as a oneOf over 13 auth schemes x statuses without a discriminator; it is decoded leniently here: authScheme names the scheme and val holds the scheme's fields.
+	// State Auth state. Upstream describes it as a oneOf over 14 auth schemes x statuses without a discriminator (each variant requires its own fields in val, e.g. OAUTH2 + ACTIVE requires access_token); it is decoded leniently here: authScheme names the scheme and val holds the scheme's fields, val.status the connection's status.
 	State               ConnectedAccountState   `json:"state"`
 	Status              ConnectedAccountStatus  `json:"status"`
 	StatusReason        *string                 `json:"status_reason"`
 	TestRequestEndpoint *string                 `json:"test_request_endpoint,omitempty"`
 	Toolkit             ConnectedAccountToolkit `json:"toolkit"`
 	UpdatedAt           string                  `json:"updated_at"`
+
+	// WordID Human-readable id of the account (v3.1); null when it has none.
+	WordID *string `json:"word_id"`
 }
 
 // ConnectedAccountAuthConfig defines model for ConnectedAccountAuthConfig.
 type ConnectedAccountAuthConfig struct {
+	// AuthScheme Deprecated by the API in favour of state.authScheme, but still required in its v3.1 responses.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	AuthScheme AuthScheme `json:"auth_scheme"`
+
 	// ID Auth config id (ac_…).
 	ID                string `json:"id"`
 	IsComposioManaged bool   `json:"is_composio_managed"`
 	IsDisabled        bool   `json:"is_disabled"`
+}
+
+// ConnectedAccountExperimental Experimental fields; their shape may change.
+type ConnectedAccountExperimental struct {
+	// AccountType Sharing model of a connected account (experimental in Composio's API).
+	AccountType ConnectedAccountType `json:"account_type"`
+
+	// ACLConfigForShared Which users may use a SHARED account.
+	ACLConfigForShared *ConnectedAccountSharedACL `json:"acl_config_for_shared,omitempty"`
 }
 
 // ConnectedAccountOrderBy defines model for ConnectedAccountOrderBy.
@@ -195,12 +312,25 @@ type ConnectedAccountPage struct {
 	TotalPages  int                `json:"total_pages"`
 }
 
-// ConnectedAccountState Auth state. Upstream describes it as a oneOf over 13 auth schemes x statuses without a discriminator; it is decoded leniently here: authScheme names the scheme and val holds the scheme's fields.
+// ConnectedAccountSharedACL Which users may use a SHARED account.
+type ConnectedAccountSharedACL struct {
+	AllowAllUsers     bool     `json:"allow_all_users"`
+	AllowedUserIDs    []string `json:"allowed_user_ids"`
+	NotAllowedUserIDs []string `json:"not_allowed_user_ids"`
+}
+
+// ConnectedAccountState Auth state. Upstream describes it as a oneOf over 14 auth schemes x statuses without a discriminator (each variant requires its own fields in val, e.g. OAUTH2 + ACTIVE requires access_token); it is decoded leniently here: authScheme names the scheme and val holds the scheme's fields, val.status the connection's status.
 type ConnectedAccountState struct {
-	// AuthScheme Example: OAUTH2
-	AuthScheme           *string                 `json:"authScheme,omitempty"`
-	Val                  *map[string]interface{} `json:"val,omitempty"`
-	AdditionalProperties map[string]interface{}  `json:"-"`
+	// AuthScheme Auth scheme of a connection. The list is Composio's v3.1 client's; a newer server may send another, which still decodes.
+	AuthScheme           AuthScheme               `json:"authScheme"`
+	Val                  ConnectedAccountStateVal `json:"val"`
+	AdditionalProperties map[string]interface{}   `json:"-"`
+}
+
+// ConnectedAccountStateVal defines model for ConnectedAccountStateVal.
+type ConnectedAccountStateVal struct {
+	Status               ConnectedAccountStatus `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ConnectedAccountStatus defines model for ConnectedAccountStatus.
@@ -210,6 +340,12 @@ type ConnectedAccountStatus string
 type ConnectedAccountToolkit struct {
 	Slug string `json:"slug"`
 }
+
+// ConnectedAccountType Sharing model of a connected account (experimental in Composio's API).
+type ConnectedAccountType string
+
+// ConnectedAccountTypeFilter defines model for ConnectedAccountTypeFilter.
+type ConnectedAccountTypeFilter string
 
 // CreateWebhookEndpointRequest defines model for CreateWebhookEndpointRequest.
 type CreateWebhookEndpointRequest struct {
@@ -261,9 +397,9 @@ type ErrorDetail struct {
 	SuggestedFix *string `json:"suggested_fix,omitempty"`
 }
 
-// ManageTriggerInstanceRequest defines model for ManageTriggerInstanceRequest.
+// ManageTriggerInstanceRequest Enable or disable. status is optional on the wire, because the official clients send {} for an omitted body, but every request that changes anything has it.
 type ManageTriggerInstanceRequest struct {
-	Status TriggerInstanceAction `json:"status"`
+	Status TriggerInstanceAction `json:"status,omitempty"`
 }
 
 // ManageTriggerInstanceResult defines model for ManageTriggerInstanceResult.
@@ -334,7 +470,7 @@ type ToolkitVersionMap map[string]string
 // Example: latest
 type ToolkitVersionString = string
 
-// ToolkitVersions "latest" or a toolkit slug -> version map.
+// ToolkitVersions "latest", a version for every toolkit, or a toolkit slug -> version map. null means latest, as Composio documents.
 type ToolkitVersions struct {
 	union json.RawMessage
 }
@@ -442,7 +578,7 @@ type UpsertTriggerInstanceRequest struct {
 	// ConnectedAccountID Connected account to attach to; optional when user_id is given.
 	ConnectedAccountID *string `json:"connected_account_id,omitempty"`
 
-	// ToolkitVersions "latest" or a toolkit slug -> version map.
+	// ToolkitVersions "latest", a version for every toolkit, or a toolkit slug -> version map. null means latest, as Composio documents.
 	ToolkitVersions *ToolkitVersions `json:"toolkit_versions,omitempty"`
 
 	// TriggerConfig Values for the trigger type's config schema.
@@ -562,9 +698,7 @@ type LimitParam = int
 // ToolkitSlugsParam defines model for ToolkitSlugsParam.
 type ToolkitSlugsParam = []string
 
-// ToolkitVersionsParam Toolkit slug -> version (YYYYMMDD_NN, or "latest").
-//
-// Example: {"gmail":"20250930_00"}
+// ToolkitVersionsParam defines model for ToolkitVersionsParam.
 type ToolkitVersionsParam = ToolkitVersionMap
 
 // BadRequest Error envelope returned with every non-2xx status except 429.
@@ -603,10 +737,10 @@ type ListConnectedAccountsParams struct {
 	Statuses *[]ConnectedAccountStatus `form:"statuses,omitempty" json:"statuses,omitempty"`
 
 	// Cursor Opaque cursor from a previous page's next_cursor; omit for the first page.
-	Cursor *CursorParam `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Limit Items per page.
-	Limit *LimitParam `form:"limit,omitempty" json:"limit,omitempty"`
+	// Limit Items per page (no maximum is documented for this list).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// UserIDs Only items of these user ids.
 	UserIDs *[]string `form:"user_ids,omitempty" json:"user_ids,omitempty"`
@@ -622,6 +756,9 @@ type ListConnectedAccountsParams struct {
 
 	// OrderDirection Sort direction; the server's default is desc.
 	OrderDirection *SortDirection `form:"order_direction,omitempty" json:"order_direction,omitempty"`
+
+	// AccountType [Experimental in Composio's API] Sharing model: PRIVATE (the default when omitted), SHARED, or ALL for both.
+	AccountType *ConnectedAccountTypeFilter `form:"account_type,omitempty" json:"account_type,omitempty"`
 }
 
 // ListActiveTriggersParams defines parameters for ListActiveTriggers.
@@ -644,7 +781,7 @@ type ListActiveTriggersParams struct {
 	// ShowDisabled Include disabled trigger instances.
 	ShowDisabled *bool `form:"show_disabled,omitempty" json:"show_disabled,omitempty"`
 
-	// Limit Items per page.
+	// Limit Items per page, at most 50 (Composio's v3.1 client documents "max allowed is 50").
 	Limit *LimitParam `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Cursor Opaque cursor from a previous page's next_cursor; omit for the first page.
@@ -656,10 +793,10 @@ type ListTriggerTypesParams struct {
 	// ToolkitSlugs Only items of these toolkits, e.g. slack,github.
 	ToolkitSlugs *ToolkitSlugsParam `form:"toolkit_slugs,omitempty" json:"toolkit_slugs,omitempty"`
 
-	// ToolkitVersions Pin toolkit versions, as bracket notation (toolkit_versions[gmail]=20250930_00). Omit it for the latest versions.
+	// ToolkitVersions Pin toolkit versions: toolkit_versions=latest, or bracket notation (toolkit_versions[gmail]=20250930_00). Absent or empty (null) means latest, as Composio documents.
 	ToolkitVersions *ToolkitVersionsParam `json:"toolkit_versions,omitempty"`
 
-	// Limit Items per page.
+	// Limit Items per page, at most 50 (Composio's v3.1 client documents "max allowed is 50").
 	Limit *LimitParam `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Cursor Opaque cursor from a previous page's next_cursor; omit for the first page.
@@ -668,7 +805,7 @@ type ListTriggerTypesParams struct {
 
 // GetTriggerTypeParams defines parameters for GetTriggerType.
 type GetTriggerTypeParams struct {
-	// ToolkitVersions Pin toolkit versions, as bracket notation (toolkit_versions[gmail]=20250930_00). Omit it for the latest versions.
+	// ToolkitVersions Pin toolkit versions: toolkit_versions=latest, or bracket notation (toolkit_versions[gmail]=20250930_00). Absent or empty (null) means latest, as Composio documents.
 	ToolkitVersions *ToolkitVersionsParam `json:"toolkit_versions,omitempty"`
 }
 
@@ -686,7 +823,7 @@ type GetWebhookEndpointSchemaParams struct {
 
 // ListWebhookSubscriptionsParams defines parameters for ListWebhookSubscriptions.
 type ListWebhookSubscriptionsParams struct {
-	// Limit Items per page.
+	// Limit Items per page, at most 50 (Composio's v3.1 client documents "max allowed is 50").
 	Limit *LimitParam `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Cursor Opaque cursor from a previous page's next_cursor; omit for the first page.
@@ -777,18 +914,80 @@ func (a ConnectedAccountState) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.AuthScheme != nil {
-		object["authScheme"], err = json.Marshal(a.AuthScheme)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authScheme': %w", err)
-		}
+	object["authScheme"], err = json.Marshal(a.AuthScheme)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'authScheme': %w", err)
 	}
 
-	if a.Val != nil {
-		object["val"], err = json.Marshal(a.Val)
+	object["val"], err = json.Marshal(a.Val)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'val': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
 		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'val': %w", err)
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
 		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ConnectedAccountStateVal. Returns the specified
+// element and whether it was found
+func (a ConnectedAccountStateVal) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ConnectedAccountStateVal
+func (a *ConnectedAccountStateVal) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ConnectedAccountStateVal to handle AdditionalProperties
+func (a *ConnectedAccountStateVal) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ConnectedAccountStateVal to handle AdditionalProperties
+func (a ConnectedAccountStateVal) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
 	}
 
 	for fieldName, field := range a.AdditionalProperties {
@@ -938,7 +1137,7 @@ type ClientInterface interface {
 
 	// ListConnectedAccounts List connected accounts
 	//
-	// Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one.
+	// Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one. Only PRIVATE accounts are listed unless account_type says otherwise.
 	//
 	// Corresponds with GET /api/v3.1/connected_accounts (the `ListConnectedAccounts` operationId).
 	ListConnectedAccounts(ctx context.Context, params *ListConnectedAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -964,12 +1163,16 @@ type ClientInterface interface {
 
 	// ManageTriggerInstanceWithBody Enable or disable a trigger instance
 	//
+	// The body is optional in Composio's description; the official clients send {} when it is omitted. What the server does without a status is not documented (see README.md).
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/v3.1/trigger_instances/manage/{triggerId} (the `ManageTriggerInstance` operationId).
 	ManageTriggerInstanceWithBody(ctx context.Context, triggerID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManageTriggerInstance Enable or disable a trigger instance
+	//
+	// The body is optional in Composio's description; the official clients send {} when it is omitted. What the server does without a status is not documented (see README.md).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1042,7 +1245,7 @@ type ClientInterface interface {
 
 	// GetWebhookEndpointSchema Setup fields of a toolkit's webhook endpoint
 	//
-	// The source of truth for which credentials an endpoint of this toolkit needs.
+	// The source of truth for which credentials an endpoint of this toolkit needs. Documented by Composio (the trigger docs' curl example) but absent from the 104 operations of its generated v3.1 client (@composio/client 2.0.0-rc.6), so it may not be served: a 404 here means "pass the setup fields explicitly" (see README.md).
 	//
 	// Corresponds with GET /api/v3.1/webhook_endpoints/schema (the `GetWebhookEndpointSchema` operationId).
 	GetWebhookEndpointSchema(ctx context.Context, params *GetWebhookEndpointSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1132,7 +1335,7 @@ type ClientInterface interface {
 
 	// UpdateWebhookSubscriptionWithBody Update a webhook subscription
 	//
-	// Only the given fields change; at least one must be given.
+	// Only the given fields change. The body is optional in Composio's description (the official clients send {} when it is omitted); what the server does with no field is not documented (see README.md).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1141,7 +1344,7 @@ type ClientInterface interface {
 
 	// UpdateWebhookSubscription Update a webhook subscription
 	//
-	// Only the given fields change; at least one must be given.
+	// Only the given fields change. The body is optional in Composio's description (the official clients send {} when it is omitted); what the server does with no field is not documented (see README.md).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1183,7 +1386,7 @@ type ClientInterface interface {
 
 // ListConnectedAccounts List connected accounts
 //
-// Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one.
+// Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one. Only PRIVATE accounts are listed unless account_type says otherwise.
 //
 // Corresponds with GET /api/v3.1/connected_accounts (the `ListConnectedAccounts` operationId).
 func (c *Client) ListConnectedAccounts(ctx context.Context, params *ListConnectedAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1249,6 +1452,8 @@ func (c *Client) DeleteTriggerInstance(ctx context.Context, triggerID string, re
 
 // ManageTriggerInstanceWithBody Enable or disable a trigger instance
 //
+// The body is optional in Composio's description; the official clients send {} when it is omitted. What the server does without a status is not documented (see README.md).
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /api/v3.1/trigger_instances/manage/{triggerId} (the `ManageTriggerInstance` operationId).
@@ -1265,6 +1470,8 @@ func (c *Client) ManageTriggerInstanceWithBody(ctx context.Context, triggerID st
 }
 
 // ManageTriggerInstance Enable or disable a trigger instance
+//
+// The body is optional in Composio's description; the official clients send {} when it is omitted. What the server does without a status is not documented (see README.md).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1427,7 +1634,7 @@ func (c *Client) CreateWebhookEndpoint(ctx context.Context, body CreateWebhookEn
 
 // GetWebhookEndpointSchema Setup fields of a toolkit's webhook endpoint
 //
-// The source of truth for which credentials an endpoint of this toolkit needs.
+// The source of truth for which credentials an endpoint of this toolkit needs. Documented by Composio (the trigger docs' curl example) but absent from the 104 operations of its generated v3.1 client (@composio/client 2.0.0-rc.6), so it may not be served: a 404 here means "pass the setup fields explicitly" (see README.md).
 //
 // Corresponds with GET /api/v3.1/webhook_endpoints/schema (the `GetWebhookEndpointSchema` operationId).
 func (c *Client) GetWebhookEndpointSchema(ctx context.Context, params *GetWebhookEndpointSchemaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1637,7 +1844,7 @@ func (c *Client) GetWebhookSubscription(ctx context.Context, id string, reqEdito
 
 // UpdateWebhookSubscriptionWithBody Update a webhook subscription
 //
-// Only the given fields change; at least one must be given.
+// Only the given fields change. The body is optional in Composio's description (the official clients send {} when it is omitted); what the server does with no field is not documented (see README.md).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1656,7 +1863,7 @@ func (c *Client) UpdateWebhookSubscriptionWithBody(ctx context.Context, id strin
 
 // UpdateWebhookSubscription Update a webhook subscription
 //
-// Only the given fields change; at least one must be given.
+// Only the given fields change. The body is optional in Composio's description (the official clients send {} when it is omitted); what the server does with no field is not documented (see README.md).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1872,6 +2079,18 @@ func NewListConnectedAccountsRequest(server string, params *ListConnectedAccount
 		if params.OrderDirection != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_direction", *params.OrderDirection, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AccountType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "account_type", *params.AccountType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2237,7 +2456,7 @@ func NewListTriggerTypesRequest(server string, params *ListTriggerTypesParams) (
 
 		if params.ToolkitVersions != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("deepObject", true, "toolkit_versions", *params.ToolkitVersions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("deepObject", true, "toolkit_versions", *params.ToolkitVersions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2349,7 +2568,7 @@ func NewGetTriggerTypeRequest(server string, slug string, params *GetTriggerType
 
 		if params.ToolkitVersions != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("deepObject", true, "toolkit_versions", *params.ToolkitVersions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "object", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("deepObject", true, "toolkit_versions", *params.ToolkitVersions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3040,7 +3259,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListConnectedAccountsWithResponse List connected accounts
 	//
-	// Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one.
+	// Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one. Only PRIVATE accounts are listed unless account_type says otherwise.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3074,12 +3293,16 @@ type ClientWithResponsesInterface interface {
 
 	// ManageTriggerInstanceWithBodyWithResponse Enable or disable a trigger instance
 	//
+	// The body is optional in Composio's description; the official clients send {} when it is omitted. What the server does without a status is not documented (see README.md).
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v3.1/trigger_instances/manage/{triggerId} (the `ManageTriggerInstance` operationId).
 	ManageTriggerInstanceWithBodyWithResponse(ctx context.Context, triggerID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ManageTriggerInstanceResponse, error)
 
 	// ManageTriggerInstanceWithResponse Enable or disable a trigger instance
+	//
+	// The body is optional in Composio's description; the official clients send {} when it is omitted. What the server does without a status is not documented (see README.md).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3160,7 +3383,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetWebhookEndpointSchemaWithResponse Setup fields of a toolkit's webhook endpoint
 	//
-	// The source of truth for which credentials an endpoint of this toolkit needs.
+	// The source of truth for which credentials an endpoint of this toolkit needs. Documented by Composio (the trigger docs' curl example) but absent from the 104 operations of its generated v3.1 client (@composio/client 2.0.0-rc.6), so it may not be served: a 404 here means "pass the setup fields explicitly" (see README.md).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3262,7 +3485,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateWebhookSubscriptionWithBodyWithResponse Update a webhook subscription
 	//
-	// Only the given fields change; at least one must be given.
+	// Only the given fields change. The body is optional in Composio's description (the official clients send {} when it is omitted); what the server does with no field is not documented (see README.md).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3271,7 +3494,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateWebhookSubscriptionWithResponse Update a webhook subscription
 	//
-	// Only the given fields change; at least one must be given.
+	// Only the given fields change. The body is optional in Composio's description (the official clients send {} when it is omitted); what the server does with no field is not documented (see README.md).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3789,6 +4012,8 @@ type UpsertTriggerInstanceResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UpsertTriggerInstanceResult
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *UpsertTriggerInstanceResult
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -3812,6 +4037,11 @@ type UpsertTriggerInstanceResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r UpsertTriggerInstanceResponse) GetJSON200() *UpsertTriggerInstanceResult {
 	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r UpsertTriggerInstanceResponse) GetJSON201() *UpsertTriggerInstanceResult {
+	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -5337,7 +5567,7 @@ func (r GetRealtimeCredentialsResponse) ContentType() string {
 
 // ListConnectedAccountsWithResponse List connected accounts
 //
-// Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one.
+// Paginated list of connected accounts. The default order is created_at desc, so the first item is the most recently created one. Only PRIVATE accounts are listed unless account_type says otherwise.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5395,6 +5625,8 @@ func (c *ClientWithResponses) DeleteTriggerInstanceWithResponse(ctx context.Cont
 
 // ManageTriggerInstanceWithBodyWithResponse Enable or disable a trigger instance
 //
+// The body is optional in Composio's description; the official clients send {} when it is omitted. What the server does without a status is not documented (see README.md).
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v3.1/trigger_instances/manage/{triggerId} (the `ManageTriggerInstance` operationId).
@@ -5407,6 +5639,8 @@ func (c *ClientWithResponses) ManageTriggerInstanceWithBodyWithResponse(ctx cont
 }
 
 // ManageTriggerInstanceWithResponse Enable or disable a trigger instance
+//
+// The body is optional in Composio's description; the official clients send {} when it is omitted. What the server does without a status is not documented (see README.md).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5541,7 +5775,7 @@ func (c *ClientWithResponses) CreateWebhookEndpointWithResponse(ctx context.Cont
 
 // GetWebhookEndpointSchemaWithResponse Setup fields of a toolkit's webhook endpoint
 //
-// The source of truth for which credentials an endpoint of this toolkit needs.
+// The source of truth for which credentials an endpoint of this toolkit needs. Documented by Composio (the trigger docs' curl example) but absent from the 104 operations of its generated v3.1 client (@composio/client 2.0.0-rc.6), so it may not be served: a 404 here means "pass the setup fields explicitly" (see README.md).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5715,7 +5949,7 @@ func (c *ClientWithResponses) GetWebhookSubscriptionWithResponse(ctx context.Con
 
 // UpdateWebhookSubscriptionWithBodyWithResponse Update a webhook subscription
 //
-// Only the given fields change; at least one must be given.
+// Only the given fields change. The body is optional in Composio's description (the official clients send {} when it is omitted); what the server does with no field is not documented (see README.md).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5730,7 +5964,7 @@ func (c *ClientWithResponses) UpdateWebhookSubscriptionWithBodyWithResponse(ctx 
 
 // UpdateWebhookSubscriptionWithResponse Update a webhook subscription
 //
-// Only the given fields change; at least one must be given.
+// Only the given fields change. The body is optional in Composio's description (the official clients send {} when it is omitted); what the server does with no field is not documented (see README.md).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -6242,6 +6476,16 @@ func ParseUpsertTriggerInstanceResponse(rsp *http.Response) (*UpsertTriggerInsta
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest UpsertTriggerInstanceResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest

@@ -21,7 +21,7 @@ const upstreamPath = "testdata/upstream/composio-v3.json"
 // from", lists them by section). Anything else missing upstream is a
 // finding, so a misspelled name fails TestConformance, and so does an entry
 // here that no longer matches anything.
-var v31Additions = []allowance{
+var v31Additions = append([]allowance{
 	{
 		Op: "listActiveTriggers", Where: "query user_ids",
 		Why: "v3.1 filter by user id; composio-base-py trigger_instance_list_active_params.py",
@@ -58,6 +58,38 @@ var v31Additions = []allowance{
 		Op: "*", Where: "response * .error.slug",
 		Why: "the v3.1 API reference adds a machine-readable slug to every error body",
 	},
+}, connectedAccountAdditions()...)
+
+// clientV31 is Composio's generated v3.1 client, the source of the
+// connected-account additions below: its types (dist/client-*.d.mts,
+// GetApiV31ConnectedAccountsData and …Responses) were read from the npm
+// tarball, and internal/sdkcontract type-checks the fake's answers against
+// them.
+const clientV31 = "@composio/client 2.0.0-rc.6 (generated from the v3.1 spec)"
+
+// connectedAccountAdditions are the connected-account fields of clientV31
+// that the published document lacks, in both operations that return one.
+func connectedAccountAdditions() []allowance {
+	var out []allowance
+	for _, op := range []string{"listConnectedAccounts", "getConnectedAccount"} {
+		at := "response 200 ."
+		if op == "listConnectedAccounts" {
+			at = "response 200 .items[]."
+		}
+		out = append(out,
+			allowance{Op: op, Where: at + "word_id", Why: "string | null, required; " + clientV31},
+			allowance{Op: op, Where: at + "alias", Why: "string | null, required; " + clientV31},
+			allowance{Op: op, Where: at + "experimental", Why: "account_type, acl_config_for_shared; " + clientV31},
+			allowance{Op: op, Where: at + "auth_config.auth_scheme", Why: "deprecated upstream but required in " + clientV31},
+			allowance{Op: op, Where: at + "auth_config.auth_scheme enum S2S_OAUTH2", Why: "a 14th auth scheme; " + clientV31},
+			allowance{Op: op, Where: at + "state.authScheme enum S2S_OAUTH2", Why: "a 14th auth scheme; " + clientV31},
+			allowance{Op: op, Where: at + "state.val.status enum REVOKED", Why: "newer connected-account status, also in the state variants; " + clientV31},
+		)
+	}
+	return append(out, allowance{
+		Op: "listConnectedAccounts", Where: "query account_type",
+		Why: "PRIVATE | SHARED | ALL filter, PRIVATE when omitted; " + clientV31,
+	})
 }
 
 // notUpstream lists the operations of composio.yaml that the published
@@ -322,10 +354,15 @@ func (c *comparer) schema(where string, ours, up *openapi3.SchemaRef, depth int)
 		c.add(where, "nullable here, not upstream")
 	}
 
-	// Enum values: each of ours must be an upstream value.
-	if len(o.Enum) > 0 {
+	// Enum values: each of ours must be an upstream value. A single allOf
+	// is how a $ref carries a description or deprecated: look through it.
+	ourEnum := o.Enum
+	if len(ourEnum) == 0 && len(o.AllOf) == 1 && o.AllOf[0].Value != nil {
+		ourEnum = o.AllOf[0].Value.Enum
+	}
+	if len(ourEnum) > 0 {
 		if upEnum := enumValues(up.Value); upEnum != nil {
-			for _, v := range o.Enum {
+			for _, v := range ourEnum {
 				if !slices.Contains(upEnum, fmt.Sprint(v)) {
 					c.add(fmt.Sprintf("%s enum %v", strings.TrimSuffix(where, " "), v), "enum value not upstream")
 				}
@@ -346,7 +383,7 @@ func (c *comparer) schema(where string, ours, up *openapi3.SchemaRef, depth int)
 		if deprecated(candidates) {
 			c.add(at, "upstream property is deprecated")
 		}
-		c.schema(at, p, best(p, candidates), depth+1)
+		c.schema(at, p, union(candidates), depth+1)
 	}
 
 	// Array items.
@@ -538,25 +575,16 @@ func deprecated(candidates []*openapi3.SchemaRef) bool {
 	return true
 }
 
-// best picks the upstream candidate (one per oneOf branch, say) that is
-// most compatible with ours: the first whose types allow all of ours.
-func best(ours *openapi3.SchemaRef, candidates []*openapi3.SchemaRef) *openapi3.SchemaRef {
-	if ours != nil && ours.Value != nil {
-		for _, c := range candidates {
-			if c.Value == nil {
-				continue
-			}
-			ut := typeSet(c.Value)
-			ok := true
-			for _, t := range typeSet(ours.Value).names() {
-				ok = ok && ut.allows(t)
-			}
-			if ok {
-				return c
-			}
-		}
+// union merges upstream's candidates for one property (one per oneOf
+// branch, say) into one schema, anyOf them: ours may use the type, enum
+// values and properties of any branch. The connected-account state, a oneOf
+// of 13 auth schemes each with its own authScheme enum and val variants,
+// is compared this way.
+func union(candidates []*openapi3.SchemaRef) *openapi3.SchemaRef {
+	if len(candidates) == 1 {
+		return candidates[0]
 	}
-	return candidates[0]
+	return &openapi3.SchemaRef{Value: &openapi3.Schema{AnyOf: candidates}}
 }
 
 // items returns upstream's array item schema, looking through oneOf/anyOf.

@@ -35,10 +35,11 @@ const (
 		"updated_at":"2026-01-02T03:04:05.000Z","disabled_at":null,"disabledAt":null,"connectedAccountId":"ca_abc",
 		"triggerName":"GITHUB_COMMIT_EVENT","updatedAt":"2026-01-02T03:04:05.000Z","triggerConfig":{"owner":"o","repo":"r"},
 		"deprecated":{"createdAt":"2026-01-01T00:00:00.000Z"},"version":"20250930_00"}`
-	connectedAccountBody = `{"id":"ca_abc","user_id":"user-1","status":"ACTIVE","status_reason":null,"is_disabled":false,
+	connectedAccountBody = `{"id":"ca_abc","word_id":null,"alias":"work","user_id":"user-1","status":"ACTIVE","status_reason":null,"is_disabled":false,
 		"created_at":"2026-01-01T00:00:00.000Z","updated_at":"2026-01-02T00:00:00.000Z","toolkit":{"slug":"github"},
 		"auth_config":{"id":"ac_abc","auth_scheme":"OAUTH2","is_composio_managed":true,"is_disabled":false,"deprecated":{"uuid":"u"}},
 		"state":{"authScheme":"OAUTH2","val":{"status":"ACTIVE","access_token":"tok","expires_in":3600,"scope":["repo"],"your-domain":"x"}},
+		"experimental":{"account_type":"SHARED","acl_config_for_shared":{"allow_all_users":false,"allowed_user_ids":["user-2"],"not_allowed_user_ids":[]}},
 		"data":{"access_token":"tok"},"params":{},"deprecated":{"labels":[],"uuid":"u"}}`
 )
 
@@ -187,12 +188,12 @@ func TestClientTrafficValidates(t *testing.T) {
 			r, err := c.ListTriggerTypeEnumWithResponse(ctx)
 			return err == nil && r.JSON200 != nil && len(*r.JSON200) == 2, err
 		}},
-		{"upsertTriggerInstance", 200, `{"trigger_id":"ti_abc","deprecated":{"uuid":"u"}}`, func() (bool, error) {
+		{"upsertTriggerInstance", 201, `{"trigger_id":"ti_abc"}`, func() (bool, error) {
 			r, err := c.UpsertTriggerInstanceWithResponse(ctx, "GITHUB_COMMIT_EVENT", gen.UpsertTriggerInstanceRequest{
 				UserID: ptr("user-1"), ConnectedAccountID: ptr("ca_abc"),
 				TriggerConfig: &map[string]any{"owner": "o", "repo": "r"}, ToolkitVersions: &latest,
 			})
-			return err == nil && r.JSON200 != nil && r.JSON200.TriggerID == "ti_abc", err
+			return err == nil && r.JSON201 != nil && r.JSON201.TriggerID == "ti_abc", err
 		}},
 		{"listActiveTriggers", 200, page(triggerInstanceBody), func() (bool, error) {
 			r, err := c.ListActiveTriggersWithResponse(ctx, &gen.ListActiveTriggersParams{
@@ -215,13 +216,16 @@ func TestClientTrafficValidates(t *testing.T) {
 				ToolkitSlugs: &[]string{"github"}, Statuses: &[]gen.ConnectedAccountStatus{gen.ConnectedAccountStatusACTIVE},
 				UserIDs: &[]string{"a", "b"}, AuthConfigIDs: &[]string{"ac_abc"}, ConnectedAccountIDs: &[]string{"ca_abc"},
 				OrderBy: ptr(gen.ConnectedAccountOrderByCreatedAt), OrderDirection: ptr(gen.SortDirectionDesc),
-				Limit: ptr(1), Cursor: ptr("Y3Vyc29y"),
+				Limit: ptr(1), Cursor: ptr("Y3Vyc29y"), AccountType: ptr(gen.ConnectedAccountTypeFilterALL),
 			})
 			if err != nil || r.JSON200 == nil {
 				return false, err
 			}
-			st := r.JSON200.Items[0].State
-			return *st.AuthScheme == "OAUTH2" && (*st.Val)["access_token"] == "tok", nil
+			a := r.JSON200.Items[0]
+			return a.State.AuthScheme == gen.AuthSchemeOAUTH2 && a.State.Val.Status == gen.ConnectedAccountStatusACTIVE &&
+				a.State.Val.AdditionalProperties["access_token"] == "tok" && a.AuthConfig.AuthScheme == gen.AuthSchemeOAUTH2 &&
+				a.WordID == nil && *a.Alias == "work" && a.Experimental.AccountType == gen.ConnectedAccountTypeSHARED &&
+				a.Experimental.ACLConfigForShared.AllowedUserIDs[0] == "user-2", nil
 		}},
 		{"getConnectedAccount", 200, connectedAccountBody, func() (bool, error) {
 			r, err := c.GetConnectedAccountWithResponse(ctx, "ca_abc")

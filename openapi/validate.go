@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
@@ -67,6 +68,21 @@ func (v *Validator) Match(req *http.Request) (*Exchange, error) {
 		PathParams: params,
 		in:         &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: v.opts},
 	}, nil
+}
+
+// EmptyValueParams returns the names of the operation's query parameters
+// declared with allowEmptyValue: those an official client may send empty,
+// which is how it sends null.
+func (x *Exchange) EmptyValueParams() []string {
+	var out []string
+	for _, list := range []openapi3.Parameters{x.in.Route.PathItem.Parameters, x.in.Route.Operation.Parameters} {
+		for _, p := range list {
+			if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.AllowEmptyValue {
+				out = append(out, p.Value.Name)
+			}
+		}
+	}
+	return out
 }
 
 // ValidateRequest checks the request. It reads the request body: a caller
