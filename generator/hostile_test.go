@@ -29,6 +29,7 @@ type hostileOutcome struct {
 	res  *generator.Result
 	err  error
 	took time.Duration
+	in   int // input bytes
 }
 
 var (
@@ -57,7 +58,7 @@ func hostileResults() (map[string]hostileOutcome, error) {
 				return
 			}
 			start := time.Now()
-			var out hostileOutcome
+			out := hostileOutcome{in: len(data)}
 			lk, err := lockfile.Parse("input.lock.json", data)
 			if err != nil {
 				out.err = err
@@ -85,8 +86,12 @@ func TestHostile(t *testing.T) {
 	for c, out := range cases {
 		t.Run(c, func(t *testing.T) {
 			t.Logf("generated in %v", out.took.Round(time.Millisecond))
-			if out.took > 10*time.Second {
-				t.Errorf("took %v", out.took)
+			// Generation costs time in proportion to what it writes, so
+			// bounding the output bounds the work without a wall-clock
+			// limit, which a loaded machine would break: an input that
+			// blows up (a billion laughs) cannot stay under it.
+			if n := outputBytes(out.res); n > maxOutputPerInputByte*out.in {
+				t.Errorf("%d bytes generated from %d bytes of input: more than %dx", n, out.in, maxOutputPerInputByte)
 			}
 			dir := filepath.Join(hostileDir, c)
 			got := map[string]string{}
@@ -241,4 +246,19 @@ func TestLimitsConfigurable(t *testing.T) {
 	if d := generator.DefaultLimits(); d.MaxDepth < 200 || d.MaxInlineDepth < d.MaxDepth {
 		t.Errorf("defaults %+v", d)
 	}
+}
+
+// maxOutputPerInputByte bounds how much code one byte of a hostile lock may
+// produce (the deepest real case, nesting_200, produces about 16).
+const maxOutputPerInputByte = 100
+
+func outputBytes(res *generator.Result) int {
+	if res == nil {
+		return 0
+	}
+	n := 0
+	for _, f := range res.Files {
+		n += len(f.Content)
+	}
+	return n
 }
