@@ -106,6 +106,16 @@
 // keys case-insensitively, so a key that differs from a property only in
 // case is decoded into that field.
 //
+// # Text from the lock
+//
+// Descriptions, instructions, titles, names and defaults become doc
+// comments. A line terminator (CR, NEL, U+2028, U+2029) starts a new comment
+// line; a character that would hide or reorder what a reader sees, or that
+// the Go scanner rejects, is written as the visible escape \uXXXX: control
+// characters other than tab, the bidirectional controls (U+061C, U+200E,
+// U+200F, U+202A-U+202E, U+2066-U+2069) and U+FEFF. String literals are
+// quoted by Go's rules, which escape the same characters.
+//
 // # Limits
 //
 // A lock can be hostile or broken; Config.Limits bounds what it can cost.
@@ -114,7 +124,9 @@
 // inlining: a $ref cycle that reaches no object (an array of itself) is kept
 // as json.RawMessage with a warning, and repeated $refs to one definition
 // share one type, so a "billion laughs" schema costs linear time. A zero
-// limit takes its default; a negative one disables it.
+// limit takes its default; a negative one disables it. A count keyword
+// (minLength, maxItems, maxProperties, ...) larger than an int64 is an
+// *Error at that keyword, whatever the limits.
 //
 //	MaxDepth        256     subschema nesting (properties, items, allOf, $defs, ...)
 //	MaxProperties   1000    properties of one object (also after allOf merging;

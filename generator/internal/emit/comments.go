@@ -17,16 +17,12 @@ func comment(text string) *jen.Statement {
 }
 
 // slashes turns text into "//" comment lines (jennifer writes a comment
-// that starts with "//" as is, instead of a /* */ block).
+// that starts with "//" as is, instead of a /* */ block). Every line goes
+// through commentSafe.
 func slashes(text string) string {
-	lines := strings.Split(text, "\n")
+	lines := strings.Split(lineBreaks.Replace(text), "\n")
 	for i, l := range lines {
-		l = strings.Map(func(r rune) rune {
-			if r < ' ' && r != '\t' || r == 0x7f {
-				return -1
-			}
-			return r
-		}, l)
+		l = commentSafe(l)
 		if l == "" {
 			lines[i] = "//"
 		} else {
@@ -36,10 +32,50 @@ func slashes(text string) string {
 	return strings.Join(lines, "\n")
 }
 
+// lineBreaks turns every line terminator of the input into "\n": CR LF, CR,
+// NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029)
+// end a line in the text they came from, and each becomes a new "//" line
+// instead of a character some editors break the comment at.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+
+// commentSafe escapes the characters of one comment line that would hide or
+// reorder what a reader sees, or that the Go scanner rejects: control
+// characters other than tab (C0, DEL, C1), the bidirectional controls
+// (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: "Trojan Source")
+// and U+FEFF (a byte order mark, illegal after the start of a file). Each
+// becomes the visible Go escape \uXXXX, so the comment shows that the text
+// held one.
+func commentSafe(l string) string {
+	if !strings.ContainsFunc(l, unsafeInComment) {
+		return l
+	}
+	var b strings.Builder
+	for _, r := range l {
+		if unsafeInComment(r) {
+			fmt.Fprintf(&b, "\\u%04X", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unsafeInComment(r rune) bool {
+	switch {
+	case r == '\t':
+		return false
+	case r < ' ', r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff:
+		return true
+	}
+	return false
+}
+
 func wrap(text string) string {
 	var out []string
 	blank := true
-	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+	for _, line := range strings.Split(lineBreaks.Replace(text), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			if !blank {
