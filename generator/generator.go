@@ -58,9 +58,12 @@
 //
 // # Names
 //
-// Package names come from the toolkit slug (lower-case letters and digits;
-// "one_drive" → onedrive; a Go keyword or "main" gets the suffix "pkg", a
-// leading digit the prefix "tk"). Type base names come from the slug minus
+// Package names (and directories) come from the toolkit slug (lower-case
+// letters and digits, so never a leading "_" or "."; "one_drive" →
+// onedrive; a Go keyword, "main", or a directory name the go command treats
+// specially, "internal", "testdata" or "vendor", gets the suffix "pkg"; a
+// leading digit the prefix "tk"). A package or file name longer than 100
+// bytes is cut to a prefix and 8 hex digits of its SHA-256. Type base names come from the slug minus
 // the toolkit prefix (GITHUB_COMMIT_EVENT → CommitEvent); fields from the
 // property name with Go initialisms (userId → UserID, labelIds → LabelIDs,
 // html_url → HTMLURL). A nested object type is named after its $defs key or

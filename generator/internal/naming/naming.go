@@ -4,6 +4,8 @@
 package naming
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/token"
 	"sort"
@@ -178,10 +180,12 @@ var predeclared = map[string]bool{
 	"print": true, "println": true, "real": true, "recover": true,
 }
 
-// Package returns the Go package name for a toolkit slug: lower-case ASCII
-// letters and digits only ("one_drive" → "onedrive"); "toolkit" when nothing
-// is left; the prefix "tk" when it would start with a digit; the suffix "pkg"
-// for a Go keyword or "main".
+// Package returns the Go package name (and directory) for a toolkit slug:
+// lower-case ASCII letters and digits only ("one_drive" → "onedrive", so no
+// directory starts with "_" or "."); "toolkit" when nothing is left; the
+// prefix "tk" when it would start with a digit; the suffix "pkg" for a Go
+// keyword, "main", or a directory name the go command treats specially
+// ("internal", "testdata", "vendor"); at most MaxName bytes (see Shorten).
 func Package(slug string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(slug) {
@@ -196,15 +200,24 @@ func Package(slug string) string {
 	case isDigit(rune(out[0])):
 		out = "tk" + out
 	}
-	if token.IsKeyword(out) || out == "main" {
+	if token.IsKeyword(out) || out == "main" || specialDirs[out] {
 		out += "pkg"
 	}
-	return out
+	return Shorten(out, "")
 }
 
-// ValidPackage reports whether name is usable as a generated package name.
+// specialDirs are directory names the go command does not treat as ordinary
+// packages: "./..." skips testdata and vendor, and an internal package can
+// be imported only from below its parent.
+var specialDirs = map[string]bool{"internal": true, "testdata": true, "vendor": true}
+
+// ValidPackage reports whether name is usable as a generated package name
+// (and directory): a lower-case identifier that is not a keyword, "main", a
+// special directory name, or one starting with "_", and at most MaxName
+// bytes long.
 func ValidPackage(name string) bool {
-	if name == "" || token.IsKeyword(name) || name == "main" || !token.IsIdentifier(name) {
+	if name == "" || token.IsKeyword(name) || name == "main" || specialDirs[name] || !token.IsIdentifier(name) ||
+		name[0] == '_' || len(name) > MaxName {
 		return false
 	}
 	for _, r := range name {
@@ -229,10 +242,28 @@ func isASCII(s string) bool {
 	return true
 }
 
+// MaxName is the longest package directory name or file name stem the
+// generator makes, in bytes: far below the 255-byte limit of common file
+// systems, leaving room for ".gen.go" and for the temporary names a writer
+// may add.
+const MaxName = 100
+
+// Shorten returns s when it has at most MaxName bytes, else a prefix of s,
+// sep, and the first 8 hex digits of s's SHA-256: deterministic, and
+// distinct for distinct long names in practice.
+func Shorten(s, sep string) string {
+	if len(s) <= MaxName {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	tail := sep + hex.EncodeToString(sum[:4])
+	return strings.TrimRight(s[:MaxName-len(tail)], "_") + tail
+}
+
 // FileStem returns a file name stem (without ".gen.go") for s: lower-case
-// snake case of its words. A stem whose last "_" part is a GOOS or GOARCH (a
-// build constraint) or "test" gets the suffix "_gen"; an empty one is
-// "trigger".
+// snake case of its words, shortened to MaxName bytes (see Shorten). A stem
+// whose last "_" part is a GOOS or GOARCH (a build constraint) or "test"
+// gets the suffix "_gen"; an empty one is "trigger".
 func FileStem(s string) string {
 	ws := Words(s)
 	parts := make([]string, 0, len(ws))
@@ -243,6 +274,7 @@ func FileStem(s string) string {
 	if out == "" {
 		out = "trigger"
 	}
+	out = Shorten(out, "_")
 	if i := strings.LastIndexByte(out, '_'); i >= 0 && constraintWords[out[i+1:]] {
 		out += "_gen"
 	}
