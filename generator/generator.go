@@ -18,8 +18,9 @@
 //
 //   - doc.gen.go: the package doc (listing the trigger types) and the
 //     constants Toolkit and ToolkitVersion;
-//   - <trigger>.gen.go per trigger type, named after the slug minus the
-//     toolkit prefix (GITHUB_COMMIT_EVENT → commit_event.gen.go): the slug
+//   - <trigger>.gen.go per trigger type, named after the trigger's base
+//     name (see Names: GITHUB_COMMIT_EVENT → commit_event.gen.go,
+//     PIPEDRIVE_PIPEDRIVE_NEW_NOTE_TRIGGER → new_note.gen.go): the slug
 //     constant (CommitEventSlug), CommitEventConfig (with TriggerType and
 //     Validate, satisfying trigger.Config), CommitEventPayload, the types
 //     used only by that trigger, and OnCommitEvent, which registers a typed
@@ -63,16 +64,35 @@
 // onedrive; a Go keyword, "main", or a directory name the go command treats
 // specially, "internal", "testdata" or "vendor", gets the suffix "pkg"; a
 // leading digit the prefix "tk"). A package or file name longer than 100
-// bytes is cut to a prefix and 8 hex digits of its SHA-256. Type base names come from the slug minus
-// the toolkit prefix (GITHUB_COMMIT_EVENT → CommitEvent); fields from the
-// property name with Go initialisms (userId → UserID, labelIds → LabelIDs,
-// html_url → HTMLURL). A nested object type is named after its $defs key or
-// title, or, when that is missing or names several different schemas,
-// after its parent type and field (CommitEventPayloadAuthor). Identical
-// schemas share one type. Characters that cannot be in an identifier split
-// words; non-ASCII letters become U+hex words; a leading digit gets "X".
+// bytes is cut to a prefix and 8 hex digits of its SHA-256.
 //
-// Collisions are resolved by one rule, whatever the input order: among the
+// A trigger's base name comes from its slug without stutter (Effective Go:
+// don't repeat the package name): after the toolkit prefix, the words that
+// spell the toolkit again, compared with case and separators ignored, are
+// dropped wherever they appear, and so is a trailing TRIGGER word, unless
+// nothing would be left. PIPEDRIVE_PIPEDRIVE_NEW_NOTE_TRIGGER → NewNote
+// (pipedrive.NewNoteConfig, NewNotePayload, OnNewNote, NewNoteSlug);
+// GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES → Changes; ONE_DRIVE_ONE_DRIVE_FILE_CREATED_TRIGGER
+// → FileCreated; GMAIL_NEW_GMAIL_MESSAGE → NewMessage; GITHUB_COMMIT_EVENT →
+// CommitEvent. When two triggers would get the same name, each steps back,
+// with a warning, to its name with the TRIGGER word, then to the whole slug
+// minus the prefix (TRELLO_TRELLO_NEW_CARD_TRIGGER beside TRELLO_NEW_CARD
+// → NewCardTrigger), whatever the input order. The file name follows the
+// base name (a renamed trigger's too); the slug itself stays in the Slug
+// constant and the doc comments.
+//
+// Fields come from the property name with Go initialisms (userId → UserID,
+// labelIds → LabelIDs, html_url → HTMLURL). A nested object type is named
+// after its $defs key or title, without the toolkit's words at its start
+// and a trailing "Schema" (OneDriveItemSchema → Item in toolkit one_drive;
+// the whole title when the short one collides, with a warning), or, when
+// that is missing or names several different schemas, after its parent type
+// and field (CommitEventPayloadAuthor). Identical schemas share one type.
+// Characters that cannot be in an identifier split words; non-ASCII letters
+// become U+hex words; a leading digit gets "X".
+//
+// Remaining collisions, and those of fields, types and constants, are
+// resolved by one rule, whatever the input order: among the
 // candidates for one name in one scope, the one whose key (below) sorts
 // first byte-wise keeps it, the others get the first free numeric suffix
 // (DisabledAt, DisabledAt2) in key order. Each such rename is reported as a
@@ -83,7 +103,8 @@
 // Config.Renames maps a key to a name:
 //
 //	"github"                                         package name (and directory) of toolkit github
-//	"GITHUB_COMMIT_EVENT"                            type base name (CommitEvent → Commit: CommitConfig, ...)
+//	"GITHUB_COMMIT_EVENT"                            trigger base name (CommitEvent → Commit: CommitConfig, ...,
+//	                                                 commit.gen.go)
 //	"GITHUB_COMMIT_EVENT#/config/properties/user_id" Go name of the field at that JSON pointer of the
 //	                                                 trigger-type object (also "#/payload/...", "$defs" paths)
 //	"type:GITHUB_COMMIT_EVENT#/payload/properties/author"

@@ -153,7 +153,7 @@ func (e *emitter) configMethods(f *jen.File, n *model.Named) {
 
 // defaultConsts emits the defaults of optional config fields:
 //
-//	const NewGmailMessageConfigIntervalDefault float64 = 1
+//	const NewMessageConfigIntervalDefault float64 = 1
 func (e *emitter) defaultConsts(f *jen.File, n *model.Named) {
 	var defs []jen.Code
 	for _, fl := range n.Fields {

@@ -80,6 +80,7 @@ type Named struct {
 	cand       *naming.Candidate
 	weak       bool   // the wanted name comes from a title or $defs key
 	strongWant string // fallback when a weak name is ambiguous
+	fullWant   string // a weak name before shortening, the fallback for a collision
 	checks     int    // memo for HasChecks: 0 unknown, 1 no, 2 yes, 3 in progress
 }
 

@@ -26,10 +26,11 @@ func (pb *pkgBuilder) resolve() {
 		if len(ns) > 1 {
 			for _, n := range ns {
 				pb.warnf("", "type name %s (from a title or $defs key) fits %d different schemas; using %s for %s", w, len(ns), n.strongWant, n.Key)
-				n.cand.Want = n.strongWant
+				n.cand.Want, n.fullWant = n.strongWant, ""
 			}
 		}
 	}
+	pb.unshortenColliding()
 	taken := map[string]string{"Toolkit": "toolkit", "ToolkitVersion": "toolkit"}
 	var cands []*naming.Candidate
 	for _, t := range p.Triggers {
@@ -165,6 +166,26 @@ func (pb *pkgBuilder) resolve() {
 		p.Patterns = append(p.Patterns, pat)
 	}
 	pb.breakCycles()
+}
+
+// unshortenColliding gives a weak name that was shortened (OneDriveItemSchema
+// → Item) its whole form back when another type or a trigger's derived
+// name wants the short one.
+func (pb *pkgBuilder) unshortenColliding() {
+	wants := map[string]int{"Toolkit": 1, "ToolkitVersion": 1}
+	for _, t := range pb.pkg.Triggers {
+		wants[t.Base+"Slug"]++
+		wants["On"+t.Base]++
+	}
+	for _, n := range pb.types {
+		wants[n.cand.Want]++
+	}
+	for _, n := range pb.types {
+		if n.weak && n.fullWant != "" && n.fullWant != n.cand.Want && wants[n.cand.Want] > 1 {
+			pb.warnf("", "type name %s (from a title or $defs key) collides with another name; using %s for %s", n.cand.Want, n.fullWant, n.Key)
+			n.cand.Want = n.fullWant
+		}
+	}
 }
 
 func rootRank(n *Named) int {

@@ -379,11 +379,11 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	}
 	// A $defs entry is named after its key; an inline object after its title.
 	if _, def, ok := strings.Cut(ptr, "/$defs/"); ok && !strings.Contains(def, "/") {
-		n.cand.Want, n.weak = naming.Exported(unescape(def), st.want), true
+		pb.weakName(n, unescape(def), st.want)
 	} else if _, def, ok := strings.Cut(ptr, "/definitions/"); ok && !strings.Contains(def, "/") {
-		n.cand.Want, n.weak = naming.Exported(unescape(def), st.want), true
+		pb.weakName(n, unescape(def), st.want)
 	} else if s.Title != "" && kind == Struct {
-		n.cand.Want, n.weak = naming.Exported(s.Title, st.want), true
+		pb.weakName(n, s.Title, st.want)
 	}
 	if v := pb.exportedRename("type:"+st.key, st.ptr); v != "" {
 		n.cand.Want, n.cand.Fixed, n.weak = v, true, false
@@ -397,6 +397,16 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	pb.types = append(pb.types, n)
 	pb.use(n, st)
 	return n, false
+}
+
+// weakName names n after a $defs key or title: without the toolkit's words
+// at the start and a trailing "Schema" (OneDriveItemSchema → Item in
+// toolkit one_drive). The whole name is kept as the fallback for a
+// collision (see resolve).
+func (pb *pkgBuilder) weakName(n *Named, title, fallback string) {
+	ws := naming.WithoutLast(naming.WithoutToolkit(naming.Words(title), pb.pkg.Toolkit, true), "Schema")
+	n.cand.Want, n.weak = naming.Exported(strings.Join(ws, "_"), fallback), true
+	n.fullWant = naming.Exported(title, fallback)
 }
 
 func unescape(t string) string {

@@ -142,6 +142,70 @@ func Exported(s, fallback string) string {
 	return out
 }
 
+// WithoutToolkit returns ws without the runs of consecutive words that
+// spell the toolkit slug, compared with case and separators ignored
+// (GOOGLE, DRIVE spells "googledrive"; ONE, DRIVE spells "one_drive"): every
+// run, or with leadingOnly only one at the start. It returns ws itself when
+// nothing would be left.
+func WithoutToolkit(ws []string, toolkit string, leadingOnly bool) []string {
+	key := squash(toolkit)
+	if key == "" {
+		return ws
+	}
+	var out []string
+	for i := 0; i < len(ws); {
+		if n := spells(ws[i:], key); n > 0 && (!leadingOnly || i == 0) {
+			i += n
+			continue
+		}
+		out = append(out, ws[i])
+		if leadingOnly {
+			out = append(out, ws[i+1:]...)
+			break
+		}
+		i++
+	}
+	if len(out) == 0 {
+		return ws
+	}
+	return out
+}
+
+// spells returns how many leading words of ws spell key, or 0.
+func spells(ws []string, key string) int {
+	acc := ""
+	for i, w := range ws {
+		acc += squash(w)
+		switch {
+		case acc == key:
+			return i + 1
+		case !strings.HasPrefix(key, acc):
+			return 0
+		}
+	}
+	return 0
+}
+
+// squash returns the lower-case ASCII letters and digits of s.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if isLower(r) || isDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// WithoutLast returns ws without its last word when that equals w (case
+// ignored) and is not the only word.
+func WithoutLast(ws []string, w string) []string {
+	if len(ws) > 1 && strings.EqualFold(ws[len(ws)-1], w) {
+		return ws[:len(ws)-1]
+	}
+	return ws
+}
+
 // Unexported returns the unexported (lowerCamel) Go identifier for s:
 // "user_id" → "userID", "html_url" → "htmlURL", "ID" → "id". A Go keyword or
 // predeclared identifier gets the suffix "_".
@@ -187,13 +251,7 @@ var predeclared = map[string]bool{
 // keyword, "main", or a directory name the go command treats specially
 // ("internal", "testdata", "vendor"); at most MaxName bytes (see Shorten).
 func Package(slug string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(slug) {
-		if isLower(r) || isDigit(r) {
-			b.WriteRune(r)
-		}
-	}
-	out := b.String()
+	out := squash(slug)
 	switch {
 	case out == "":
 		return "toolkit"

@@ -112,13 +112,13 @@ type TranscriptionCompletePayload struct {
 	// Default: "transcription_complete".
 	EventType *string `json:"event_type,omitempty"`
 	// The transcript that was completed
-	Transcript TranscriptSchema `json:"transcript"`
+	Transcript Transcript `json:"transcript"`
 }
 
-// TranscriptSchema is a nested object.
+// Transcript is a nested object.
 //
 // The transcript that was completed
-type TranscriptSchema struct {
+type Transcript struct {
 	// The ID of the transcript
 	ID string `json:"id"`
 	// The summary of the transcript

@@ -4,10 +4,10 @@ package onedrive
 
 import "encoding/json"
 
-// OneDriveItemSchema is a nested object.
+// Item is a nested object.
 //
 // The OneDrive item that changed
-type OneDriveItemSchema struct {
+type Item struct {
 	// Creation timestamp
 	CreatedTime *string `json:"created_time,omitempty"`
 	// Whether the item was deleted
