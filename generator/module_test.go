@@ -395,3 +395,30 @@ func TestFileNamesFit(t *testing.T) {
 	}
 	buildModule(t)
 }
+
+// TestGoDocGolden: the doc comments of the golden case "docs" (Markdown
+// lists, numbered steps, code, links, titles that restate names,
+// boilerplate, $ref fields, required fields, articles) read well under
+// `go doc`: its output is the golden file want.godoc (rewrite it with
+// `go test ./generator/ -run GoDocGolden -update`).
+func TestGoDocGolden(t *testing.T) {
+	m := buildModule(t)
+	out, err := m.goCmd("doc", "-all", goldenImportPath("docs")+"/docs")
+	if err != nil {
+		t.Fatalf("go doc: %v\n%s", err, out)
+	}
+	p := filepath.Join(goldenDir, "docs", "want.godoc")
+	if *update {
+		if err := os.WriteFile(p, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test ./generator/ -run GoDocGolden -update)", err)
+	}
+	if string(out) != string(want) {
+		t.Errorf("go doc output differs from want.godoc:\n%s", lineDiff(string(want), string(out)))
+	}
+}

@@ -18,7 +18,7 @@ import (
 const IssueAddedEventSlug = "GITHUB_ISSUE_ADDED_EVENT"
 
 // OnIssueAddedEvent registers h for GITHUB_ISSUE_ADDED_EVENT events on d:
-// each event's data is decoded into a IssueAddedEventPayload before h runs.
+// each event's data is decoded into an IssueAddedEventPayload before h runs.
 func OnIssueAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *IssueAddedEventPayload) error) {
 	webhook.On(d, IssueAddedEventSlug, h)
 }
@@ -33,8 +33,12 @@ func OnIssueAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 // This trigger fires every time a new issue is added to the repository.
 type IssueAddedEventConfig struct {
 	// Owner of the repository
+	//
+	// Required.
 	Owner string `json:"owner"`
 	// Repository name
+	//
+	// Required.
 	Repo string `json:"repo"`
 }
 

@@ -34,8 +34,12 @@ func OnLabelAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 // repository.
 type LabelAddedEventConfig struct {
 	// Owner of the repository
+	//
+	// Required.
 	Owner string `json:"owner"`
 	// Repository name
+	//
+	// Required.
 	Repo string `json:"repo"`
 }
 

@@ -33,8 +33,12 @@ func OnStarAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 // This trigger fires every time a new star is added to the repository.
 type StarAddedEventConfig struct {
 	// Owner of the repository
+	//
+	// Required.
 	Owner string `json:"owner"`
 	// Repository name
+	//
+	// Required.
 	Repo string `json:"repo"`
 }
 

@@ -8,23 +8,23 @@
 //
 // Trigger types:
 //
-//   - SLACK_CHANNEL_CREATED (webhook): [ChannelCreatedConfig], [ChannelCreatedPayload], [OnChannelCreated]
+//   - SLACK_CHANNEL_CREATED (webhook): [ChannelCreatedConfig], [ChannelCreatedPayload], [OnChannelCreated].
 //     Triggered when a new channel is created in Slack.
-//   - SLACK_REACTION_ADDED (webhook): [ReactionAddedConfig], [ReactionAddedPayload], [OnReactionAdded]
+//   - SLACK_REACTION_ADDED (webhook): [ReactionAddedConfig], [ReactionAddedPayload], [OnReactionAdded].
 //     Triggered when a new message is posted to a Slack channel.
-//   - SLACK_REACTION_REMOVED (webhook): [ReactionRemovedConfig], [ReactionRemovedPayload], [OnReactionRemoved]
+//   - SLACK_REACTION_REMOVED (webhook): [ReactionRemovedConfig], [ReactionRemovedPayload], [OnReactionRemoved].
 //     Triggered when a reaction is removed from a message.
-//   - SLACK_RECEIVE_BOT_MESSAGE (webhook): [ReceiveBotMessageConfig], [ReceiveBotMessagePayload], [OnReceiveBotMessage]
+//   - SLACK_RECEIVE_BOT_MESSAGE (webhook): [ReceiveBotMessageConfig], [ReceiveBotMessagePayload], [OnReceiveBotMessage].
 //     Triggered when a new bot message is posted to a Slack channel.
-//   - SLACK_RECEIVE_DIRECT_MESSAGE (webhook): [ReceiveDirectMessageConfig], [ReceiveDirectMessagePayload], [OnReceiveDirectMessage]
+//   - SLACK_RECEIVE_DIRECT_MESSAGE (webhook): [ReceiveDirectMessageConfig], [ReceiveDirectMessagePayload], [OnReceiveDirectMessage].
 //     Triggered when a new direct message (DM) is sent to a user in Slack.
-//   - SLACK_RECEIVE_GROUP_MESSAGE (webhook): [ReceiveGroupMessageConfig], [ReceiveGroupMessagePayload], [OnReceiveGroupMessage]
+//   - SLACK_RECEIVE_GROUP_MESSAGE (webhook): [ReceiveGroupMessageConfig], [ReceiveGroupMessagePayload], [OnReceiveGroupMessage].
 //     Triggered when a new message is posted to a private channel in Slack.
-//   - SLACK_RECEIVE_MESSAGE (webhook): [ReceiveMessageConfig], [ReceiveMessagePayload], [OnReceiveMessage]
+//   - SLACK_RECEIVE_MESSAGE (webhook): [ReceiveMessageConfig], [ReceiveMessagePayload], [OnReceiveMessage].
 //     Triggered when a new message is posted to a Slack channel.
-//   - SLACK_RECEIVE_MPIM_MESSAGE (webhook): [ReceiveMpimMessageConfig], [ReceiveMpimMessagePayload], [OnReceiveMpimMessage]
+//   - SLACK_RECEIVE_MPIM_MESSAGE (webhook): [ReceiveMpimMessageConfig], [ReceiveMpimMessagePayload], [OnReceiveMpimMessage].
 //     Triggered when a new message is posted to a multi-person direct message in Slack.
-//   - SLACK_RECEIVE_THREAD_REPLY (webhook): [ReceiveThreadReplyConfig], [ReceiveThreadReplyPayload], [OnReceiveThreadReply]
+//   - SLACK_RECEIVE_THREAD_REPLY (webhook): [ReceiveThreadReplyConfig], [ReceiveThreadReplyPayload], [OnReceiveThreadReply].
 //     Triggered when reply is added to a message in a thread. Excludes the parent message_replied event by design (ts != thread_ts check).
 //
 // The toolkit's webhook endpoint takes setup fields: build them with

@@ -32,18 +32,18 @@ func OnReceiveMpimMessage(d *webhook.Dispatcher, h func(context.Context, *webhoo
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - If you are using your own Slack app:
-// 1. Go to the 'Event Subscriptions' section of your app's settings.
-// 2. Enable events.
-// 3. Input the 'Request URL' field with `{{webhook_url}}`
-// 4. Add `message.mpim` to the 'Subscribe to bot events' section and
-// `Subscribe to events on behalf of users` section and save.
-// - If you are using the Composio Slack app, you are all set here!
-// - If you are using Slackbot integration, you would need to add the Slack
-// app to the channels you want to monitor. In case using Composio Slack app,
-// you need to do /add and then choose Composio App.
+//   - If you are using your own Slack app:
+//   - 1. Go to the 'Event Subscriptions' section of your app's settings.
+//   - 2. Enable events.
+//   - 3. Input the 'Request URL' field with `{{webhook_url}}`
+//   - 4. Add `message.mpim` to the 'Subscribe to bot events' section and
+//     `Subscribe to events on behalf of users` section and save.
+//   - If you are using the Composio Slack app, you are all set here!
+//   - If you are using Slackbot integration, you would need to add the Slack
+//     app to the channels you want to monitor. In case using Composio Slack
+//     app, you need to do /add and then choose Composio App.
 //
 // To use this trigger, ensure your Slack app has the `mpim:history` OAuth
 // scope.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/dave/jennifer/jen"
 
@@ -72,11 +73,25 @@ func unsafeInComment(r rune) bool {
 	return false
 }
 
+// wrap lays text out as doc comment lines of at most 76 bytes where it can:
+// runs of blank lines collapse, paragraph lines are trimmed and wrapped,
+// list items (see docText) wrap with their continuation indent, code lines
+// (a leading tab) stay as they are, and link definitions move to the end,
+// where doc comment syntax wants them.
 func wrap(text string) string {
-	var out []string
+	var out, defs []string
 	blank := true
 	for _, line := range strings.Split(lineBreaks.Replace(text), "\n") {
-		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "\t") && strings.TrimSpace(line) != "" {
+			out = append(out, strings.TrimRight(line, " \t"))
+			blank = false
+			continue
+		}
+		line = strings.TrimRight(line, " \t")
+		indent, item := listItem(line)
+		if !item {
+			line = strings.TrimSpace(line)
+		}
 		if line == "" {
 			if !blank {
 				out = append(out, "")
@@ -84,22 +99,31 @@ func wrap(text string) string {
 			blank = true
 			continue
 		}
+		if linkDef(line) {
+			defs = append(defs, line)
+			continue
+		}
 		blank = false
 		for len(line) > 76 {
 			i := strings.LastIndex(line[:76], " ")
-			if i <= 0 {
-				i = strings.Index(line, " ")
-				if i <= 0 {
+			if i <= len(indent) {
+				i = strings.Index(line[len(indent)+1:], " ")
+				if i < 0 {
 					break
 				}
+				i += len(indent) + 1
 			}
 			out = append(out, line[:i])
-			line = strings.TrimSpace(line[i:])
+			line = indent + strings.TrimSpace(line[i:])
 		}
 		out = append(out, line)
 	}
 	for len(out) > 0 && out[len(out)-1] == "" {
 		out = out[:len(out)-1]
+	}
+	if len(defs) > 0 {
+		out = append(out, "")
+		out = append(out, defs...)
 	}
 	return strings.Join(out, "\n")
 }
@@ -115,6 +139,20 @@ func packageDoc(s string) string {
 		out = append(out, wrap(para))
 	}
 	return strings.Join(out, "\n")
+}
+
+// summary returns the first paragraph of a description, as doc text, for
+// a one-line listing: the rest may be a list or code.
+func summary(md string) string {
+	para, _, _ := strings.Cut(strings.TrimSpace(lineBreaks.Replace(md)), "\n\n")
+	var lines []string
+	for _, l := range strings.Split(para, "\n") {
+		if l = strings.TrimSpace(l); bulletRE.MatchString(l) || numberRE.MatchString(l) || fenceOf(l) != "" {
+			break
+		}
+		lines = append(lines, l)
+	}
+	return inline(strings.Join(lines, " "), map[string]string{}, new([]string))
 }
 
 func oneLine(s string) string {
@@ -145,15 +183,15 @@ func typeDoc(n *model.Named) string {
 		fmt.Fprintf(&b, "%s is the config of %s", n.Name, triggerTypeName(t))
 		b.WriteString(". Pass it to the client to create a trigger; the zero value of an optional (pointer) field leaves the server default in place.")
 		if n.Doc != "" {
-			b.WriteString("\n\n" + n.Doc)
+			b.WriteString("\n\n" + docText(n.Doc))
 		}
 		if t.Instructions != "" {
-			b.WriteString("\n\nInstructions:\n\n" + t.Instructions)
+			b.WriteString("\n\nInstructions:\n\n" + docText(t.Instructions))
 		}
 	case "payload":
 		fmt.Fprintf(&b, "%s is the payload of %s events.", n.Name, n.Trigger.Slug)
 		if n.Doc != "" {
-			b.WriteString("\n\n" + n.Doc)
+			b.WriteString("\n\n" + docText(n.Doc))
 		}
 	default:
 		switch n.Kind {
@@ -165,7 +203,7 @@ func typeDoc(n *model.Named) string {
 			fmt.Fprintf(&b, "%s is a nested object.", n.Name)
 		}
 		if n.Doc != "" {
-			b.WriteString("\n\n" + n.Doc)
+			b.WriteString("\n\n" + docText(n.Doc))
 		}
 	}
 	if n.Deprecated {
@@ -174,10 +212,15 @@ func typeDoc(n *model.Named) string {
 	return b.String()
 }
 
-func fieldDoc(fl *model.Field) string {
+// fieldDoc is the doc comment of a struct field: its description, examples
+// and default, and, in a config (validated) struct, whether it is required.
+func fieldDoc(fl *model.Field, validated bool) string {
 	var parts []string
 	if fl.Doc != "" {
-		parts = append(parts, fl.Doc)
+		parts = append(parts, docText(fl.Doc))
+	}
+	if len(fl.Examples) > 0 {
+		parts = append(parts, "Examples: "+strings.Join(fl.Examples, ", ")+".")
 	}
 	if fl.HasDefault && fl.Default != nil {
 		b, _ := json.Marshal(fl.Default)
@@ -187,13 +230,47 @@ func fieldDoc(fl *model.Field) string {
 		}
 		parts = append(parts, s+".")
 	}
-	if fl.Required && fl.Nullable {
+	switch {
+	case fl.Required && fl.Nullable:
 		parts = append(parts, "Required; nil is sent as null.")
+	case fl.Required && validated:
+		parts = append(parts, "Required.")
 	}
 	if fl.Deprecated {
 		parts = append(parts, "Deprecated: the schema marks this field deprecated.")
 	}
 	return strings.Join(parts, "\n\n")
+}
+
+// article returns "a" or "an" for the Go identifier or word w, by the sound
+// of its start: "an IssueAddedEventPayload", "an HTMLPage", "a UserPayload",
+// "a OneDriveItem".
+func article(w string) string {
+	if w == "" {
+		return "a"
+	}
+	upper := strings.ToUpper(w)
+	// An initialism is read letter by letter: "an HTML page", "an SMS".
+	if len(w) > 1 && unicode.IsUpper(rune(w[0])) && unicode.IsUpper(rune(w[1])) {
+		if strings.ContainsRune("AEFHILMNORSX", rune(upper[0])) {
+			return "an"
+		}
+		return "a"
+	}
+	for _, p := range []string{"ONE", "ONCE", "USE", "USU", "UNI", "UTI", "URL", "EU", "UUID"} {
+		if strings.HasPrefix(upper, p) {
+			return "a"
+		}
+	}
+	for _, p := range []string{"HOUR", "HONEST", "HONOR", "HONOUR", "HEIR"} {
+		if strings.HasPrefix(upper, p) {
+			return "an"
+		}
+	}
+	if strings.ContainsRune("AEIOU", rune(upper[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func variantDesc(v *model.Variant) string {

@@ -29,8 +29,8 @@ func (e *emitter) doc() {
 	}
 	b.WriteString("\n\nTrigger types:\n")
 	for _, t := range p.Triggers {
-		fmt.Fprintf(&b, "\n  - %s (%s): [%s], [%s], [%s]", t.Slug, t.Kind, t.Config.Name, t.Payload.Name, t.OnFunc)
-		if d := oneLine(t.Description); d != "" {
+		fmt.Fprintf(&b, "\n  - %s (%s): [%s], [%s], [%s].", t.Slug, t.Kind, t.Config.Name, t.Payload.Name, t.OnFunc)
+		if d := oneLine(summary(t.Description)); d != "" {
 			fmt.Fprintf(&b, "\n    %s", d)
 		}
 	}
@@ -78,12 +78,12 @@ func (e *emitter) trigger(t *model.Trigger) {
 	var d strings.Builder
 	fmt.Fprintf(&d, "%s is the slug of %s.", t.SlugConst, triggerTypeName(t))
 	if t.Description != "" {
-		d.WriteString("\n\n" + t.Description)
+		d.WriteString("\n\n" + docText(t.Description))
 	}
 	f.Add(comment(d.String()))
 	f.Const().Id(t.SlugConst).Op("=").Lit(t.Slug)
 	f.Line()
-	f.Add(comment(fmt.Sprintf("%s registers h for %s events on d: each event's data is decoded into a %s before h runs.", t.OnFunc, t.Slug, t.Payload.Name)))
+	f.Add(comment(fmt.Sprintf("%s registers h for %s events on d: each event's data is decoded into %s %s before h runs.", t.OnFunc, t.Slug, article(t.Payload.Name), t.Payload.Name)))
 	f.Func().Id(t.OnFunc).Params(
 		jen.Id("d").Op("*").Qual(webhookPkg, "Dispatcher"),
 		jen.Id("h").Func().Params(jen.Qual("context", "Context"), jen.Op("*").Qual(webhookPkg, "Event"), jen.Op("*").Id(t.Payload.Name)).Error(),

@@ -60,7 +60,7 @@ func (e *emitter) structDecl(f *jen.File, n *model.Named) {
 			tag += "," + o
 		}
 		s := jen.Null()
-		if d := fieldDoc(fl); d != "" {
+		if d := fieldDoc(fl, n.Validated); d != "" {
 			s = comment(d).Line()
 		}
 		fields = append(fields, s.Id(fl.Name).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))

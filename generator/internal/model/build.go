@@ -270,7 +270,7 @@ func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named 
 	if v := pb.exportedRename("type:"+st.key, st.ptr); v != "" {
 		n.cand.Want, n.cand.Fixed = v, true
 	}
-	n.Doc = s.Description
+	n.Doc = schemaDoc(s.Description)
 	n.Deprecated = s.Deprecated
 	n.NullOK = s.Types == nil || s.Types.IsEmpty() || slices.Contains(s.Types.ToStrings(), "null")
 	pb.byLoc[doc.URL+"#"] = n

@@ -86,10 +86,13 @@ type Named struct {
 
 // Field is one struct field.
 type Field struct {
-	Name       string
-	JSON       string
-	Key        string
-	Doc        string
+	Name string
+	JSON string
+	Key  string
+	// Doc is the property's description (Markdown), or its title.
+	Doc string
+	// Examples are the schema's examples, as JSON.
+	Examples   []string
 	Type       *Type
 	Required   bool
 	Nullable   bool

@@ -388,7 +388,7 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	if v := pb.exportedRename("type:"+st.key, st.ptr); v != "" {
 		n.cand.Want, n.cand.Fixed, n.weak = v, true, false
 	}
-	n.Doc = s.Description
+	n.Doc = schemaDoc(s.Description)
 	n.Deprecated = s.Deprecated
 	pb.byLoc[loc] = n
 	if ck != "" {

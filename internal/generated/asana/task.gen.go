@@ -27,8 +27,12 @@ func OnTask(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Task
 // optional (pointer) field leaves the server default in place.
 type TaskConfig struct {
 	// Global ID oasdfasdff your project
+	//
+	// Required.
 	ProjectGid string `json:"project_gid"`
 	// Global ID of your workspace
+	//
+	// Required.
 	WorkspaceGid string `json:"workspace_gid"`
 }
 

@@ -18,7 +18,7 @@ import (
 const AssignmentGradedSlug = "CANVAS_ASSIGNMENT_GRADED_TRIGGER"
 
 // OnAssignmentGraded registers h for CANVAS_ASSIGNMENT_GRADED_TRIGGER events
-// on d: each event's data is decoded into a AssignmentGradedPayload before h
+// on d: each event's data is decoded into an AssignmentGradedPayload before h
 // runs.
 func OnAssignmentGraded(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *AssignmentGradedPayload) error) {
 	webhook.On(d, AssignmentGradedSlug, h)
@@ -31,21 +31,23 @@ func OnAssignmentGraded(d *webhook.Dispatcher, h func(context.Context, *webhook.
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
-// 1. Provide the course ID - this can be found in the URL when viewing the
-// course in Canvas.
-// For example, in "https://canvas.instructure.com/courses/12345", the course
-// ID is 12345.
+// Instructions for Setting Up the Trigger:
 //
-// 2. Provide the assignment ID - this can be found in the URL when viewing
-// the assignment.
-// For example, in
-// "https://canvas.instructure.com/courses/12345/assignments/67890",
-// the assignment ID is 67890.
+//  1. Provide the course ID - this can be found in the URL when viewing the
+//     course in Canvas. For example, in
+//     "https://canvas.instructure.com/courses/12345", the course ID is 12345.
+//  2. Provide the assignment ID - this can be found in the URL when viewing
+//     the assignment. For example, in
+//     "https://canvas.instructure.com/courses/12345/assignments/67890", the
+//     assignment ID is 67890.
 type AssignmentGradedConfig struct {
 	// The ID of the assignment to monitor for grading activity.
+	//
+	// Required.
 	AssignmentID int64 `json:"assignment_id"`
 	// The ID of the Canvas course containing the assignment.
+	//
+	// Required.
 	CourseID int64 `json:"course_id"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//

@@ -32,29 +32,29 @@ func OnNewDiscussionMessage(d *webhook.Dispatcher, h func(context.Context, *webh
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// 1. Provide the course ID - this can be found in the URL when viewing the
-// course in Canvas.
-// For example, in "https://canvas.instructure.com/courses/12345", the course
-// ID is 12345.
-//
-// 2. Provide the discussion topic ID - this can be found in the URL when
-// viewing the discussion topic.
-// For example, in
-// "https://canvas.instructure.com/courses/12345/discussion_topics/67890",
-// the topic ID is 67890.
-//
-// 3. This trigger will fire whenever new messages are posted to the
-// discussion.
+//  1. Provide the course ID - this can be found in the URL when viewing the
+//     course in Canvas. For example, in
+//     "https://canvas.instructure.com/courses/12345", the course ID is 12345.
+//  2. Provide the discussion topic ID - this can be found in the URL when
+//     viewing the discussion topic. For example, in
+//     "https://canvas.instructure.com/courses/12345/discussion_topics/67890",
+//     the topic ID is 67890.
+//  3. This trigger will fire whenever new messages are posted to the
+//     discussion.
 type NewDiscussionMessageConfig struct {
 	// The ID of the Canvas course containing the discussion.
+	//
+	// Required.
 	CourseID int64 `json:"course_id"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (NewDiscussionMessageConfigIntervalDefault).
 	Interval *float64 `json:"interval,omitempty"`
 	// The ID of the discussion topic to monitor for new messages.
+	//
+	// Required.
 	TopicID int64 `json:"topic_id"`
 }
 

@@ -30,14 +30,15 @@ func OnDocumentDeleted(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - This trigger will detect when Coda documents are deleted.
-// - You can filter documents by owner, workspace, published status, and more.
-// - The trigger will only detect deletions for documents that the
-// authenticated user has access to.
-// - Note: The trigger will establish a baseline of existing documents on
-// first run and only report deletions thereafter.
+//   - This trigger will detect when Coda documents are deleted.
+//   - You can filter documents by owner, workspace, published status, and
+//     more.
+//   - The trigger will only detect deletions for documents that the
+//     authenticated user has access to.
+//   - Note: The trigger will establish a baseline of existing documents on
+//     first run and only report deletions thereafter.
 type DocumentDeletedConfig struct {
 	// Show only docs belonging to the given folder.
 	FolderID *string `json:"folderId,omitempty"`

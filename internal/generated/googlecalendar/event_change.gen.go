@@ -15,8 +15,7 @@ import (
 // GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER trigger type (Calendar
 // Event Changes).
 //
-// **SOON TO BE DEPRECATED** - Use Calendar Event Sync (polling trigger)
-// instead.
+// SOON TO BE DEPRECATED - Use Calendar Event Sync (polling trigger) instead.
 // Real-time webhook trigger for calendar event changes. Returns event
 // metadata only.
 // For full event data, use Calendar Event Sync (polling trigger).
@@ -24,7 +23,7 @@ const EventChangeSlug = "GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER"
 
 // OnEventChange registers h for
 // GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER events on d: each
-// event's data is decoded into a EventChangePayload before h runs.
+// event's data is decoded into an EventChangePayload before h runs.
 func OnEventChange(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *EventChangePayload) error) {
 	webhook.On(d, EventChangeSlug, h)
 }

@@ -23,7 +23,7 @@ const EventSyncSlug = "GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_SYNC_TRIGGER"
 
 // OnEventSync registers h for
 // GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_SYNC_TRIGGER events on d: each event's
-// data is decoded into a EventSyncPayload before h runs.
+// data is decoded into an EventSyncPayload before h runs.
 func OnEventSync(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *EventSyncPayload) error) {
 	webhook.On(d, EventSyncSlug, h)
 }
@@ -37,12 +37,12 @@ func OnEventSync(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 //
 // Instructions:
 //
-// **Calendar Event Sync (Polling):**
+// Calendar Event Sync (Polling):
 //
-// - Returns complete event data: title, description, attendees, times, etc.
-// - Polls at intervals you configure (not real-time)
-// - Provide calendar ID (usually 'primary' for main calendar)
-// - Set show_deleted to true to capture deleted events
+//   - Returns complete event data: title, description, attendees, times, etc.
+//   - Polls at intervals you configure (not real-time)
+//   - Provide calendar ID (usually 'primary' for main calendar)
+//   - Set show_deleted to true to capture deleted events
 type EventSyncConfig struct {
 	// The unique identifier for the calendar
 	//

@@ -32,8 +32,9 @@ func OnChanges(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
-// - Ensure you have set the necessary permissions to access Google Drive.
+// Instructions for Setting Up the Trigger:
+//
+//   - Ensure you have set the necessary permissions to access Google Drive.
 type ChangesConfig struct{}
 
 // TriggerType returns the metadata of the GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES

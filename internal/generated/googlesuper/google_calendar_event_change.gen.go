@@ -15,8 +15,7 @@ import (
 // GOOGLESUPER_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER trigger type (Calendar
 // Event Changes).
 //
-// **SOON TO BE DEPRECATED** - Use Calendar Event Sync (polling trigger)
-// instead.
+// SOON TO BE DEPRECATED - Use Calendar Event Sync (polling trigger) instead.
 // Real-time webhook trigger for calendar event changes. Returns event
 // metadata only.
 // For full event data, use Calendar Event Sync (polling trigger).

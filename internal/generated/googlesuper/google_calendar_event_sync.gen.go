@@ -37,12 +37,12 @@ func OnGoogleCalendarEventSync(d *webhook.Dispatcher, h func(context.Context, *w
 //
 // Instructions:
 //
-// **Calendar Event Sync (Polling):**
+// Calendar Event Sync (Polling):
 //
-// - Returns complete event data: title, description, attendees, times, etc.
-// - Polls at intervals you configure (not real-time)
-// - Provide calendar ID (usually 'primary' for main calendar)
-// - Set show_deleted to true to capture deleted events
+//   - Returns complete event data: title, description, attendees, times, etc.
+//   - Polls at intervals you configure (not real-time)
+//   - Provide calendar ID (usually 'primary' for main calendar)
+//   - Set show_deleted to true to capture deleted events
 type GoogleCalendarEventSyncConfig struct {
 	// The unique identifier for the calendar
 	//

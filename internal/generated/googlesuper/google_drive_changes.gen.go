@@ -33,8 +33,9 @@ func OnGoogleDriveChanges(d *webhook.Dispatcher, h func(context.Context, *webhoo
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
-// - Ensure you have set the necessary permissions to access Google Drive.
+// Instructions for Setting Up the Trigger:
+//
+//   - Ensure you have set the necessary permissions to access Google Drive.
 type GoogleDriveChangesConfig struct{}
 
 // TriggerType returns the metadata of the GOOGLESUPER_GOOGLE_DRIVE_CHANGES

@@ -34,13 +34,13 @@ func OnNewRows(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *N
 //
 // Instructions:
 //
-// **New Rows in Google Sheet (Polling):**
+// New Rows in Google Sheet (Polling):
 //
-// - Monitors a Google Sheet for new rows added
-// - Returns complete row data for each new entry detected
-// - Configure sheet ID, sheet name, and starting row
-// - Perfect for triggering workflows on new data entries
-// - Set start_row to 2 if your sheet has headers
+//   - Monitors a Google Sheet for new rows added
+//   - Returns complete row data for each new entry detected
+//   - Configure sheet ID, sheet name, and starting row
+//   - Perfect for triggering workflows on new data entries
+//   - Set start_row to 2 if your sheet has headers
 type NewRowsConfig struct {
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
@@ -55,6 +55,8 @@ type NewRowsConfig struct {
 	// The unique identifier of the Google Spreadsheet to monitor
 	//
 	// Examples: "1BiexwqQYjfC_BXy6zDQYJqb6zxzRyP9".
+	//
+	// Required.
 	SpreadsheetID string `json:"spreadsheet_id"`
 	// The row number to start monitoring from (1-indexed, typically 2 to skip
 	// headers)

@@ -29,6 +29,8 @@ func OnContactCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 // default in place.
 type ContactCreatedConfig struct {
 	// The ID of the app.
+	//
+	// Required.
 	AppID string `json:"app_id"`
 }
 

@@ -30,6 +30,8 @@ func OnDealStageUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.
 // of an optional (pointer) field leaves the server default in place.
 type DealStageUpdatedConfig struct {
 	// The ID of the app.
+	//
+	// Required.
 	AppID string `json:"app_id"`
 }
 

@@ -30,6 +30,8 @@ func OnNewIssue(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 // Configuration for new issue webhook
 type NewIssueConfig struct {
 	// The Jira project key to monitor
+	//
+	// Required.
 	ProjectKey string `json:"project_key"`
 }
 

@@ -18,7 +18,7 @@ import (
 const UpdatedIssueSlug = "JIRA_UPDATED_ISSUE_TRIGGER"
 
 // OnUpdatedIssue registers h for JIRA_UPDATED_ISSUE_TRIGGER events on d: each
-// event's data is decoded into a UpdatedIssuePayload before h runs.
+// event's data is decoded into an UpdatedIssuePayload before h runs.
 func OnUpdatedIssue(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *UpdatedIssuePayload) error) {
 	webhook.On(d, UpdatedIssueSlug, h)
 }
@@ -30,6 +30,8 @@ func OnUpdatedIssue(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 // Configuration for updated issue webhook
 type UpdatedIssueConfig struct {
 	// The Jira project key to monitor
+	//
+	// Required.
 	ProjectKey string `json:"project_key"`
 }
 

@@ -29,6 +29,8 @@ func OnCommentEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 // default in place.
 type CommentEventConfig struct {
 	// ID of the team to filter issues by
+	//
+	// Required.
 	TeamID string `json:"team_id"`
 }
 

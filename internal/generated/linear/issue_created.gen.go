@@ -18,7 +18,7 @@ import (
 const IssueCreatedSlug = "LINEAR_ISSUE_CREATED_TRIGGER"
 
 // OnIssueCreated registers h for LINEAR_ISSUE_CREATED_TRIGGER events on d:
-// each event's data is decoded into a IssueCreatedPayload before h runs.
+// each event's data is decoded into an IssueCreatedPayload before h runs.
 func OnIssueCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *IssueCreatedPayload) error) {
 	webhook.On(d, IssueCreatedSlug, h)
 }
@@ -29,6 +29,8 @@ func OnIssueCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 // default in place.
 type IssueCreatedConfig struct {
 	// ID of the team to filter issues by
+	//
+	// Required.
 	TeamID string `json:"team_id"`
 }
 

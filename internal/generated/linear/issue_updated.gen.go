@@ -19,7 +19,7 @@ import (
 const IssueUpdatedSlug = "LINEAR_ISSUE_UPDATED_TRIGGER"
 
 // OnIssueUpdated registers h for LINEAR_ISSUE_UPDATED_TRIGGER events on d:
-// each event's data is decoded into a IssueUpdatedPayload before h runs.
+// each event's data is decoded into an IssueUpdatedPayload before h runs.
 func OnIssueUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *IssueUpdatedPayload) error) {
 	webhook.On(d, IssueUpdatedSlug, h)
 }
@@ -30,6 +30,8 @@ func OnIssueUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 // default in place.
 type IssueUpdatedConfig struct {
 	// ID of the team to filter issues by
+	//
+	// Required.
 	TeamID string `json:"team_id"`
 }
 

@@ -31,6 +31,8 @@ func OnCampaign(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 // Configuration for Mailchimp webhook
 type CampaignConfig struct {
 	// The Mailchimp list/audience ID to monitor
+	//
+	// Required.
 	ListID string `json:"list_id"`
 }
 

@@ -33,6 +33,8 @@ func OnProfileUpdate(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 // Configuration for Mailchimp webhook
 type ProfileUpdateConfig struct {
 	// The Mailchimp list/audience ID to monitor
+	//
+	// Required.
 	ListID string `json:"list_id"`
 }
 

@@ -31,6 +31,8 @@ func OnSubscribe(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 // Configuration for Mailchimp webhook
 type SubscribeConfig struct {
 	// The Mailchimp list/audience ID to monitor
+	//
+	// Required.
 	ListID string `json:"list_id"`
 }
 

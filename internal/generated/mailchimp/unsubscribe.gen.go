@@ -18,7 +18,7 @@ import (
 const UnsubscribeSlug = "MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER"
 
 // OnUnsubscribe registers h for MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER
-// events on d: each event's data is decoded into a UnsubscribePayload before
+// events on d: each event's data is decoded into an UnsubscribePayload before
 // h runs.
 func OnUnsubscribe(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *UnsubscribePayload) error) {
 	webhook.On(d, UnsubscribeSlug, h)
@@ -32,6 +32,8 @@ func OnUnsubscribe(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 // Configuration for Mailchimp webhook
 type UnsubscribeConfig struct {
 	// The Mailchimp list/audience ID to monitor
+	//
+	// Required.
 	ListID string `json:"list_id"`
 }
 

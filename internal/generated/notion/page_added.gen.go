@@ -30,19 +30,21 @@ func OnPageAdded(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - Provide the parent page ID from your Notion workspace.
-// - This trigger will monitor that parent page for newly created subpages
-// (child_page blocks).
-// - You can also use the NOTION_FETCH_DATA action to get the page ID and
-// title of all pages accessible to the integration
+//   - Provide the parent page ID from your Notion workspace.
+//   - This trigger will monitor that parent page for newly created subpages
+//     (child_page blocks).
+//   - You can also use the NOTION_FETCH_DATA action to get the page ID and
+//     title of all pages accessible to the integration
 type PageAddedConfig struct {
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (PageAddedConfigIntervalDefault).
 	Interval *float64 `json:"interval,omitempty"`
 	// The ID of the parent Notion page to monitor for new subpages
+	//
+	// Required.
 	ParentPageID string `json:"parent_page_id"`
 }
 

@@ -31,14 +31,16 @@ func OnPageAddedToDatabase(d *webhook.Dispatcher, h func(context.Context, *webho
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - You can get the database id by going to your Notion table/database and
-// - copying it from there.
-// - You can also use the NOTION_FETCH_DATA action to get the database ID and
-// title of all databases accessible to the integration
+//   - You can get the database id by going to your Notion table/database and
+//   - copying it from there.
+//   - You can also use the NOTION_FETCH_DATA action to get the database ID
+//     and title of all databases accessible to the integration
 type PageAddedToDatabaseConfig struct {
 	// The ID of the database
+	//
+	// Required.
 	DatabaseID string `json:"database_id"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//

@@ -32,6 +32,8 @@ type PageUpdatedConfig struct {
 	// Default: 1 (PageUpdatedConfigIntervalDefault).
 	Interval *float64 `json:"interval,omitempty"`
 	// The ID of the Notion page to monitor
+	//
+	// Required.
 	PageID string `json:"page_id"`
 }
 

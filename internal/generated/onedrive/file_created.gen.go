@@ -32,13 +32,13 @@ func OnFileCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - Ensure that OneDrive API access is configured for your account.
-// - This trigger will monitor for newly created files in your OneDrive.
-// - Use `include_folders` to also detect folder creation events.
-// - The trigger uses timestamp filtering and duplicate prevention like Gmail
-// triggers.
+//   - Ensure that OneDrive API access is configured for your account.
+//   - This trigger will monitor for newly created files in your OneDrive.
+//   - Use `include_folders` to also detect folder creation events.
+//   - The trigger uses timestamp filtering and duplicate prevention like
+//     Gmail triggers.
 type FileCreatedConfig struct {
 	// The path in OneDrive to monitor for changes. Default is root.
 	//

@@ -19,7 +19,7 @@ import (
 const ItemDeletedSlug = "ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER"
 
 // OnItemDeleted registers h for ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER
-// events on d: each event's data is decoded into a ItemDeletedPayload before
+// events on d: each event's data is decoded into an ItemDeletedPayload before
 // h runs.
 func OnItemDeleted(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *ItemDeletedPayload) error) {
 	webhook.On(d, ItemDeletedSlug, h)

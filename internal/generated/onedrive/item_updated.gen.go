@@ -20,7 +20,7 @@ import (
 const ItemUpdatedSlug = "ONE_DRIVE_ONE_DRIVE_ITEM_UPDATED_TRIGGER"
 
 // OnItemUpdated registers h for ONE_DRIVE_ONE_DRIVE_ITEM_UPDATED_TRIGGER
-// events on d: each event's data is decoded into a ItemUpdatedPayload before
+// events on d: each event's data is decoded into an ItemUpdatedPayload before
 // h runs.
 func OnItemUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *ItemUpdatedPayload) error) {
 	webhook.On(d, ItemUpdatedSlug, h)

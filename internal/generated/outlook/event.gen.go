@@ -18,7 +18,7 @@ import (
 const EventSlug = "OUTLOOK_OUTLOOK_EVENT_TRIGGER"
 
 // OnEvent registers h for OUTLOOK_OUTLOOK_EVENT_TRIGGER events on d: each
-// event's data is decoded into a EventPayload before h runs.
+// event's data is decoded into an EventPayload before h runs.
 func OnEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *EventPayload) error) {
 	webhook.On(d, EventSlug, h)
 }

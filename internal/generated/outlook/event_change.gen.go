@@ -19,7 +19,7 @@ import (
 const EventChangeSlug = "OUTLOOK_OUTLOOK_EVENT_CHANGE_TRIGGER"
 
 // OnEventChange registers h for OUTLOOK_OUTLOOK_EVENT_CHANGE_TRIGGER events
-// on d: each event's data is decoded into a EventChangePayload before h runs.
+// on d: each event's data is decoded into an EventChangePayload before h runs.
 func OnEventChange(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *EventChangePayload) error) {
 	webhook.On(d, EventChangeSlug, h)
 }

@@ -20,7 +20,7 @@ const InvoicePaymentSucceededSlug = "STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRI
 
 // OnInvoicePaymentSucceeded registers h for
 // STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER events on d: each event's
-// data is decoded into a InvoicePaymentSucceededPayload before h runs.
+// data is decoded into an InvoicePaymentSucceededPayload before h runs.
 func OnInvoicePaymentSucceeded(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *InvoicePaymentSucceededPayload) error) {
 	webhook.On(d, InvoicePaymentSucceededSlug, h)
 }

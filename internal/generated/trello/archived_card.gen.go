@@ -18,7 +18,8 @@ import (
 const ArchivedCardSlug = "TRELLO_TRELLO_ARCHIVED_CARD_TRIGGER"
 
 // OnArchivedCard registers h for TRELLO_TRELLO_ARCHIVED_CARD_TRIGGER events
-// on d: each event's data is decoded into a ArchivedCardPayload before h runs.
+// on d: each event's data is decoded into an ArchivedCardPayload before h
+// runs.
 func OnArchivedCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *ArchivedCardPayload) error) {
 	webhook.On(d, ArchivedCardSlug, h)
 }
@@ -31,6 +32,8 @@ func OnArchivedCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 // Configuration for archived card webhook
 type ArchivedCardConfig struct {
 	// ID of the board to monitor
+	//
+	// Required.
 	BoardID string `json:"board_id"`
 }
 

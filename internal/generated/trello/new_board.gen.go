@@ -31,6 +31,8 @@ func OnNewBoard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 // Configuration for new board webhook
 type NewBoardConfig struct {
 	// ID of the workspace to monitor
+	//
+	// Required.
 	WorkspaceID string `json:"workspace_id"`
 }
 

@@ -31,6 +31,8 @@ func OnNewCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *N
 // Configuration for new card webhook
 type NewCardConfig struct {
 	// ID of the board to monitor
+	//
+	// Required.
 	BoardID string `json:"board_id"`
 }
 

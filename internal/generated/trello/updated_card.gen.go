@@ -18,7 +18,7 @@ import (
 const UpdatedCardSlug = "TRELLO_TRELLO_UPDATED_CARD_TRIGGER"
 
 // OnUpdatedCard registers h for TRELLO_TRELLO_UPDATED_CARD_TRIGGER events on
-// d: each event's data is decoded into a UpdatedCardPayload before h runs.
+// d: each event's data is decoded into an UpdatedCardPayload before h runs.
 func OnUpdatedCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *UpdatedCardPayload) error) {
 	webhook.On(d, UpdatedCardSlug, h)
 }
@@ -31,6 +31,8 @@ func OnUpdatedCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 // Configuration for card update webhook
 type UpdatedCardConfig struct {
 	// ID of the specific card to monitor
+	//
+	// Required.
 	CardID string `json:"card_id"`
 }
 

@@ -30,11 +30,13 @@ func OnNewActivity(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - Make sure you have authorized access to the YouTube Data API.
+//   - Make sure you have authorized access to the YouTube Data API.
 type NewActivityConfig struct {
 	// The ID of the YouTube channel
+	//
+	// Required.
 	ChannelID string `json:"channel_id"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//

@@ -31,15 +31,17 @@ func OnNewPlaylistItem(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - Make sure you have authorized access to the YouTube Data API.
+//   - Make sure you have authorized access to the YouTube Data API.
 type NewPlaylistItemConfig struct {
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (NewPlaylistItemConfigIntervalDefault).
 	Interval *float64 `json:"interval,omitempty"`
 	// The ID of the YouTube playlist
+	//
+	// Required.
 	PlaylistID string `json:"playlist_id"`
 }
 

@@ -31,9 +31,9 @@ func OnNewSubscription(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - Make sure you have authorized access to the YouTube Data API.
+//   - Make sure you have authorized access to the YouTube Data API.
 type NewSubscriptionConfig struct {
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//

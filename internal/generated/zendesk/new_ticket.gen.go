@@ -30,9 +30,10 @@ func OnNewTicket(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
-// - Provide the view ID from your Zendesk account
-// - The trigger will monitor for new tickets in the specified view
+// Instructions for Setting Up the Trigger:
+//
+//   - Provide the view ID from your Zendesk account
+//   - The trigger will monitor for new tickets in the specified view
 type NewTicketConfig struct {
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//

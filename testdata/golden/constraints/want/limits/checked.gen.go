@@ -29,17 +29,22 @@ func OnChecked(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 // Checked). Pass it to the client to create a trigger; the zero value of an
 // optional (pointer) field leaves the server default in place.
 type CheckedConfig struct {
-	Name   string             `json:"name"`
-	Code   *string            `json:"code,omitempty"`
-	Count  int64              `json:"count"`
-	Ratio  *float64           `json:"ratio,omitempty"`
-	Step   *int64             `json:"step,omitempty"`
-	Half   *float64           `json:"half,omitempty"`
+	// Required.
+	Name string  `json:"name"`
+	Code *string `json:"code,omitempty"`
+	// Required.
+	Count int64    `json:"count"`
+	Ratio *float64 `json:"ratio,omitempty"`
+	Step  *int64   `json:"step,omitempty"`
+	Half  *float64 `json:"half,omitempty"`
+	// Required.
 	Labels []string           `json:"labels"`
 	Matrix [][]int64          `json:"matrix,omitzero"`
 	Maybe  *int64             `json:"maybe,omitempty"`
 	Limits map[string]float64 `json:"limits,omitzero"`
 	// Window.
+	//
+	// Required.
 	Nested Window  `json:"nested"`
 	Emoji  *string `json:"emoji,omitempty"`
 	Flag   *bool   `json:"flag,omitempty"`
@@ -282,8 +287,10 @@ type CheckedPayload struct {
 
 // Window is a nested object.
 type Window struct {
+	// Required.
 	Start int64 `json:"start"`
-	End   int64 `json:"end"`
+	// Required.
+	End int64 `json:"end"`
 }
 
 func (x Window) validate(path string, errs *triggerimpl.Errors) {

@@ -8,7 +8,7 @@
 //
 // Trigger types:
 //
-//   - HOOKY_PING (webhook): [PingConfig], [PingPayload], [OnPing]
+//   - HOOKY_PING (webhook): [PingConfig], [PingPayload], [OnPing].
 //     Test trigger HOOKY_PING.
 //
 // The toolkit's webhook endpoint takes setup fields: build them with

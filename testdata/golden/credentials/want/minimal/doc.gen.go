@@ -8,7 +8,7 @@
 //
 // Trigger types:
 //
-//   - MINIMAL_PING (webhook): [PingConfig], [PingPayload], [OnPing]
+//   - MINIMAL_PING (webhook): [PingConfig], [PingPayload], [OnPing].
 //     Test trigger MINIMAL_PING.
 //
 // The toolkit's webhook endpoint takes setup fields: build them with

@@ -26,17 +26,18 @@ func OnColored(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 // Colored). Pass it to the client to create a trigger; the zero value of an
 // optional (pointer) field leaves the server default in place.
 type ColoredConfig struct {
-	// A color.
-	//
 	// Default: "red" (ColoredConfigColorDefault).
+	//
+	// Required.
 	Color      Color   `json:"color"`
 	MaybeColor *Color  `json:"maybe_color,omitempty"`
 	Colors     []Color `json:"colors,omitzero"`
 	Size       *int64  `json:"size,omitempty"`
 	// Inline enum.
-	Mode    *ColoredConfigMode `json:"mode,omitempty"`
-	Version string             `json:"version"`
-	Kind    *string            `json:"kind,omitempty"`
+	Mode *ColoredConfigMode `json:"mode,omitempty"`
+	// Required.
+	Version string  `json:"version"`
+	Kind    *string `json:"kind,omitempty"`
 	// Old knob.
 	//
 	// Deprecated: the schema marks this field deprecated.
@@ -177,7 +178,6 @@ const (
 
 // ColoredPayload is the payload of DEMO_COLORED events.
 type ColoredPayload struct {
-	// A color.
 	Color *Color               `json:"color,omitempty"`
 	Tags  []ColoredPayloadTags `json:"tags,omitzero"`
 }

@@ -36,8 +36,9 @@ type DisabledConfig struct {
 	X2fa         *string `json:"2fa,omitempty"`
 	Validate2    *string `json:"validate,omitempty"`
 	TriggerType2 *string `json:"trigger_type,omitempty"`
-	ABC          string  `json:"a/b~c"`
-	CafU00E9     *string `json:"café,omitempty"`
+	// Required.
+	ABC      string  `json:"a/b~c"`
+	CafU00E9 *string `json:"café,omitempty"`
 }
 
 // TriggerType returns the metadata of the TYPE_DISABLED trigger type.

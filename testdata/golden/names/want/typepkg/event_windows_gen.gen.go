@@ -18,7 +18,7 @@ import (
 const EventWindowsSlug = "TYPE_EVENT_WINDOWS"
 
 // OnEventWindows registers h for TYPE_EVENT_WINDOWS events on d: each event's
-// data is decoded into a EventWindowsPayload before h runs.
+// data is decoded into an EventWindowsPayload before h runs.
 func OnEventWindows(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *EventWindowsPayload) error) {
 	webhook.On(d, EventWindowsSlug, h)
 }

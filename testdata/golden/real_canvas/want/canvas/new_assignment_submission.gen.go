@@ -32,24 +32,25 @@ func OnNewAssignmentSubmission(d *webhook.Dispatcher, h func(context.Context, *w
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
-// 1. Provide the course ID - this can be found in the URL when viewing the
-// course in Canvas.
-// For example, in "https://canvas.instructure.com/courses/12345", the course
-// ID is 12345.
+// Instructions for Setting Up the Trigger:
 //
-// 2. Provide the assignment ID - this can be found in the URL when viewing
-// the assignment.
-// For example, in
-// "https://canvas.instructure.com/courses/12345/assignments/67890",
-// the assignment ID is 67890.
-//
-// 3. This trigger will fire whenever a new submission is made to the
-// specified assignment.
+//  1. Provide the course ID - this can be found in the URL when viewing the
+//     course in Canvas. For example, in
+//     "https://canvas.instructure.com/courses/12345", the course ID is 12345.
+//  2. Provide the assignment ID - this can be found in the URL when viewing
+//     the assignment. For example, in
+//     "https://canvas.instructure.com/courses/12345/assignments/67890", the
+//     assignment ID is 67890.
+//  3. This trigger will fire whenever a new submission is made to the
+//     specified assignment.
 type NewAssignmentSubmissionConfig struct {
 	// The ID of the assignment to monitor for new submissions.
+	//
+	// Required.
 	AssignmentID int64 `json:"assignment_id"`
 	// The ID of the Canvas course containing the assignment.
+	//
+	// Required.
 	CourseID int64 `json:"course_id"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//

@@ -31,26 +31,24 @@ func OnNewDiscussion(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// 1. Provide the course ID - this can be found in the URL when viewing the
-// course in Canvas.
-// For example, in "https://canvas.instructure.com/courses/12345", the course
-// ID is 12345.
-//
-// 2. Optionally configure additional parameters:
-// - Include additional fields like 'all_dates', 'sections', etc.
-// - Change the ordering of discussions (defaults to 'recent_activity' for
-// optimal detection)
-// - Filter discussions by state ('all' or 'unread')
-//
-// 3. On first poll, the trigger will establish a baseline and won't trigger
-// for existing discussions.
-//
-// 4. Subsequent polls will identify and trigger only for genuinely new
-// discussions.
+//   - 1. Provide the course ID - this can be found in the URL when viewing
+//     the course in Canvas. For example, in
+//     "https://canvas.instructure.com/courses/12345", the course ID is 12345.
+//   - 2. Optionally configure additional parameters:
+//   - Include additional fields like 'all_dates', 'sections', etc.
+//   - Change the ordering of discussions (defaults to 'recent_activity' for
+//     optimal detection)
+//   - Filter discussions by state ('all' or 'unread')
+//   - 3. On first poll, the trigger will establish a baseline and won't
+//     trigger for existing discussions.
+//   - 4. Subsequent polls will identify and trigger only for genuinely new
+//     discussions.
 type NewDiscussionConfig struct {
 	// The ID of the Canvas course to monitor for new discussion topics.
+	//
+	// Required.
 	CourseID int64 `json:"course_id"`
 	// The state of the discussion topics to return. Options: 'all', 'unread'.
 	//

@@ -32,8 +32,12 @@ func OnCommitEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 // This trigger fires every time a new commit is pushed to the repository.
 type CommitEventConfig struct {
 	// Owner of the repository
+	//
+	// Required.
 	Owner string `json:"owner"`
 	// Repository name
+	//
+	// Required.
 	Repo string `json:"repo"`
 }
 

@@ -30,11 +30,11 @@ func OnNewMessage(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - Ensure that the Gmail API is enabled for your Google account.
-// - Provide the user ID (usually 'me' for the authenticated user).
-// - Optionally, provide label IDs to filter messages.
+//   - Ensure that the Gmail API is enabled for your Google account.
+//   - Provide the user ID (usually 'me' for the authenticated user).
+//   - Optionally, provide label IDs to filter messages.
 type NewMessageConfig struct {
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//

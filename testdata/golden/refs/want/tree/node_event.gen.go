@@ -98,7 +98,6 @@ func (*NodeEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Error
 
 // NodeEventPayload is the payload of TREE_NODE_EVENT events.
 type NodeEventPayload struct {
-	// Node.
 	Root Node  `json:"root"`
 	Loop *Loop `json:"loop,omitempty"`
 	// Merged.

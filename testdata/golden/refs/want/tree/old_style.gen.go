@@ -18,7 +18,7 @@ import (
 const OldStyleSlug = "TREE_OLD_STYLE"
 
 // OnOldStyle registers h for TREE_OLD_STYLE events on d: each event's data is
-// decoded into a OldStylePayload before h runs.
+// decoded into an OldStylePayload before h runs.
 func OnOldStyle(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *OldStylePayload) error) {
 	webhook.On(d, OldStyleSlug, h)
 }
@@ -98,7 +98,6 @@ func (*OldStyleConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors
 
 // OldStylePayload is the payload of TREE_OLD_STYLE events.
 type OldStylePayload struct {
-	// Owner.
 	Owner *Owner `json:"owner,omitempty"`
 }
 

@@ -18,7 +18,7 @@ const EventChangeSlug = "GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER"
 
 // OnEventChange registers h for
 // GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER events on d: each
-// event's data is decoded into a EventChangePayload before h runs.
+// event's data is decoded into an EventChangePayload before h runs.
 func OnEventChange(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *EventChangePayload) error) {
 	webhook.On(d, EventChangeSlug, h)
 }

@@ -16,7 +16,7 @@ import (
 const ArchivedSlug = "TRELLO_TRELLO_RENAMED_TRIGGER"
 
 // OnArchived registers h for TRELLO_TRELLO_RENAMED_TRIGGER events on d: each
-// event's data is decoded into a ArchivedPayload before h runs.
+// event's data is decoded into an ArchivedPayload before h runs.
 func OnArchived(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *ArchivedPayload) error) {
 	webhook.On(d, ArchivedSlug, h)
 }

@@ -16,7 +16,7 @@ import (
 const XTriggerSlug = "TRELLO_X_TRIGGER"
 
 // OnXTrigger registers h for TRELLO_X_TRIGGER events on d: each event's data
-// is decoded into a XTriggerPayload before h runs.
+// is decoded into an XTriggerPayload before h runs.
 func OnXTrigger(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *XTriggerPayload) error) {
 	webhook.On(d, XTriggerSlug, h)
 }

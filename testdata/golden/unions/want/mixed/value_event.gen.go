@@ -28,6 +28,7 @@ func OnValueEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 // Value Event). Pass it to the client to create a trigger; the zero value of
 // an optional (pointer) field leaves the server default in place.
 type ValueEventConfig struct {
+	// Required.
 	ID     ValueEventConfigID     `json:"id"`
 	Target ValueEventConfigTarget `json:"target,omitzero"`
 	Size   ValueEventConfigSize   `json:"size,omitzero"`
@@ -125,7 +126,9 @@ type ValueEventPayload struct {
 
 // Pt is a nested object.
 type Pt struct {
+	// Required.
 	X float64 `json:"x"`
+	// Required.
 	Y float64 `json:"y"`
 }
 
