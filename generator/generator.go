@@ -48,7 +48,10 @@
 // instead of a pointer. Integers are int64, numbers float64. format
 // date-time and date become trigger.DateTime and trigger.Date, which decode
 // any string. String enums become named string types with constants and
-// Valid (unknown values decode). Several non-null alternatives (anyOf, oneOf,
+// Valid (unknown values decode); within a trigger type, enums with the same
+// values (a config "statuses" item, a payload "status") are one type, named
+// without Config or Payload when both use it (PullRequestStatus), and an
+// array's item enum is named in the singular. Several non-null alternatives (anyOf, oneOf,
 // or several types) become a union struct that keeps the raw JSON and has
 // AsXxx/SetXxx methods. allOf members are merged. An untyped schema ({}) is
 // json.RawMessage; an object with no properties is map[string]json.RawMessage

@@ -49,7 +49,7 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 	// Goldens with collisions, shuffled too.
-	for _, c := range []string{"names", "refs", "enum_ref", "stutter"} {
+	for _, c := range []string{"names", "refs", "enum_ref", "stutter", "enum_share"} {
 		glk, err := loadCaseLock(c)
 		if err != nil {
 			t.Fatal(err)
@@ -109,6 +109,34 @@ func TestNamesWithoutStutter(t *testing.T) {
 	}
 	if !bytes.Contains(res.Files[0].Content, []byte("ASANA_TASK_TRIGGER")) {
 		t.Error("the slug is not in the doc")
+	}
+}
+
+// TestOneTypePerEnum: within a trigger type, a config array's item enum and
+// a payload enum with the same values (in another order, with another
+// title) are one type, named without the role and in the singular; another
+// trigger's enum stays its own.
+func TestOneTypePerEnum(t *testing.T) {
+	res, err := runCase("enum_share")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []byte
+	for _, f := range res.Files {
+		all = append(all, f.Content...)
+	}
+	for _, want := range []string{
+		"Statuses   []PullRequestStatus ", "Status   *PullRequestStatus ",
+		"Categories []PullRequestCategory ", "Category *PullRequestCategory ",
+		"Labels []BranchPayloadLabel ", "State *BranchConfigState ",
+		"LineItem   *PullRequestConfigLineItem ",
+	} {
+		if !bytes.Contains(all, []byte(want)) {
+			t.Errorf("no field %q", want)
+		}
+	}
+	if n := bytes.Count(all, []byte(" string\n")); n != 5 {
+		t.Errorf("%d enum types, want 5", n)
 	}
 }
 

@@ -146,6 +146,9 @@ type pkgBuilder struct {
 	byContent map[string]*Named // canonical schema → type
 	types     []*Named
 	patterns  map[string]*Pattern
+	// enums maps a trigger and a set of string values to the enum type
+	// made for them: one type per set within a trigger type.
+	enums map[string]*Named
 }
 
 // site is where a schema is used: what a named type made from it is called.
@@ -154,6 +157,7 @@ type site struct {
 	doc       *load.Doc
 	part      string // "config" or "payload"
 	want      string // the strong name of a type made here
+	itemWant  string // want when the schema is an array's items (want + "Item")
 	key       string // rename key of the schema
 	ptr       string // lock pointer of the schema
 	validated bool
@@ -178,7 +182,7 @@ func (b *builder) pkg(tk *lockfile.Toolkit, ptr string) *Package {
 	if b.opt.ImportPath != "" {
 		p.ImportPath = b.opt.ImportPath + "/" + name
 	}
-	pb := &pkgBuilder{builder: b, pkg: p, byLoc: map[string]*Named{}, byContent: map[string]*Named{}, patterns: map[string]*Pattern{}, inlining: map[*jsonschema.Schema]bool{}}
+	pb := &pkgBuilder{builder: b, pkg: p, byLoc: map[string]*Named{}, byContent: map[string]*Named{}, patterns: map[string]*Pattern{}, enums: map[string]*Named{}, inlining: map[*jsonschema.Schema]bool{}}
 	nerr := len(b.errs)
 	pb.triggers(tk, ptr)
 	if len(b.errs) > nerr {

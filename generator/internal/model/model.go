@@ -81,6 +81,8 @@ type Named struct {
 	weak       bool   // the wanted name comes from a title or $defs key
 	strongWant string // fallback when a weak name is ambiguous
 	fullWant   string // a weak name before shortening, the fallback for a collision
+	roleFree   string // Enum: the name without Config/Payload, when shared by both
+	part       string // "config" or "payload": where the type was first made
 	checks     int    // memo for HasChecks: 0 unknown, 1 no, 2 yes, 3 in progress
 }
 

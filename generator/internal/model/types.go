@@ -281,6 +281,7 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		} else {
 			ist := st
 			ist.want = st.want + "Item"
+			ist.itemWant = ist.want
 			t.Elem, t.ElemNullable = pb.typeOfDepth(ist, items, depth+1)
 		}
 		t.C.MinItems, t.C.MaxItems, t.C.UniqueItems = s.MinItems, s.MaxItems, s.UniqueItems
@@ -370,7 +371,7 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 		pb.use(n, st)
 		return n, true
 	}
-	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}}
+	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}, part: st.part}
 	n.cand = &naming.Candidate{Want: st.want, Key: st.key}
 	n.strongWant = st.want
 	if lim := pb.opt.Limits.MaxTypes; lim > 0 && len(pb.types) >= lim && !pb.over {

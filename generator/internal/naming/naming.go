@@ -206,6 +206,33 @@ func WithoutLast(ws []string, w string) []string {
 	return ws
 }
 
+// Singular returns the Go identifier name with its last word in the
+// singular, by English spelling rules that fit field names: Statuses →
+// Status, Categories → Category, Boxes → Box, Labels → Label, LabelIDs →
+// LabelID. A word that does not look plural (Status, Analysis, Data) stays.
+func Singular(name string) string {
+	ws := Words(name)
+	if len(ws) == 0 || !strings.HasSuffix(name, ws[len(ws)-1]) {
+		return name
+	}
+	last := ws[len(ws)-1]
+	stem := name[:len(name)-len(last)]
+	lower := strings.ToLower(last)
+	switch {
+	case len(last) > 1 && last[len(last)-1] == 's' && isUpper(rune(last[len(last)-2])):
+		return stem + last[:len(last)-1] // IDs, URLs
+	case len(lower) > 4 && strings.HasSuffix(lower, "ies"):
+		return stem + last[:len(last)-3] + "y"
+	case strings.HasSuffix(lower, "sses"), strings.HasSuffix(lower, "uses"), strings.HasSuffix(lower, "xes"),
+		strings.HasSuffix(lower, "ches"), strings.HasSuffix(lower, "shes"), strings.HasSuffix(lower, "zzes"):
+		return stem + last[:len(last)-2]
+	case len(lower) > 3 && strings.HasSuffix(lower, "s") && !strings.HasSuffix(lower, "ss") &&
+		!strings.HasSuffix(lower, "us") && !strings.HasSuffix(lower, "is"):
+		return stem + last[:len(last)-1]
+	}
+	return name
+}
+
 // Unexported returns the unexported (lowerCamel) Go identifier for s:
 // "user_id" → "userID", "html_url" → "htmlURL", "ID" → "id". A Go keyword or
 // predeclared identifier gets the suffix "_".

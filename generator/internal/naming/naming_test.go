@@ -112,3 +112,15 @@ func TestResolveOrderIndependent(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+func TestSingular(t *testing.T) {
+	for in, want := range map[string]string{
+		"ConfigStatuses": "ConfigStatus", "Categories": "Category", "Boxes": "Box", "Labels": "Label",
+		"LabelIDs": "LabelID", "Status": "Status", "Analysis": "Analysis", "Data": "Data", "Addresses": "Address",
+		"Matches": "Match", "Class": "Class", "Ties": "Tie", "Tags": "Tag", "PayloadEvents": "PayloadEvent", "URLs": "URL",
+	} {
+		if got := Singular(in); got != want {
+			t.Errorf("Singular(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

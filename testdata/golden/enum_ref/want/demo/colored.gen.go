@@ -178,8 +178,8 @@ const (
 
 // ColoredPayload is the payload of DEMO_COLORED events.
 type ColoredPayload struct {
-	Color *Color               `json:"color,omitempty"`
-	Tags  []ColoredPayloadTags `json:"tags,omitzero"`
+	Color *Color              `json:"color,omitempty"`
+	Tags  []ColoredPayloadTag `json:"tags,omitzero"`
 }
 
 // Color is an enumeration; unknown values decode without error (check them
@@ -226,20 +226,20 @@ func (v ColoredConfigMode) Valid() bool {
 	return false
 }
 
-// ColoredPayloadTags is an enumeration; unknown values decode without error
+// ColoredPayloadTag is an enumeration; unknown values decode without error
 // (check them with Valid).
-type ColoredPayloadTags string
+type ColoredPayloadTag string
 
-// Values of ColoredPayloadTags.
+// Values of ColoredPayloadTag.
 const (
-	ColoredPayloadTagsA ColoredPayloadTags = "a"
-	ColoredPayloadTagsB ColoredPayloadTags = "b"
+	ColoredPayloadTagA ColoredPayloadTag = "a"
+	ColoredPayloadTagB ColoredPayloadTag = "b"
 )
 
 // Valid reports whether v is one of the values the schema allows.
-func (v ColoredPayloadTags) Valid() bool {
+func (v ColoredPayloadTag) Valid() bool {
 	switch v {
-	case ColoredPayloadTagsA, ColoredPayloadTagsB:
+	case ColoredPayloadTagA, ColoredPayloadTagB:
 		return true
 	}
 	return false
