@@ -2,6 +2,7 @@ package composio_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +98,14 @@ func (u slackUpdate) EndpointFields() []trigger.EndpointField {
 		out = append(out, trigger.EndpointField{Name: "app_token", Value: *u.AppToken, Sensitive: true})
 	}
 	return out
+}
+
+// Validate refuses to clear a required field, as the generated update does.
+func (u slackUpdate) Validate() error {
+	if u.SigningSecret != nil && u.SigningSecret.IsZero() || u.AppToken != nil && u.AppToken.IsZero() {
+		return errors.New("a required field cannot be cleared")
+	}
+	return nil
 }
 
 func sv(s string) *secret.Value { v := secret.New(s); return &v }

@@ -183,18 +183,16 @@ type Pattern struct {
 
 // Credentials is a toolkit's webhook endpoint setup fields.
 type Credentials struct {
-	Type, Option, Update, Constructor string
-	Fields                            []*CredField
-	File                              string
+	// Type is the full set (replace), Update the partial update (merge).
+	Type, Update string
+	Fields       []*CredField
+	File         string
 }
 
 // CredField is one setup field.
 type CredField struct {
 	Key         string // the wire name
-	Name        string // Go field name
-	Param       string // constructor parameter name
-	Option      string // option function name (optional fields)
-	Setter      string // update setter name
+	Name        string // Go field name, in both types
 	DisplayName string
 	Description string
 	Required    bool

@@ -47,13 +47,8 @@ func (pb *pkgBuilder) resolve() {
 	var credCands []*naming.Candidate
 	if cr := p.Creds; cr != nil {
 		key := p.Toolkit + "#/webhook_endpoint_schema"
-		for _, w := range []string{"WebhookCredentials", "WebhookCredentialsOption", "WebhookCredentialsUpdate", "NewWebhookCredentials"} {
+		for _, w := range []string{"WebhookCredentials", "WebhookCredentialsUpdate"} {
 			credCands = append(credCands, &naming.Candidate{Want: w, Key: key + "#" + w})
-		}
-		for _, f := range cr.Fields {
-			if !f.Required {
-				credCands = append(credCands, &naming.Candidate{Want: "With" + f.Name, Key: key + "/" + f.Key})
-			}
 		}
 		cands = append(cands, credCands...)
 	}
@@ -72,15 +67,7 @@ func (pb *pkgBuilder) resolve() {
 		n.Name = n.cand.Got
 	}
 	if cr := p.Creds; cr != nil {
-		cr.Type, cr.Option, cr.Update, cr.Constructor = credCands[0].Got, credCands[1].Got, credCands[2].Got, credCands[3].Got
-		i := 4
-		for _, f := range cr.Fields {
-			if !f.Required {
-				f.Option = credCands[i].Got
-				i++
-			}
-			f.Setter = "Set" + f.Name
-		}
+		cr.Type, cr.Update = credCands[0].Got, credCands[1].Got
 	}
 	used := map[string]string{}
 	for _, c := range cands {
