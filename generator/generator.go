@@ -48,7 +48,11 @@
 // that unset (the server default applies) differs from an explicit zero; a
 // required nullable field is a pointer without omitempty. Slices, maps, raw
 // JSON, unions and dates have their own absent value and use omitzero
-// instead of a pointer. Integers are int64, numbers float64. format
+// instead of a pointer. Each pointer field of a payload struct has a
+// nil-safe getter, as protobuf-go generates (GetBotID returns "" when the
+// receiver or the field is nil; a nested struct's getter returns its
+// pointer, so getters chain); configs keep plain pointers and no getters.
+// Integers are int64, numbers float64. format
 // date-time and date become trigger.DateTime and trigger.Date, which decode
 // any string. String enums become named string types with constants and
 // Valid (unknown values decode); within a trigger type, enums with the same

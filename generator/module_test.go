@@ -28,6 +28,7 @@ import (
 //	mutations/       the FuzzGenerate seeds and their fixed mutations
 //	importer/        a program outside the output roots importing every package
 //	                 of the hostile case toolkit_dirs
+//	getters/         a program chaining the payload getters of the golden case docs
 //	driver/          a program that decodes config instances and runs Validate
 var (
 	modOnce sync.Once
@@ -161,6 +162,9 @@ func (m *module) build() error {
 		}
 	}
 	if err := writeFile(filepath.Join(dir, "importer", "main.go"), []byte(importerSource(hostile[toolkitDirsCase].res))); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(dir, "getters", "main.go"), []byte(gettersSource)); err != nil {
 		return err
 	}
 	mutated, err := mutationResults()
@@ -420,5 +424,41 @@ func TestGoDocGolden(t *testing.T) {
 	}
 	if string(out) != string(want) {
 		t.Errorf("go doc output differs from want.godoc:\n%s", lineDiff(string(want), string(out)))
+	}
+}
+
+// gettersSource chains the nil-safe getters of the golden case "docs": a
+// nested struct's getter returns its pointer, nil from a nil receiver.
+const gettersSource = `package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"example.com/gen/golden/docs/docs"
+)
+
+func main() {
+	var none *docs.IssueAddedEventPayload
+	var empty docs.IssueAddedEventPayload
+	var full docs.IssueAddedEventPayload
+	if err := json.Unmarshal([]byte(` + "`" + `{"id":"1","user":{"login":"octocat"}}` + "`" + `), &full); err != nil {
+		panic(err)
+	}
+	got := []string{none.GetID(), none.GetUser().GetLogin(), empty.GetUser().GetLogin(), full.GetID(), full.GetUser().GetLogin()}
+	if fmt.Sprint(got) != "[   1 octocat]" || none.GetUser() != nil || full.GetUser() != full.User {
+		fmt.Println("getters:", got)
+		os.Exit(1)
+	}
+}
+`
+
+// TestPayloadGettersChain runs the getters program: getters of nested
+// optional structs chain without nil checks and without panics.
+func TestPayloadGettersChain(t *testing.T) {
+	m := buildModule(t)
+	if out, err := m.goCmd("run", "./getters"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
 }

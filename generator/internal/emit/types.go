@@ -29,6 +29,9 @@ func (e *emitter) named(n *model.Named) {
 		if n.Role == "config" {
 			e.defaultConsts(f, n)
 		}
+		if !n.Validated {
+			e.getters(f, n)
+		}
 	case model.Enum:
 		e.enumDecl(f, n)
 	case model.Union:

@@ -108,6 +108,9 @@ type Field struct {
 	// Cycle marks a required struct field made a pointer to break a cycle,
 	// or to bound the size of the struct holding it.
 	Cycle bool
+	// Getter names the nil-safe getter of a payload struct's pointer field
+	// ("GetBotID"), or is "".
+	Getter string
 
 	cand    *naming.Candidate
 	defCand *naming.Candidate

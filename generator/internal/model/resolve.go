@@ -153,6 +153,33 @@ func (pb *pkgBuilder) resolve() {
 		p.Patterns = append(p.Patterns, pat)
 	}
 	pb.breakCycles()
+	pb.getters()
+}
+
+// getters names the nil-safe getter of each pointer field of a payload
+// struct (config structs keep plain pointers): "Get" + the field name,
+// unless a field of the struct has that name (then there is none, with a
+// warning).
+func (pb *pkgBuilder) getters() {
+	for _, n := range pb.types {
+		if n.Kind != Struct || n.Validated {
+			continue
+		}
+		fields := map[string]bool{}
+		for _, f := range n.Fields {
+			fields[f.Name] = true
+		}
+		for _, f := range n.Fields {
+			if !f.Pointer() {
+				continue
+			}
+			if g := "Get" + f.Name; fields[g] {
+				pb.warnf("", "%s: no getter %s.%s: a field has that name", f.Key, n.Name, g)
+			} else {
+				f.Getter = g
+			}
+		}
+	}
 }
 
 // unshortenColliding gives a weak name that was shortened (OneDriveItemSchema

@@ -145,3 +145,11 @@ type AssignmentGradedPayload struct {
 	// The ID of the user who submitted the assignment.
 	UserID int64 `json:"user_id"`
 }
+
+// GetGrade returns *x.Grade, or "" when x or x.Grade is nil.
+func (x *AssignmentGradedPayload) GetGrade() string {
+	if x == nil || x.Grade == nil {
+		return ""
+	}
+	return *x.Grade
+}

@@ -158,3 +158,28 @@ type NewAssignmentSubmissionPayload struct {
 	// The state of the submission (submitted, unsubmitted, graded, etc).
 	WorkflowState string `json:"workflow_state"`
 }
+
+// GetGrade returns *x.Grade, or "" when x or x.Grade is nil.
+func (x *NewAssignmentSubmissionPayload) GetGrade() string {
+	if x == nil || x.Grade == nil {
+		return ""
+	}
+	return *x.Grade
+}
+
+// GetSubmissionType returns *x.SubmissionType, or "" when x or
+// x.SubmissionType is nil.
+func (x *NewAssignmentSubmissionPayload) GetSubmissionType() string {
+	if x == nil || x.SubmissionType == nil {
+		return ""
+	}
+	return *x.SubmissionType
+}
+
+// GetSubmittedAt returns *x.SubmittedAt, or "" when x or x.SubmittedAt is nil.
+func (x *NewAssignmentSubmissionPayload) GetSubmittedAt() string {
+	if x == nil || x.SubmittedAt == nil {
+		return ""
+	}
+	return *x.SubmittedAt
+}

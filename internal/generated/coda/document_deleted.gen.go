@@ -161,3 +161,51 @@ type DocDeleted struct {
 	// The ID of the workspace that contained the document
 	WorkspaceID *string `json:"workspaceId,omitempty"`
 }
+
+// GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.
+func (x *DocDeleted) GetCreatedAt() string {
+	if x == nil || x.CreatedAt == nil {
+		return ""
+	}
+	return *x.CreatedAt
+}
+
+// GetFolderID returns *x.FolderID, or "" when x or x.FolderID is nil.
+func (x *DocDeleted) GetFolderID() string {
+	if x == nil || x.FolderID == nil {
+		return ""
+	}
+	return *x.FolderID
+}
+
+// GetName returns *x.Name, or "" when x or x.Name is nil.
+func (x *DocDeleted) GetName() string {
+	if x == nil || x.Name == nil {
+		return ""
+	}
+	return *x.Name
+}
+
+// GetOwner returns *x.Owner, or "" when x or x.Owner is nil.
+func (x *DocDeleted) GetOwner() string {
+	if x == nil || x.Owner == nil {
+		return ""
+	}
+	return *x.Owner
+}
+
+// GetOwnerName returns *x.OwnerName, or "" when x or x.OwnerName is nil.
+func (x *DocDeleted) GetOwnerName() string {
+	if x == nil || x.OwnerName == nil {
+		return ""
+	}
+	return *x.OwnerName
+}
+
+// GetWorkspaceID returns *x.WorkspaceID, or "" when x or x.WorkspaceID is nil.
+func (x *DocDeleted) GetWorkspaceID() string {
+	if x == nil || x.WorkspaceID == nil {
+		return ""
+	}
+	return *x.WorkspaceID
+}

@@ -115,6 +115,14 @@ type TranscriptionCompletePayload struct {
 	Transcript Transcript `json:"transcript"`
 }
 
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *TranscriptionCompletePayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}
+
 // Transcript is a nested object.
 //
 // The transcript that was completed

@@ -201,3 +201,127 @@ type GoogleCalendarEventSyncPayload struct {
 	// Event visibility
 	Visibility *string `json:"visibility,omitempty"`
 }
+
+// GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.
+func (x *GoogleCalendarEventSyncPayload) GetCreatedAt() string {
+	if x == nil || x.CreatedAt == nil {
+		return ""
+	}
+	return *x.CreatedAt
+}
+
+// GetCreatorEmail returns *x.CreatorEmail, or "" when x or x.CreatorEmail is
+// nil.
+func (x *GoogleCalendarEventSyncPayload) GetCreatorEmail() string {
+	if x == nil || x.CreatorEmail == nil {
+		return ""
+	}
+	return *x.CreatorEmail
+}
+
+// GetCreatorName returns *x.CreatorName, or "" when x or x.CreatorName is nil.
+func (x *GoogleCalendarEventSyncPayload) GetCreatorName() string {
+	if x == nil || x.CreatorName == nil {
+		return ""
+	}
+	return *x.CreatorName
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *GoogleCalendarEventSyncPayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}
+
+// GetEndTime returns *x.EndTime, or "" when x or x.EndTime is nil.
+func (x *GoogleCalendarEventSyncPayload) GetEndTime() string {
+	if x == nil || x.EndTime == nil {
+		return ""
+	}
+	return *x.EndTime
+}
+
+// GetHTMLLink returns *x.HTMLLink, or "" when x or x.HTMLLink is nil.
+func (x *GoogleCalendarEventSyncPayload) GetHTMLLink() string {
+	if x == nil || x.HTMLLink == nil {
+		return ""
+	}
+	return *x.HTMLLink
+}
+
+// GetLocation returns *x.Location, or "" when x or x.Location is nil.
+func (x *GoogleCalendarEventSyncPayload) GetLocation() string {
+	if x == nil || x.Location == nil {
+		return ""
+	}
+	return *x.Location
+}
+
+// GetOrganizerEmail returns *x.OrganizerEmail, or "" when x or
+// x.OrganizerEmail is nil.
+func (x *GoogleCalendarEventSyncPayload) GetOrganizerEmail() string {
+	if x == nil || x.OrganizerEmail == nil {
+		return ""
+	}
+	return *x.OrganizerEmail
+}
+
+// GetOrganizerName returns *x.OrganizerName, or "" when x or x.OrganizerName
+// is nil.
+func (x *GoogleCalendarEventSyncPayload) GetOrganizerName() string {
+	if x == nil || x.OrganizerName == nil {
+		return ""
+	}
+	return *x.OrganizerName
+}
+
+// GetRecurringEventID returns *x.RecurringEventID, or "" when x or
+// x.RecurringEventID is nil.
+func (x *GoogleCalendarEventSyncPayload) GetRecurringEventID() string {
+	if x == nil || x.RecurringEventID == nil {
+		return ""
+	}
+	return *x.RecurringEventID
+}
+
+// GetStartTime returns *x.StartTime, or "" when x or x.StartTime is nil.
+func (x *GoogleCalendarEventSyncPayload) GetStartTime() string {
+	if x == nil || x.StartTime == nil {
+		return ""
+	}
+	return *x.StartTime
+}
+
+// GetStatus returns *x.Status, or "" when x or x.Status is nil.
+func (x *GoogleCalendarEventSyncPayload) GetStatus() string {
+	if x == nil || x.Status == nil {
+		return ""
+	}
+	return *x.Status
+}
+
+// GetSummary returns *x.Summary, or "" when x or x.Summary is nil.
+func (x *GoogleCalendarEventSyncPayload) GetSummary() string {
+	if x == nil || x.Summary == nil {
+		return ""
+	}
+	return *x.Summary
+}
+
+// GetUpdatedAt returns *x.UpdatedAt, or "" when x or x.UpdatedAt is nil.
+func (x *GoogleCalendarEventSyncPayload) GetUpdatedAt() string {
+	if x == nil || x.UpdatedAt == nil {
+		return ""
+	}
+	return *x.UpdatedAt
+}
+
+// GetVisibility returns *x.Visibility, or "" when x or x.Visibility is nil.
+func (x *GoogleCalendarEventSyncPayload) GetVisibility() string {
+	if x == nil || x.Visibility == nil {
+		return ""
+	}
+	return *x.Visibility
+}

@@ -116,3 +116,19 @@ type NewIssuePayload struct {
 	// Summary of the issue
 	Summary string `json:"summary"`
 }
+
+// GetAssignee returns *x.Assignee, or "" when x or x.Assignee is nil.
+func (x *NewIssuePayload) GetAssignee() string {
+	if x == nil || x.Assignee == nil {
+		return ""
+	}
+	return *x.Assignee
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *NewIssuePayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}

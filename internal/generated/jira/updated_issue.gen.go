@@ -119,3 +119,19 @@ type UpdatedIssuePayload struct {
 	// Fields that were updated
 	UpdatedFields map[string]json.RawMessage `json:"updated_fields"`
 }
+
+// GetAssignee returns *x.Assignee, or "" when x or x.Assignee is nil.
+func (x *UpdatedIssuePayload) GetAssignee() string {
+	if x == nil || x.Assignee == nil {
+		return ""
+	}
+	return *x.Assignee
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *UpdatedIssuePayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}

@@ -113,3 +113,35 @@ type SubscribePayload struct {
 	// When the event occurred
 	Timestamp *string `json:"timestamp,omitempty"`
 }
+
+// GetEmail returns *x.Email, or "" when x or x.Email is nil.
+func (x *SubscribePayload) GetEmail() string {
+	if x == nil || x.Email == nil {
+		return ""
+	}
+	return *x.Email
+}
+
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *SubscribePayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}
+
+// GetListID returns *x.ListID, or "" when x or x.ListID is nil.
+func (x *SubscribePayload) GetListID() string {
+	if x == nil || x.ListID == nil {
+		return ""
+	}
+	return *x.ListID
+}
+
+// GetTimestamp returns *x.Timestamp, or "" when x or x.Timestamp is nil.
+func (x *SubscribePayload) GetTimestamp() string {
+	if x == nil || x.Timestamp == nil {
+		return ""
+	}
+	return *x.Timestamp
+}

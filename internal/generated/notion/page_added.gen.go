@@ -130,3 +130,11 @@ type PageAddedPayload struct {
 	// Default: "block_added".
 	EventType *string `json:"event_type,omitempty"`
 }
+
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *PageAddedPayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}

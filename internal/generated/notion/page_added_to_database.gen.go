@@ -132,3 +132,11 @@ type PageAddedToDatabasePayload struct {
 	// The Notion page that was added
 	Page map[string]json.RawMessage `json:"page"`
 }
+
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *PageAddedToDatabasePayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}

@@ -120,3 +120,11 @@ type PageUpdatedPayload struct {
 	// Default: "block_updated".
 	EventType *string `json:"event_type,omitempty"`
 }
+
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *PageUpdatedPayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}

@@ -95,3 +95,59 @@ type NewNotePayload struct {
 	// ID of the user who created the note
 	UserID *string `json:"user_id,omitempty"`
 }
+
+// GetAddTime returns *x.AddTime, or "" when x or x.AddTime is nil.
+func (x *NewNotePayload) GetAddTime() string {
+	if x == nil || x.AddTime == nil {
+		return ""
+	}
+	return *x.AddTime
+}
+
+// GetContent returns *x.Content, or "" when x or x.Content is nil.
+func (x *NewNotePayload) GetContent() string {
+	if x == nil || x.Content == nil {
+		return ""
+	}
+	return *x.Content
+}
+
+// GetDealID returns *x.DealID, or "" when x or x.DealID is nil.
+func (x *NewNotePayload) GetDealID() string {
+	if x == nil || x.DealID == nil {
+		return ""
+	}
+	return *x.DealID
+}
+
+// GetID returns *x.ID, or "" when x or x.ID is nil.
+func (x *NewNotePayload) GetID() string {
+	if x == nil || x.ID == nil {
+		return ""
+	}
+	return *x.ID
+}
+
+// GetOrgID returns *x.OrgID, or "" when x or x.OrgID is nil.
+func (x *NewNotePayload) GetOrgID() string {
+	if x == nil || x.OrgID == nil {
+		return ""
+	}
+	return *x.OrgID
+}
+
+// GetPersonID returns *x.PersonID, or "" when x or x.PersonID is nil.
+func (x *NewNotePayload) GetPersonID() string {
+	if x == nil || x.PersonID == nil {
+		return ""
+	}
+	return *x.PersonID
+}
+
+// GetUserID returns *x.UserID, or "" when x or x.UserID is nil.
+func (x *NewNotePayload) GetUserID() string {
+	if x == nil || x.UserID == nil {
+		return ""
+	}
+	return *x.UserID
+}

@@ -97,3 +97,59 @@ type NewOrganizationPayload struct {
 	// Website of the organization
 	Web *string `json:"web,omitempty"`
 }
+
+// GetAddress returns *x.Address, or "" when x or x.Address is nil.
+func (x *NewOrganizationPayload) GetAddress() string {
+	if x == nil || x.Address == nil {
+		return ""
+	}
+	return *x.Address
+}
+
+// GetEmail returns *x.Email, or "" when x or x.Email is nil.
+func (x *NewOrganizationPayload) GetEmail() string {
+	if x == nil || x.Email == nil {
+		return ""
+	}
+	return *x.Email
+}
+
+// GetID returns *x.ID, or "" when x or x.ID is nil.
+func (x *NewOrganizationPayload) GetID() string {
+	if x == nil || x.ID == nil {
+		return ""
+	}
+	return *x.ID
+}
+
+// GetName returns *x.Name, or "" when x or x.Name is nil.
+func (x *NewOrganizationPayload) GetName() string {
+	if x == nil || x.Name == nil {
+		return ""
+	}
+	return *x.Name
+}
+
+// GetOwnerID returns *x.OwnerID, or "" when x or x.OwnerID is nil.
+func (x *NewOrganizationPayload) GetOwnerID() string {
+	if x == nil || x.OwnerID == nil {
+		return ""
+	}
+	return *x.OwnerID
+}
+
+// GetPhone returns *x.Phone, or "" when x or x.Phone is nil.
+func (x *NewOrganizationPayload) GetPhone() string {
+	if x == nil || x.Phone == nil {
+		return ""
+	}
+	return *x.Phone
+}
+
+// GetWeb returns *x.Web, or "" when x or x.Web is nil.
+func (x *NewOrganizationPayload) GetWeb() string {
+	if x == nil || x.Web == nil {
+		return ""
+	}
+	return *x.Web
+}

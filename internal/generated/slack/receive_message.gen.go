@@ -104,3 +104,35 @@ type ReceiveMessagePayload struct {
 	// The ID of the user who posted the message
 	User *string `json:"user,omitempty"`
 }
+
+// GetBotID returns *x.BotID, or "" when x or x.BotID is nil.
+func (x *ReceiveMessagePayload) GetBotID() string {
+	if x == nil || x.BotID == nil {
+		return ""
+	}
+	return *x.BotID
+}
+
+// GetChannelType returns *x.ChannelType, or "" when x or x.ChannelType is nil.
+func (x *ReceiveMessagePayload) GetChannelType() string {
+	if x == nil || x.ChannelType == nil {
+		return ""
+	}
+	return *x.ChannelType
+}
+
+// GetTeamID returns *x.TeamID, or "" when x or x.TeamID is nil.
+func (x *ReceiveMessagePayload) GetTeamID() string {
+	if x == nil || x.TeamID == nil {
+		return ""
+	}
+	return *x.TeamID
+}
+
+// GetUser returns *x.User, or "" when x or x.User is nil.
+func (x *ReceiveMessagePayload) GetUser() string {
+	if x == nil || x.User == nil {
+		return ""
+	}
+	return *x.User
+}

@@ -114,3 +114,60 @@ type ReceiveThreadReplyPayload struct {
 	// The ID of the user who posted the message
 	User *string `json:"user,omitempty"`
 }
+
+// GetBotID returns *x.BotID, or "" when x or x.BotID is nil.
+func (x *ReceiveThreadReplyPayload) GetBotID() string {
+	if x == nil || x.BotID == nil {
+		return ""
+	}
+	return *x.BotID
+}
+
+// GetChannelType returns *x.ChannelType, or "" when x or x.ChannelType is nil.
+func (x *ReceiveThreadReplyPayload) GetChannelType() string {
+	if x == nil || x.ChannelType == nil {
+		return ""
+	}
+	return *x.ChannelType
+}
+
+// GetParentUserID returns *x.ParentUserID, or "" when x or x.ParentUserID is
+// nil.
+func (x *ReceiveThreadReplyPayload) GetParentUserID() string {
+	if x == nil || x.ParentUserID == nil {
+		return ""
+	}
+	return *x.ParentUserID
+}
+
+// GetReplyCount returns *x.ReplyCount, or 0 when x or x.ReplyCount is nil.
+func (x *ReceiveThreadReplyPayload) GetReplyCount() int64 {
+	if x == nil || x.ReplyCount == nil {
+		return 0
+	}
+	return *x.ReplyCount
+}
+
+// GetTeamID returns *x.TeamID, or "" when x or x.TeamID is nil.
+func (x *ReceiveThreadReplyPayload) GetTeamID() string {
+	if x == nil || x.TeamID == nil {
+		return ""
+	}
+	return *x.TeamID
+}
+
+// GetText returns *x.Text, or "" when x or x.Text is nil.
+func (x *ReceiveThreadReplyPayload) GetText() string {
+	if x == nil || x.Text == nil {
+		return ""
+	}
+	return *x.Text
+}
+
+// GetUser returns *x.User, or "" when x or x.User is nil.
+func (x *ReceiveThreadReplyPayload) GetUser() string {
+	if x == nil || x.User == nil {
+		return ""
+	}
+	return *x.User
+}

@@ -119,3 +119,35 @@ type ReceiveMpimMessagePayload struct {
 	// Required; nil is sent as null.
 	User *string `json:"user"`
 }
+
+// GetBotID returns *x.BotID, or "" when x or x.BotID is nil.
+func (x *ReceiveMpimMessagePayload) GetBotID() string {
+	if x == nil || x.BotID == nil {
+		return ""
+	}
+	return *x.BotID
+}
+
+// GetChannelType returns *x.ChannelType, or "" when x or x.ChannelType is nil.
+func (x *ReceiveMpimMessagePayload) GetChannelType() string {
+	if x == nil || x.ChannelType == nil {
+		return ""
+	}
+	return *x.ChannelType
+}
+
+// GetTeamID returns *x.TeamID, or "" when x or x.TeamID is nil.
+func (x *ReceiveMpimMessagePayload) GetTeamID() string {
+	if x == nil || x.TeamID == nil {
+		return ""
+	}
+	return *x.TeamID
+}
+
+// GetUser returns *x.User, or "" when x or x.User is nil.
+func (x *ReceiveMpimMessagePayload) GetUser() string {
+	if x == nil || x.User == nil {
+		return ""
+	}
+	return *x.User
+}

@@ -118,3 +118,43 @@ type ArchivedCardPayload struct {
 	// Card description if any
 	Description *string `json:"description,omitempty"`
 }
+
+// GetArchivedAt returns *x.ArchivedAt, or "" when x or x.ArchivedAt is nil.
+func (x *ArchivedCardPayload) GetArchivedAt() string {
+	if x == nil || x.ArchivedAt == nil {
+		return ""
+	}
+	return *x.ArchivedAt
+}
+
+// GetArchivedBy returns *x.ArchivedBy, or "" when x or x.ArchivedBy is nil.
+func (x *ArchivedCardPayload) GetArchivedBy() string {
+	if x == nil || x.ArchivedBy == nil {
+		return ""
+	}
+	return *x.ArchivedBy
+}
+
+// GetBoardID returns *x.BoardID, or "" when x or x.BoardID is nil.
+func (x *ArchivedCardPayload) GetBoardID() string {
+	if x == nil || x.BoardID == nil {
+		return ""
+	}
+	return *x.BoardID
+}
+
+// GetBoardName returns *x.BoardName, or "" when x or x.BoardName is nil.
+func (x *ArchivedCardPayload) GetBoardName() string {
+	if x == nil || x.BoardName == nil {
+		return ""
+	}
+	return *x.BoardName
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *ArchivedCardPayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}

@@ -99,3 +99,59 @@ type NewActivityPayload struct {
 	// Name of the member who performed the action
 	MemberName *string `json:"member_name,omitempty"`
 }
+
+// GetBoardID returns *x.BoardID, or "" when x or x.BoardID is nil.
+func (x *NewActivityPayload) GetBoardID() string {
+	if x == nil || x.BoardID == nil {
+		return ""
+	}
+	return *x.BoardID
+}
+
+// GetBoardName returns *x.BoardName, or "" when x or x.BoardName is nil.
+func (x *NewActivityPayload) GetBoardName() string {
+	if x == nil || x.BoardName == nil {
+		return ""
+	}
+	return *x.BoardName
+}
+
+// GetCardID returns *x.CardID, or "" when x or x.CardID is nil.
+func (x *NewActivityPayload) GetCardID() string {
+	if x == nil || x.CardID == nil {
+		return ""
+	}
+	return *x.CardID
+}
+
+// GetCardName returns *x.CardName, or "" when x or x.CardName is nil.
+func (x *NewActivityPayload) GetCardName() string {
+	if x == nil || x.CardName == nil {
+		return ""
+	}
+	return *x.CardName
+}
+
+// GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.
+func (x *NewActivityPayload) GetCreatedAt() string {
+	if x == nil || x.CreatedAt == nil {
+		return ""
+	}
+	return *x.CreatedAt
+}
+
+// GetMemberID returns *x.MemberID, or "" when x or x.MemberID is nil.
+func (x *NewActivityPayload) GetMemberID() string {
+	if x == nil || x.MemberID == nil {
+		return ""
+	}
+	return *x.MemberID
+}
+
+// GetMemberName returns *x.MemberName, or "" when x or x.MemberName is nil.
+func (x *NewActivityPayload) GetMemberName() string {
+	if x == nil || x.MemberName == nil {
+		return ""
+	}
+	return *x.MemberName
+}

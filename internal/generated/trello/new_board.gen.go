@@ -112,3 +112,27 @@ type NewBoardPayload struct {
 	// Board description if any
 	Description *string `json:"description,omitempty"`
 }
+
+// GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.
+func (x *NewBoardPayload) GetCreatedAt() string {
+	if x == nil || x.CreatedAt == nil {
+		return ""
+	}
+	return *x.CreatedAt
+}
+
+// GetCreatedBy returns *x.CreatedBy, or "" when x or x.CreatedBy is nil.
+func (x *NewBoardPayload) GetCreatedBy() string {
+	if x == nil || x.CreatedBy == nil {
+		return ""
+	}
+	return *x.CreatedBy
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *NewBoardPayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}

@@ -116,3 +116,43 @@ type NewCardPayload struct {
 	// Card description if any
 	Description *string `json:"description,omitempty"`
 }
+
+// GetBoardID returns *x.BoardID, or "" when x or x.BoardID is nil.
+func (x *NewCardPayload) GetBoardID() string {
+	if x == nil || x.BoardID == nil {
+		return ""
+	}
+	return *x.BoardID
+}
+
+// GetBoardName returns *x.BoardName, or "" when x or x.BoardName is nil.
+func (x *NewCardPayload) GetBoardName() string {
+	if x == nil || x.BoardName == nil {
+		return ""
+	}
+	return *x.BoardName
+}
+
+// GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.
+func (x *NewCardPayload) GetCreatedAt() string {
+	if x == nil || x.CreatedAt == nil {
+		return ""
+	}
+	return *x.CreatedAt
+}
+
+// GetCreatedBy returns *x.CreatedBy, or "" when x or x.CreatedBy is nil.
+func (x *NewCardPayload) GetCreatedBy() string {
+	if x == nil || x.CreatedBy == nil {
+		return ""
+	}
+	return *x.CreatedBy
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *NewCardPayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}

@@ -121,3 +121,43 @@ type UpdatedCardPayload struct {
 	// Username who updated the card
 	UpdatedBy *string `json:"updated_by,omitempty"`
 }
+
+// GetBoardID returns *x.BoardID, or "" when x or x.BoardID is nil.
+func (x *UpdatedCardPayload) GetBoardID() string {
+	if x == nil || x.BoardID == nil {
+		return ""
+	}
+	return *x.BoardID
+}
+
+// GetBoardName returns *x.BoardName, or "" when x or x.BoardName is nil.
+func (x *UpdatedCardPayload) GetBoardName() string {
+	if x == nil || x.BoardName == nil {
+		return ""
+	}
+	return *x.BoardName
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *UpdatedCardPayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}
+
+// GetUpdatedAt returns *x.UpdatedAt, or "" when x or x.UpdatedAt is nil.
+func (x *UpdatedCardPayload) GetUpdatedAt() string {
+	if x == nil || x.UpdatedAt == nil {
+		return ""
+	}
+	return *x.UpdatedAt
+}
+
+// GetUpdatedBy returns *x.UpdatedBy, or "" when x or x.UpdatedBy is nil.
+func (x *UpdatedCardPayload) GetUpdatedBy() string {
+	if x == nil || x.UpdatedBy == nil {
+		return ""
+	}
+	return *x.UpdatedBy
+}

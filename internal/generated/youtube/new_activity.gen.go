@@ -127,3 +127,11 @@ type NewActivityPayload struct {
 	// Default: "new_activity".
 	EventType *string `json:"event_type,omitempty"`
 }
+
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *NewActivityPayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}

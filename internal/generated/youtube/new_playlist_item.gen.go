@@ -129,3 +129,11 @@ type NewPlaylistItemPayload struct {
 	// Playlist item details
 	Item map[string]json.RawMessage `json:"item"`
 }
+
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *NewPlaylistItemPayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}

@@ -116,3 +116,11 @@ type NewSubscriptionPayload struct {
 	// Subscription details
 	Subscription map[string]json.RawMessage `json:"subscription"`
 }
+
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *NewSubscriptionPayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}

@@ -116,6 +116,14 @@ type NewTicketPayload struct {
 	Ticket TicketPayload `json:"ticket"`
 }
 
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *NewTicketPayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}
+
 // TicketPayload is a nested object.
 //
 // Ticket details
@@ -140,4 +148,76 @@ type TicketPayload struct {
 	Subject *string `json:"subject,omitempty"`
 	// The last update timestamp
 	UpdatedAt *string `json:"updated_at,omitempty"`
+}
+
+// GetAssigneeID returns *x.AssigneeID, or 0 when x or x.AssigneeID is nil.
+func (x *TicketPayload) GetAssigneeID() int64 {
+	if x == nil || x.AssigneeID == nil {
+		return 0
+	}
+	return *x.AssigneeID
+}
+
+// GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.
+func (x *TicketPayload) GetCreatedAt() string {
+	if x == nil || x.CreatedAt == nil {
+		return ""
+	}
+	return *x.CreatedAt
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *TicketPayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}
+
+// GetID returns *x.ID, or 0 when x or x.ID is nil.
+func (x *TicketPayload) GetID() int64 {
+	if x == nil || x.ID == nil {
+		return 0
+	}
+	return *x.ID
+}
+
+// GetPriority returns *x.Priority, or "" when x or x.Priority is nil.
+func (x *TicketPayload) GetPriority() string {
+	if x == nil || x.Priority == nil {
+		return ""
+	}
+	return *x.Priority
+}
+
+// GetRequesterID returns *x.RequesterID, or 0 when x or x.RequesterID is nil.
+func (x *TicketPayload) GetRequesterID() int64 {
+	if x == nil || x.RequesterID == nil {
+		return 0
+	}
+	return *x.RequesterID
+}
+
+// GetStatus returns *x.Status, or "" when x or x.Status is nil.
+func (x *TicketPayload) GetStatus() string {
+	if x == nil || x.Status == nil {
+		return ""
+	}
+	return *x.Status
+}
+
+// GetSubject returns *x.Subject, or "" when x or x.Subject is nil.
+func (x *TicketPayload) GetSubject() string {
+	if x == nil || x.Subject == nil {
+		return ""
+	}
+	return *x.Subject
+}
+
+// GetUpdatedAt returns *x.UpdatedAt, or "" when x or x.UpdatedAt is nil.
+func (x *TicketPayload) GetUpdatedAt() string {
+	if x == nil || x.UpdatedAt == nil {
+		return ""
+	}
+	return *x.UpdatedAt
 }

@@ -285,6 +285,14 @@ type CheckedPayload struct {
 	Ok *bool `json:"ok,omitempty"`
 }
 
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *CheckedPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
+}
+
 // Window is a nested object.
 type Window struct {
 	// Required.

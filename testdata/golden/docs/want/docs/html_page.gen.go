@@ -78,3 +78,11 @@ func (*HTMLPageConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors
 type HTMLPagePayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *HTMLPagePayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

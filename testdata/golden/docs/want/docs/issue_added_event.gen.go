@@ -190,6 +190,22 @@ type IssueAddedEventPayload struct {
 	User *IssueAddedEventPayloadUser `json:"user,omitempty"`
 }
 
+// GetID returns *x.ID, or "" when x or x.ID is nil.
+func (x *IssueAddedEventPayload) GetID() string {
+	if x == nil || x.ID == nil {
+		return ""
+	}
+	return *x.ID
+}
+
+// GetUser returns x.User, or nil when x is nil.
+func (x *IssueAddedEventPayload) GetUser() *IssueAddedEventPayloadUser {
+	if x == nil {
+		return nil
+	}
+	return x.User
+}
+
 // IssueAddedEventConfigOwner is a nested object.
 //
 // A GitHub user.
@@ -260,6 +276,14 @@ func (v IssueAddedEventConfigPriority) Valid() bool {
 // IssueAddedEventPayloadUser is a nested object.
 type IssueAddedEventPayloadUser struct {
 	Login *string `json:"login,omitempty"`
+}
+
+// GetLogin returns *x.Login, or "" when x or x.Login is nil.
+func (x *IssueAddedEventPayloadUser) GetLogin() string {
+	if x == nil || x.Login == nil {
+		return ""
+	}
+	return *x.Login
 }
 
 // Status is an enumeration; unknown values decode without error (check them

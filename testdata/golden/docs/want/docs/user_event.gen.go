@@ -78,3 +78,11 @@ func (*UserEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Error
 type UserEventPayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *UserEventPayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

@@ -182,6 +182,14 @@ type ColoredPayload struct {
 	Tags  []ColoredPayloadTag `json:"tags,omitzero"`
 }
 
+// GetColor returns *x.Color, or "" when x or x.Color is nil.
+func (x *ColoredPayload) GetColor() Color {
+	if x == nil || x.Color == nil {
+		return ""
+	}
+	return *x.Color
+}
+
 // Color is an enumeration; unknown values decode without error (check them
 // with Valid).
 //

@@ -138,6 +138,22 @@ type PullRequestPayload struct {
 	Category *PullRequestCategory `json:"category,omitempty"`
 }
 
+// GetStatus returns *x.Status, or "" when x or x.Status is nil.
+func (x *PullRequestPayload) GetStatus() PullRequestStatus {
+	if x == nil || x.Status == nil {
+		return ""
+	}
+	return *x.Status
+}
+
+// GetCategory returns *x.Category, or "" when x or x.Category is nil.
+func (x *PullRequestPayload) GetCategory() PullRequestCategory {
+	if x == nil || x.Category == nil {
+		return ""
+	}
+	return *x.Category
+}
+
 // PullRequestCategory is an enumeration; unknown values decode without error
 // (check them with Valid).
 type PullRequestCategory string

@@ -75,3 +75,11 @@ func (*X2ndEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Error
 type X2ndEventPayload struct {
 	Ok *bool `json:"ok,omitempty"`
 }
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *X2ndEventPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
+}

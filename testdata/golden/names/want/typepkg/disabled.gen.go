@@ -118,3 +118,19 @@ type DisabledPayload struct {
 	WithSpace *string `json:"with space,omitempty"`
 	Ok        *bool   `json:"ok,omitempty"`
 }
+
+// GetWithSpace returns *x.WithSpace, or "" when x or x.WithSpace is nil.
+func (x *DisabledPayload) GetWithSpace() string {
+	if x == nil || x.WithSpace == nil {
+		return ""
+	}
+	return *x.WithSpace
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *DisabledPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
+}

@@ -75,3 +75,11 @@ func (*EventWindowsConfig) checkJSON(b []byte, path string, errs *triggerimpl.Er
 type EventWindowsPayload struct {
 	Ok *bool `json:"ok,omitempty"`
 }
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *EventWindowsPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
+}

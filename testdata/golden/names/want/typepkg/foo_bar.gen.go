@@ -74,3 +74,11 @@ func (*FooBarConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) 
 type FooBarPayload struct {
 	Ok *bool `json:"ok,omitempty"`
 }
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *FooBarPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
+}

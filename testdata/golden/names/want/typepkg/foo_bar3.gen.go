@@ -74,3 +74,11 @@ func (*FooBar3Config) checkJSON(b []byte, path string, errs *triggerimpl.Errors)
 type FooBar3Payload struct {
 	Ok *bool `json:"ok,omitempty"`
 }
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *FooBar3Payload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
+}

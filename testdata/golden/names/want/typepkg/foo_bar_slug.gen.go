@@ -75,3 +75,11 @@ func (*FooBarSlugConfig) checkJSON(b []byte, path string, errs *triggerimpl.Erro
 type FooBarSlugPayload struct {
 	Ok *bool `json:"ok,omitempty"`
 }
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *FooBarSlugPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
+}

@@ -167,6 +167,14 @@ type NewDiscussionPayload struct {
 	Topic DiscussionTopic `json:"topic"`
 }
 
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *NewDiscussionPayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}
+
 // DiscussionTopic is a nested object.
 //
 // The discussion topic that was created
@@ -183,4 +191,20 @@ type DiscussionTopic struct {
 	Title string `json:"title"`
 	// User ID of the discussion author.
 	UserID *int64 `json:"user_id,omitempty"`
+}
+
+// GetPostedAt returns *x.PostedAt, or "" when x or x.PostedAt is nil.
+func (x *DiscussionTopic) GetPostedAt() string {
+	if x == nil || x.PostedAt == nil {
+		return ""
+	}
+	return *x.PostedAt
+}
+
+// GetUserID returns *x.UserID, or 0 when x or x.UserID is nil.
+func (x *DiscussionTopic) GetUserID() int64 {
+	if x == nil || x.UserID == nil {
+		return 0
+	}
+	return *x.UserID
 }

@@ -164,3 +164,51 @@ type NewDiscussionMessagePayload struct {
 	// The name of the user who posted the entry.
 	UserName *string `json:"user_name,omitempty"`
 }
+
+// GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.
+func (x *NewDiscussionMessagePayload) GetCreatedAt() string {
+	if x == nil || x.CreatedAt == nil {
+		return ""
+	}
+	return *x.CreatedAt
+}
+
+// GetMessage returns *x.Message, or "" when x or x.Message is nil.
+func (x *NewDiscussionMessagePayload) GetMessage() string {
+	if x == nil || x.Message == nil {
+		return ""
+	}
+	return *x.Message
+}
+
+// GetParentID returns *x.ParentID, or 0 when x or x.ParentID is nil.
+func (x *NewDiscussionMessagePayload) GetParentID() int64 {
+	if x == nil || x.ParentID == nil {
+		return 0
+	}
+	return *x.ParentID
+}
+
+// GetUpdatedAt returns *x.UpdatedAt, or "" when x or x.UpdatedAt is nil.
+func (x *NewDiscussionMessagePayload) GetUpdatedAt() string {
+	if x == nil || x.UpdatedAt == nil {
+		return ""
+	}
+	return *x.UpdatedAt
+}
+
+// GetUserID returns *x.UserID, or 0 when x or x.UserID is nil.
+func (x *NewDiscussionMessagePayload) GetUserID() int64 {
+	if x == nil || x.UserID == nil {
+		return 0
+	}
+	return *x.UserID
+}
+
+// GetUserName returns *x.UserName, or "" when x or x.UserName is nil.
+func (x *NewDiscussionMessagePayload) GetUserName() string {
+	if x == nil || x.UserName == nil {
+		return ""
+	}
+	return *x.UserName
+}

@@ -148,3 +148,11 @@ type IssueAddedEventPayload struct {
 	// Examples: "https://github.com/octocat/Hello-World/issues/42".
 	URL string `json:"url"`
 }
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *IssueAddedEventPayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
+}

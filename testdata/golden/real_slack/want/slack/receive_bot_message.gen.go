@@ -107,3 +107,27 @@ type ReceiveBotMessagePayload struct {
 	// The username of the bot that posted the message
 	Username *string `json:"username,omitempty"`
 }
+
+// GetChannelType returns *x.ChannelType, or "" when x or x.ChannelType is nil.
+func (x *ReceiveBotMessagePayload) GetChannelType() string {
+	if x == nil || x.ChannelType == nil {
+		return ""
+	}
+	return *x.ChannelType
+}
+
+// GetTeamID returns *x.TeamID, or "" when x or x.TeamID is nil.
+func (x *ReceiveBotMessagePayload) GetTeamID() string {
+	if x == nil || x.TeamID == nil {
+		return ""
+	}
+	return *x.TeamID
+}
+
+// GetUsername returns *x.Username, or "" when x or x.Username is nil.
+func (x *ReceiveBotMessagePayload) GetUsername() string {
+	if x == nil || x.Username == nil {
+		return ""
+	}
+	return *x.Username
+}

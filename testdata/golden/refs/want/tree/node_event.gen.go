@@ -114,6 +114,38 @@ type NodeEventPayload struct {
 	Day      trigger.Date               `json:"day,omitzero"`
 }
 
+// GetLoop returns x.Loop, or nil when x is nil.
+func (x *NodeEventPayload) GetLoop() *Loop {
+	if x == nil {
+		return nil
+	}
+	return x.Loop
+}
+
+// GetItem returns x.Item, or nil when x is nil.
+func (x *NodeEventPayload) GetItem() *NodeEventPayloadItem {
+	if x == nil {
+		return nil
+	}
+	return x.Item
+}
+
+// GetWrapped returns x.Wrapped, or nil when x is nil.
+func (x *NodeEventPayload) GetWrapped() *Base {
+	if x == nil {
+		return nil
+	}
+	return x.Wrapped
+}
+
+// GetOwner returns x.Owner, or nil when x is nil.
+func (x *NodeEventPayload) GetOwner() *Owner {
+	if x == nil {
+		return nil
+	}
+	return x.Owner
+}
+
 // Base is a nested object.
 type Base struct {
 	ID      string           `json:"id"`
@@ -125,11 +157,27 @@ type Loop struct {
 	Self *Loop `json:"self"`
 }
 
+// GetSelf returns x.Self, or nil when x is nil.
+func (x *Loop) GetSelf() *Loop {
+	if x == nil {
+		return nil
+	}
+	return x.Self
+}
+
 // Node is a nested object.
 type Node struct {
 	Name     string `json:"name"`
 	Children []Node `json:"children,omitzero"`
 	Parent   *Node  `json:"parent,omitempty"`
+}
+
+// GetParent returns x.Parent, or nil when x is nil.
+func (x *Node) GetParent() *Node {
+	if x == nil {
+		return nil
+	}
+	return x.Parent
 }
 
 // NodeEventPayloadItem is a nested object.

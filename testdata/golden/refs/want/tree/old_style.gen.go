@@ -101,6 +101,14 @@ type OldStylePayload struct {
 	Owner *Owner `json:"owner,omitempty"`
 }
 
+// GetOwner returns x.Owner, or nil when x is nil.
+func (x *OldStylePayload) GetOwner() *Owner {
+	if x == nil {
+		return nil
+	}
+	return x.Owner
+}
+
 // Opt is an enumeration; unknown values decode without error (check them with
 // Valid).
 type Opt string

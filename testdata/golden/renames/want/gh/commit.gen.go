@@ -92,7 +92,23 @@ type CommitPayload struct {
 	Author *Author `json:"author,omitempty"`
 }
 
+// GetAuthor returns x.Author, or nil when x is nil.
+func (x *CommitPayload) GetAuthor() *Author {
+	if x == nil {
+		return nil
+	}
+	return x.Author
+}
+
 // Author is a nested object.
 type Author struct {
 	Login *string `json:"login,omitempty"`
+}
+
+// GetLogin returns *x.Login, or "" when x or x.Login is nil.
+func (x *Author) GetLogin() string {
+	if x == nil || x.Login == nil {
+		return ""
+	}
+	return *x.Login
 }

@@ -93,3 +93,11 @@ func (*EventChangeConfig) checkJSON(b []byte, path string, errs *triggerimpl.Err
 type EventChangePayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *EventChangePayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

@@ -91,3 +91,11 @@ func (*FileCreatedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Err
 type FileCreatedPayload struct {
 	Item *Item `json:"item,omitempty"`
 }
+
+// GetItem returns x.Item, or nil when x is nil.
+func (x *FileCreatedPayload) GetItem() *Item {
+	if x == nil {
+		return nil
+	}
+	return x.Item
+}

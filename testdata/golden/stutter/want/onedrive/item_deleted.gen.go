@@ -91,3 +91,11 @@ func (*ItemDeletedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Err
 type ItemDeletedPayload struct {
 	Item *Item `json:"item,omitempty"`
 }
+
+// GetItem returns x.Item, or nil when x is nil.
+func (x *ItemDeletedPayload) GetItem() *Item {
+	if x == nil {
+		return nil
+	}
+	return x.Item
+}

@@ -7,3 +7,19 @@ type Item struct {
 	ID   *string `json:"id,omitempty"`
 	Name *string `json:"name,omitempty"`
 }
+
+// GetID returns *x.ID, or "" when x or x.ID is nil.
+func (x *Item) GetID() string {
+	if x == nil || x.ID == nil {
+		return ""
+	}
+	return *x.ID
+}
+
+// GetName returns *x.Name, or "" when x or x.Name is nil.
+func (x *Item) GetName() string {
+	if x == nil || x.Name == nil {
+		return ""
+	}
+	return *x.Name
+}

@@ -90,3 +90,11 @@ func (*NewNoteConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors)
 type NewNotePayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *NewNotePayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

@@ -90,3 +90,11 @@ func (*ChargeFailedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Er
 type ChargeFailedPayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *ChargeFailedPayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

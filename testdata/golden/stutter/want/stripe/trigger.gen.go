@@ -86,3 +86,11 @@ func (*TriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors)
 type TriggerPayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *TriggerPayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

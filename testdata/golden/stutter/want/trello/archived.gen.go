@@ -89,3 +89,11 @@ func (*ArchivedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors
 type ArchivedPayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *ArchivedPayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

@@ -86,7 +86,23 @@ type CardPayload struct {
 	C *TrelloOnCardSchema `json:"c,omitempty"`
 }
 
+// GetC returns x.C, or nil when x is nil.
+func (x *CardPayload) GetC() *TrelloOnCardSchema {
+	if x == nil {
+		return nil
+	}
+	return x.C
+}
+
 // TrelloOnCardSchema is a nested object.
 type TrelloOnCardSchema struct {
 	ID *string `json:"id,omitempty"`
+}
+
+// GetID returns *x.ID, or "" when x or x.ID is nil.
+func (x *TrelloOnCardSchema) GetID() string {
+	if x == nil || x.ID == nil {
+		return ""
+	}
+	return *x.ID
 }

@@ -87,3 +87,11 @@ func (*NewCardConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors)
 type NewCardPayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *NewCardPayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

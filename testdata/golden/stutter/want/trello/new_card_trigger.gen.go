@@ -90,3 +90,11 @@ func (*NewCardTriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.
 type NewCardTriggerPayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *NewCardTriggerPayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

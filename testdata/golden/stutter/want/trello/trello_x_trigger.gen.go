@@ -89,3 +89,11 @@ func (*TrelloXTriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.
 type TrelloXTriggerPayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *TrelloXTriggerPayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

@@ -90,3 +90,11 @@ func (*NewTicketConfig) checkJSON(b []byte, path string, errs *triggerimpl.Error
 type NewTicketPayload struct {
 	X *string `json:"x,omitempty"`
 }
+
+// GetX returns *x.X, or "" when x or x.X is nil.
+func (x *NewTicketPayload) GetX() string {
+	if x == nil || x.X == nil {
+		return ""
+	}
+	return *x.X
+}

@@ -124,6 +124,14 @@ type ValueEventPayload struct {
 	N     *int64                 `json:"n,omitempty"`
 }
 
+// GetN returns *x.N, or 0 when x or x.N is nil.
+func (x *ValueEventPayload) GetN() int64 {
+	if x == nil || x.N == nil {
+		return 0
+	}
+	return *x.N
+}
+
 // Pt is a nested object.
 type Pt struct {
 	// Required.
