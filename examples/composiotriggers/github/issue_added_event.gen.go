@@ -12,7 +12,7 @@ import (
 )
 
 // IssueAddedEventSlug is the slug of the GITHUB_ISSUE_ADDED_EVENT trigger
-// type (Issue Added Event).
+// type.
 //
 // Triggered when a new issue is added to the repository.
 const IssueAddedEventSlug = "GITHUB_ISSUE_ADDED_EVENT"
@@ -24,9 +24,8 @@ func OnIssueAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 }
 
 // IssueAddedEventConfig is the config of the GITHUB_ISSUE_ADDED_EVENT trigger
-// type (Issue Added Event). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Instructions:
 //

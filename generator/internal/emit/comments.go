@@ -9,6 +9,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/triggergen/triggergen/generator/internal/model"
+	"github.com/triggergen/triggergen/generator/internal/naming"
 )
 
 // comment turns text into a doc comment: lines trimmed, runs of blank lines
@@ -167,12 +168,33 @@ func oneLine(s string) string {
 
 // triggerTypeName names a trigger type in prose: "the GITHUB_COMMIT_EVENT
 // trigger type (Commit Event)".
+// The display name is left out when it only restates the slug, its end or
+// the Go name ("Commit Event" for GITHUB_COMMIT_EVENT), compared with case,
+// "_", "-" and spaces ignored.
 func triggerTypeName(t *model.Trigger) string {
 	s := "the " + t.Slug + " trigger type"
-	if name := strings.TrimSpace(t.Name); name != "" {
-		s += " (" + name + ")"
+	name := strings.TrimSpace(t.Name)
+	if name == "" {
+		return s
 	}
-	return s
+	if naming.SameName(name, t.Base) || restatesSlug(name, t.Slug) {
+		return s
+	}
+	return s + " (" + name + ")"
+}
+
+// restatesSlug reports whether name only restates the slug or its end
+// ("Commit Event" for GITHUB_COMMIT_EVENT).
+func restatesSlug(name, slug string) bool {
+	for rest := slug; ; {
+		if naming.SameName(name, rest) {
+			return true
+		}
+		var ok bool
+		if _, rest, ok = strings.Cut(rest, "_"); !ok {
+			return false
+		}
+	}
 }
 
 func typeDoc(n *model.Named) string {

@@ -166,7 +166,7 @@ func docOf(s *jsonschema.Schema, name string, t *Type) (doc string, examples []s
 		}
 		dep = dep || r.Deprecated
 	}
-	if squash(title) == squash(name) || schemaDoc(title) == "" {
+	if naming.SameName(title, name) || schemaDoc(title) == "" {
 		title = ""
 	}
 	switch {
@@ -194,17 +194,6 @@ func schemaDoc(s string) string {
 }
 
 var boilerplate = map[string]bool{"an enumeration": true}
-
-// squash returns s in lower case without "_", "-" and white space, to
-// compare a title with the name it may only restate.
-func squash(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '_' || r == '-' || unicode.IsSpace(r) {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
-}
 
 // object builds a struct type from member schemas.
 func (pb *pkgBuilder) object(st site, s *jsonschema.Schema, members []*jsonschema.Schema) *Named {

@@ -197,6 +197,20 @@ func squash(s string) string {
 	return b.String()
 }
 
+// SameName reports whether a and b are equal with case, "_", "-" and white
+// space ignored: a title that only restates a name ("Api Url" for api_url).
+func SameName(a, b string) bool {
+	fold := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '_' || r == '-' || unicode.IsSpace(r) {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, s)
+	}
+	return fold(a) == fold(b)
+}
+
 // WithoutLast returns ws without its last word when that equals w (case
 // ignored) and is not the only word.
 func WithoutLast(ws []string, w string) []string {

@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// TaskSlug is the slug of the ASANA_TASK_TRIGGER trigger type (Task Trigger).
+// TaskSlug is the slug of the ASANA_TASK_TRIGGER trigger type.
 //
 // Task Trigger
 const TaskSlug = "ASANA_TASK_TRIGGER"
@@ -22,9 +22,9 @@ func OnTask(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Task
 	webhook.On(d, TaskSlug, h)
 }
 
-// TaskConfig is the config of the ASANA_TASK_TRIGGER trigger type (Task
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// TaskConfig is the config of the ASANA_TASK_TRIGGER trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type TaskConfig struct {
 	// Global ID oasdfasdff your project
 	//

@@ -12,7 +12,7 @@ import (
 )
 
 // ChangesSlug is the slug of the GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES trigger
-// type (Google Drive Changes).
+// type.
 //
 // Triggers when changes are detected in a Google Drive.
 const ChangesSlug = "GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES"
@@ -24,9 +24,8 @@ func OnChanges(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 }
 
 // ChangesConfig is the config of the GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES trigger
-// type (Google Drive Changes). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // # Configuration for Google Drive trigger
 //

@@ -12,7 +12,7 @@ import (
 )
 
 // ContactCreatedSlug is the slug of the HUBSPOT_CONTACT_CREATED_TRIGGER
-// trigger type (Contact Created Trigger).
+// trigger type.
 //
 // Contact Created Trigger
 const ContactCreatedSlug = "HUBSPOT_CONTACT_CREATED_TRIGGER"
@@ -24,9 +24,8 @@ func OnContactCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 }
 
 // ContactCreatedConfig is the config of the HUBSPOT_CONTACT_CREATED_TRIGGER
-// trigger type (Contact Created Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 type ContactCreatedConfig struct {
 	// The ID of the app.
 	//

@@ -12,7 +12,7 @@ import (
 )
 
 // DealStageUpdatedSlug is the slug of the HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER
-// trigger type (Deal Stage UpdatedTrigger).
+// trigger type.
 //
 // Deal Stage Updated Trigger
 const DealStageUpdatedSlug = "HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER"
@@ -25,9 +25,9 @@ func OnDealStageUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.
 }
 
 // DealStageUpdatedConfig is the config of the
-// HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER trigger type (Deal Stage
-// UpdatedTrigger). Pass it to the client to create a trigger; the zero value
-// of an optional (pointer) field leaves the server default in place.
+// HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER trigger type. Pass it to the client to
+// create a trigger; the zero value of an optional (pointer) field leaves the
+// server default in place.
 type DealStageUpdatedConfig struct {
 	// The ID of the app.
 	//

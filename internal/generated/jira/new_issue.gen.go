@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// NewIssueSlug is the slug of the JIRA_NEW_ISSUE_TRIGGER trigger type (New
-// Issue).
+// NewIssueSlug is the slug of the JIRA_NEW_ISSUE_TRIGGER trigger type.
 //
 // Triggered when a new issue is created in Jira
 const NewIssueSlug = "JIRA_NEW_ISSUE_TRIGGER"
@@ -23,9 +22,9 @@ func OnNewIssue(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 	webhook.On(d, NewIssueSlug, h)
 }
 
-// NewIssueConfig is the config of the JIRA_NEW_ISSUE_TRIGGER trigger type
-// (New Issue). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// NewIssueConfig is the config of the JIRA_NEW_ISSUE_TRIGGER trigger type.
+// Pass it to the client to create a trigger; the zero value of an optional
+// (pointer) field leaves the server default in place.
 //
 // Configuration for new issue webhook
 type NewIssueConfig struct {

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// NewProjectSlug is the slug of the JIRA_NEW_PROJECT_TRIGGER trigger type
-// (New Project).
+// NewProjectSlug is the slug of the JIRA_NEW_PROJECT_TRIGGER trigger type.
 //
 // Triggered when a new project is added in Jira
 const NewProjectSlug = "JIRA_NEW_PROJECT_TRIGGER"
@@ -23,9 +22,9 @@ func OnNewProject(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 	webhook.On(d, NewProjectSlug, h)
 }
 
-// NewProjectConfig is the config of the JIRA_NEW_PROJECT_TRIGGER trigger type
-// (New Project). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// NewProjectConfig is the config of the JIRA_NEW_PROJECT_TRIGGER trigger
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Configuration for new project webhook
 type NewProjectConfig struct{}

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// UpdatedIssueSlug is the slug of the JIRA_UPDATED_ISSUE_TRIGGER trigger type
-// (Updated Issue).
+// UpdatedIssueSlug is the slug of the JIRA_UPDATED_ISSUE_TRIGGER trigger type.
 //
 // Triggered when an issue is updated in Jira
 const UpdatedIssueSlug = "JIRA_UPDATED_ISSUE_TRIGGER"
@@ -24,8 +23,8 @@ func OnUpdatedIssue(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // UpdatedIssueConfig is the config of the JIRA_UPDATED_ISSUE_TRIGGER trigger
-// type (Updated Issue). Pass it to the client to create a trigger; the zero
-// value of an optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Configuration for updated issue webhook
 type UpdatedIssueConfig struct {

@@ -12,7 +12,7 @@ import (
 )
 
 // IssueCreatedSlug is the slug of the LINEAR_ISSUE_CREATED_TRIGGER trigger
-// type (Issue Created Trigger).
+// type.
 //
 // Triggered when a new issue is created.
 const IssueCreatedSlug = "LINEAR_ISSUE_CREATED_TRIGGER"
@@ -24,9 +24,8 @@ func OnIssueCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // IssueCreatedConfig is the config of the LINEAR_ISSUE_CREATED_TRIGGER
-// trigger type (Issue Created Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 type IssueCreatedConfig struct {
 	// ID of the team to filter issues by
 	//

@@ -12,7 +12,7 @@ import (
 )
 
 // IssueUpdatedSlug is the slug of the LINEAR_ISSUE_UPDATED_TRIGGER trigger
-// type (Issue Updated Trigger).
+// type.
 //
 // Triggered when an issue is updated. For example labels are changed, issue
 // status is changed, etc.
@@ -25,9 +25,8 @@ func OnIssueUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // IssueUpdatedConfig is the config of the LINEAR_ISSUE_UPDATED_TRIGGER
-// trigger type (Issue Updated Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 type IssueUpdatedConfig struct {
 	// ID of the team to filter issues by
 	//

@@ -12,7 +12,7 @@ import (
 )
 
 // CampaignSlug is the slug of the MAILCHIMP_MAILCHIMP_CAMPAIGN_TRIGGER
-// trigger type (Campaign Trigger).
+// trigger type.
 //
 // Triggered when a campaign is sent or experiences an event in Mailchimp
 const CampaignSlug = "MAILCHIMP_MAILCHIMP_CAMPAIGN_TRIGGER"
@@ -24,9 +24,8 @@ func OnCampaign(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 }
 
 // CampaignConfig is the config of the MAILCHIMP_MAILCHIMP_CAMPAIGN_TRIGGER
-// trigger type (Campaign Trigger). Pass it to the client to create a trigger;
-// the zero value of an optional (pointer) field leaves the server default in
-// place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 //
 // Configuration for Mailchimp webhook
 type CampaignConfig struct {

@@ -12,8 +12,7 @@ import (
 )
 
 // ProfileUpdateSlug is the slug of the
-// MAILCHIMP_MAILCHIMP_PROFILE_UPDATE_TRIGGER trigger type (Profile Update
-// Trigger).
+// MAILCHIMP_MAILCHIMP_PROFILE_UPDATE_TRIGGER trigger type.
 //
 // Triggered when a subscriber's profile is updated in Mailchimp
 const ProfileUpdateSlug = "MAILCHIMP_MAILCHIMP_PROFILE_UPDATE_TRIGGER"
@@ -26,9 +25,9 @@ func OnProfileUpdate(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 }
 
 // ProfileUpdateConfig is the config of the
-// MAILCHIMP_MAILCHIMP_PROFILE_UPDATE_TRIGGER trigger type (Profile Update
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// MAILCHIMP_MAILCHIMP_PROFILE_UPDATE_TRIGGER trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 //
 // Configuration for Mailchimp webhook
 type ProfileUpdateConfig struct {

@@ -12,7 +12,7 @@ import (
 )
 
 // SubscribeSlug is the slug of the MAILCHIMP_MAILCHIMP_SUBSCRIBE_TRIGGER
-// trigger type (Subscribe Trigger).
+// trigger type.
 //
 // Triggered when a subscriber subscribes to Mailchimp
 const SubscribeSlug = "MAILCHIMP_MAILCHIMP_SUBSCRIBE_TRIGGER"
@@ -24,9 +24,8 @@ func OnSubscribe(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 }
 
 // SubscribeConfig is the config of the MAILCHIMP_MAILCHIMP_SUBSCRIBE_TRIGGER
-// trigger type (Subscribe Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 //
 // Configuration for Mailchimp webhook
 type SubscribeConfig struct {

@@ -12,7 +12,7 @@ import (
 )
 
 // UnsubscribeSlug is the slug of the MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER
-// trigger type (Unsubscribe Trigger).
+// trigger type.
 //
 // Triggered when a subscriber unsubscribes from Mailchimp
 const UnsubscribeSlug = "MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER"
@@ -25,9 +25,9 @@ func OnUnsubscribe(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // UnsubscribeConfig is the config of the
-// MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER trigger type (Unsubscribe Trigger).
-// Pass it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER trigger type. Pass it to the client
+// to create a trigger; the zero value of an optional (pointer) field leaves
+// the server default in place.
 //
 // Configuration for Mailchimp webhook
 type UnsubscribeConfig struct {

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// PageUpdatedSlug is the slug of the NOTION_PAGE_UPDATED_TRIGGER trigger type
-// (Page Updated).
+// PageUpdatedSlug is the slug of the NOTION_PAGE_UPDATED_TRIGGER trigger type.
 //
 // Triggers when any block within a specified Notion page is updated.
 const PageUpdatedSlug = "NOTION_PAGE_UPDATED_TRIGGER"
@@ -24,8 +23,8 @@ func OnPageUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // PageUpdatedConfig is the config of the NOTION_PAGE_UPDATED_TRIGGER trigger
-// type (Page Updated). Pass it to the client to create a trigger; the zero
-// value of an optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 type PageUpdatedConfig struct {
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//

@@ -12,8 +12,7 @@ import (
 )
 
 // FolderCreatedSlug is the slug of the
-// ONE_DRIVE_ONE_DRIVE_FOLDER_CREATED_TRIGGER trigger type (OneDrive Folder
-// Created Trigger).
+// ONE_DRIVE_ONE_DRIVE_FOLDER_CREATED_TRIGGER trigger type.
 //
 // Triggers when a new folder is created in OneDrive.
 // Uses Gmail-style state management for reliable duplicate prevention.
@@ -27,9 +26,9 @@ func OnFolderCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 }
 
 // FolderCreatedConfig is the config of the
-// ONE_DRIVE_ONE_DRIVE_FOLDER_CREATED_TRIGGER trigger type (OneDrive Folder
-// Created Trigger). Pass it to the client to create a trigger; the zero value
-// of an optional (pointer) field leaves the server default in place.
+// ONE_DRIVE_ONE_DRIVE_FOLDER_CREATED_TRIGGER trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type FolderCreatedConfig struct {
 	// The path in OneDrive to monitor for changes. Default is root.
 	//

@@ -12,7 +12,7 @@ import (
 )
 
 // ItemDeletedSlug is the slug of the ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER
-// trigger type (OneDrive Item Deleted Trigger).
+// trigger type.
 //
 // Triggers when a file or folder is deleted in OneDrive.
 // Uses Gmail-style state management for reliable duplicate prevention.
@@ -26,9 +26,9 @@ func OnItemDeleted(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // ItemDeletedConfig is the config of the
-// ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER trigger type (OneDrive Item
-// Deleted Trigger). Pass it to the client to create a trigger; the zero value
-// of an optional (pointer) field leaves the server default in place.
+// ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type ItemDeletedConfig struct {
 	// The path in OneDrive to monitor for changes. Default is root.
 	//

@@ -12,7 +12,7 @@ import (
 )
 
 // ItemUpdatedSlug is the slug of the ONE_DRIVE_ONE_DRIVE_ITEM_UPDATED_TRIGGER
-// trigger type (OneDrive Item Updated Trigger).
+// trigger type.
 //
 // Triggers when an existing file or folder is modified in OneDrive.
 // Uses Gmail-style state management and only detects actual modifications,
@@ -27,9 +27,9 @@ func OnItemUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // ItemUpdatedConfig is the config of the
-// ONE_DRIVE_ONE_DRIVE_ITEM_UPDATED_TRIGGER trigger type (OneDrive Item
-// Updated Trigger). Pass it to the client to create a trigger; the zero value
-// of an optional (pointer) field leaves the server default in place.
+// ONE_DRIVE_ONE_DRIVE_ITEM_UPDATED_TRIGGER trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type ItemUpdatedConfig struct {
 	// The path in OneDrive to monitor for changes. Default is root.
 	//

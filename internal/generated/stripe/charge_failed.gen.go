@@ -12,7 +12,7 @@ import (
 )
 
 // ChargeFailedSlug is the slug of the STRIPE_STRIPE_CHARGE_FAILED_TRIGGER
-// trigger type (Charge Failed Trigger).
+// trigger type.
 //
 // Triggered when a direct charge fails in Stripe's legacy Charges API
 const ChargeFailedSlug = "STRIPE_STRIPE_CHARGE_FAILED_TRIGGER"
@@ -24,9 +24,8 @@ func OnChargeFailed(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // ChargeFailedConfig is the config of the STRIPE_STRIPE_CHARGE_FAILED_TRIGGER
-// trigger type (Charge Failed Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 //
 // No config needed for this webhook
 type ChargeFailedConfig struct{}

@@ -12,8 +12,7 @@ import (
 )
 
 // CheckoutSessionCompletedSlug is the slug of the
-// STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER trigger type (Checkout
-// Session Completed Trigger).
+// STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER trigger type.
 //
 // Triggered when a checkout session is completed in Stripe
 const CheckoutSessionCompletedSlug = "STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER"
@@ -26,10 +25,9 @@ func OnCheckoutSessionCompleted(d *webhook.Dispatcher, h func(context.Context, *
 }
 
 // CheckoutSessionCompletedConfig is the config of the
-// STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER trigger type (Checkout
-// Session Completed Trigger). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 //
 // No config needed for this webhook
 type CheckoutSessionCompletedConfig struct{}

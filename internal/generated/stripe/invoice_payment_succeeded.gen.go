@@ -12,8 +12,7 @@ import (
 )
 
 // InvoicePaymentSucceededSlug is the slug of the
-// STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER trigger type (Invoice
-// Payment Succeeded Trigger).
+// STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER trigger type.
 //
 // Triggered when an invoice payment is successful in Stripe
 const InvoicePaymentSucceededSlug = "STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER"
@@ -26,10 +25,9 @@ func OnInvoicePaymentSucceeded(d *webhook.Dispatcher, h func(context.Context, *w
 }
 
 // InvoicePaymentSucceededConfig is the config of the
-// STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER trigger type (Invoice
-// Payment Succeeded Trigger). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 //
 // No config needed for this webhook
 type InvoicePaymentSucceededConfig struct{}

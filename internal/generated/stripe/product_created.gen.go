@@ -12,7 +12,7 @@ import (
 )
 
 // ProductCreatedSlug is the slug of the STRIPE_STRIPE_PRODUCT_CREATED_TRIGGER
-// trigger type (Product Created Trigger).
+// trigger type.
 //
 // Triggered when a product is created in Stripe
 const ProductCreatedSlug = "STRIPE_STRIPE_PRODUCT_CREATED_TRIGGER"
@@ -25,9 +25,9 @@ func OnProductCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 }
 
 // ProductCreatedConfig is the config of the
-// STRIPE_STRIPE_PRODUCT_CREATED_TRIGGER trigger type (Product Created
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// STRIPE_STRIPE_PRODUCT_CREATED_TRIGGER trigger type. Pass it to the client
+// to create a trigger; the zero value of an optional (pointer) field leaves
+// the server default in place.
 //
 // No config needed for this webhook
 type ProductCreatedConfig struct{}

@@ -12,8 +12,7 @@ import (
 )
 
 // SubscriptionAddedSlug is the slug of the
-// STRIPE_STRIPE_SUBSCRIPTION_ADDED_TRIGGER trigger type (Subscription Added
-// Trigger).
+// STRIPE_STRIPE_SUBSCRIPTION_ADDED_TRIGGER trigger type.
 //
 // Triggered when a subscription is added in Stripe
 const SubscriptionAddedSlug = "STRIPE_STRIPE_SUBSCRIPTION_ADDED_TRIGGER"
@@ -26,9 +25,9 @@ func OnSubscriptionAdded(d *webhook.Dispatcher, h func(context.Context, *webhook
 }
 
 // SubscriptionAddedConfig is the config of the
-// STRIPE_STRIPE_SUBSCRIPTION_ADDED_TRIGGER trigger type (Subscription Added
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// STRIPE_STRIPE_SUBSCRIPTION_ADDED_TRIGGER trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 //
 // No config needed for this webhook
 type SubscriptionAddedConfig struct{}

@@ -12,8 +12,7 @@ import (
 )
 
 // SubscriptionDeletedSlug is the slug of the
-// STRIPE_STRIPE_SUBSCRIPTION_DELETED_TRIGGER trigger type (Subscription
-// Deleted Trigger).
+// STRIPE_STRIPE_SUBSCRIPTION_DELETED_TRIGGER trigger type.
 //
 // Triggered when a subscription is deleted in Stripe
 const SubscriptionDeletedSlug = "STRIPE_STRIPE_SUBSCRIPTION_DELETED_TRIGGER"
@@ -26,9 +25,9 @@ func OnSubscriptionDeleted(d *webhook.Dispatcher, h func(context.Context, *webho
 }
 
 // SubscriptionDeletedConfig is the config of the
-// STRIPE_STRIPE_SUBSCRIPTION_DELETED_TRIGGER trigger type (Subscription
-// Deleted Trigger). Pass it to the client to create a trigger; the zero value
-// of an optional (pointer) field leaves the server default in place.
+// STRIPE_STRIPE_SUBSCRIPTION_DELETED_TRIGGER trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 //
 // No config needed for this webhook
 type SubscriptionDeletedConfig struct{}

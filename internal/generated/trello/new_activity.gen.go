@@ -12,7 +12,7 @@ import (
 )
 
 // NewActivitySlug is the slug of the TRELLO_TRELLO_NEW_ACTIVITY_TRIGGER
-// trigger type (New Activity Trigger).
+// trigger type.
 //
 // Triggered when there is activity in Trello.
 const NewActivitySlug = "TRELLO_TRELLO_NEW_ACTIVITY_TRIGGER"
@@ -24,9 +24,8 @@ func OnNewActivity(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // NewActivityConfig is the config of the TRELLO_TRELLO_NEW_ACTIVITY_TRIGGER
-// trigger type (New Activity Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 //
 // Configuration for activity webhook
 type NewActivityConfig struct{}

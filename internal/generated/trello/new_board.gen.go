@@ -12,7 +12,7 @@ import (
 )
 
 // NewBoardSlug is the slug of the TRELLO_TRELLO_NEW_BOARD_TRIGGER trigger
-// type (New Board Trigger).
+// type.
 //
 // Triggered when a board is created in the specified workspace
 const NewBoardSlug = "TRELLO_TRELLO_NEW_BOARD_TRIGGER"
@@ -24,9 +24,8 @@ func OnNewBoard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 }
 
 // NewBoardConfig is the config of the TRELLO_TRELLO_NEW_BOARD_TRIGGER trigger
-// type (New Board Trigger). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Configuration for new board webhook
 type NewBoardConfig struct {

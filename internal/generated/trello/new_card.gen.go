@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// NewCardSlug is the slug of the TRELLO_TRELLO_NEW_CARD_TRIGGER trigger type
-// (New Card Trigger).
+// NewCardSlug is the slug of the TRELLO_TRELLO_NEW_CARD_TRIGGER trigger type.
 //
 // Triggered when a card is created in the specified board
 const NewCardSlug = "TRELLO_TRELLO_NEW_CARD_TRIGGER"
@@ -24,9 +23,8 @@ func OnNewCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *N
 }
 
 // NewCardConfig is the config of the TRELLO_TRELLO_NEW_CARD_TRIGGER trigger
-// type (New Card Trigger). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Configuration for new card webhook
 type NewCardConfig struct {

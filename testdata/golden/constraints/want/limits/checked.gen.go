@@ -14,7 +14,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// CheckedSlug is the slug of the LIMITS_CHECKED trigger type (Limits Checked).
+// CheckedSlug is the slug of the LIMITS_CHECKED trigger type.
 //
 // Test trigger LIMITS_CHECKED.
 const CheckedSlug = "LIMITS_CHECKED"
@@ -25,9 +25,9 @@ func OnChecked(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 	webhook.On(d, CheckedSlug, h)
 }
 
-// CheckedConfig is the config of the LIMITS_CHECKED trigger type (Limits
-// Checked). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// CheckedConfig is the config of the LIMITS_CHECKED trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type CheckedConfig struct {
 	// Required.
 	Name string  `json:"name"`

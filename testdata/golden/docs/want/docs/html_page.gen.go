@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// HTMLPageSlug is the slug of the DOCS_HTML_PAGE trigger type (Docs Html
-// Page).
+// HTMLPageSlug is the slug of the DOCS_HTML_PAGE trigger type.
 //
 // Triggers when an issue is added.
 //
@@ -26,9 +25,9 @@ func OnHTMLPage(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 	webhook.On(d, HTMLPageSlug, h)
 }
 
-// HTMLPageConfig is the config of the DOCS_HTML_PAGE trigger type (Docs Html
-// Page). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// HTMLPageConfig is the config of the DOCS_HTML_PAGE trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type HTMLPageConfig struct{}
 
 // TriggerType returns the metadata of the DOCS_HTML_PAGE trigger type.

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// IssueAddedEventSlug is the slug of the DOCS_ISSUE_ADDED_EVENT trigger type
-// (Docs Issue Added Event).
+// IssueAddedEventSlug is the slug of the DOCS_ISSUE_ADDED_EVENT trigger type.
 //
 // Triggers when an issue is added.
 //
@@ -27,9 +26,8 @@ func OnIssueAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 }
 
 // IssueAddedEventConfig is the config of the DOCS_ISSUE_ADDED_EVENT trigger
-// type (Docs Issue Added Event). Pass it to the client to create a trigger;
-// the zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Watches issues in a repository.
 //

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// UserEventSlug is the slug of the DOCS_USER_EVENT trigger type (Docs User
-// Event).
+// UserEventSlug is the slug of the DOCS_USER_EVENT trigger type.
 //
 // Triggers when an issue is added.
 //
@@ -26,9 +25,9 @@ func OnUserEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 	webhook.On(d, UserEventSlug, h)
 }
 
-// UserEventConfig is the config of the DOCS_USER_EVENT trigger type (Docs
-// User Event). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// UserEventConfig is the config of the DOCS_USER_EVENT trigger type. Pass it
+// to the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type UserEventConfig struct{}
 
 // TriggerType returns the metadata of the DOCS_USER_EVENT trigger type.

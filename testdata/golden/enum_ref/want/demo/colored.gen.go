@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// ColoredSlug is the slug of the DEMO_COLORED trigger type (Demo Colored).
+// ColoredSlug is the slug of the DEMO_COLORED trigger type.
 //
 // Test trigger DEMO_COLORED.
 const ColoredSlug = "DEMO_COLORED"
@@ -22,9 +22,9 @@ func OnColored(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 	webhook.On(d, ColoredSlug, h)
 }
 
-// ColoredConfig is the config of the DEMO_COLORED trigger type (Demo
-// Colored). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// ColoredConfig is the config of the DEMO_COLORED trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type ColoredConfig struct {
 	// Default: "red" (ColoredConfigColorDefault).
 	//

@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// BranchSlug is the slug of the REPO_BRANCH trigger type (Repo Branch).
+// BranchSlug is the slug of the REPO_BRANCH trigger type.
 const BranchSlug = "REPO_BRANCH"
 
 // OnBranch registers h for REPO_BRANCH events on d: each event's data is
@@ -20,9 +20,9 @@ func OnBranch(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Br
 	webhook.On(d, BranchSlug, h)
 }
 
-// BranchConfig is the config of the REPO_BRANCH trigger type (Repo Branch).
-// Pass it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// BranchConfig is the config of the REPO_BRANCH trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type BranchConfig struct {
 	// State to watch.
 	State *BranchConfigState `json:"state,omitempty"`

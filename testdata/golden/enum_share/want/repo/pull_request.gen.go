@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// PullRequestSlug is the slug of the REPO_PULL_REQUEST trigger type (Repo
-// Pull Request).
+// PullRequestSlug is the slug of the REPO_PULL_REQUEST trigger type.
 const PullRequestSlug = "REPO_PULL_REQUEST"
 
 // OnPullRequest registers h for REPO_PULL_REQUEST events on d: each event's
@@ -21,9 +20,9 @@ func OnPullRequest(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 	webhook.On(d, PullRequestSlug, h)
 }
 
-// PullRequestConfig is the config of the REPO_PULL_REQUEST trigger type (Repo
-// Pull Request). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// PullRequestConfig is the config of the REPO_PULL_REQUEST trigger type. Pass
+// it to the client to create a trigger; the zero value of an optional
+// (pointer) field leaves the server default in place.
 type PullRequestConfig struct {
 	// Statuses to watch.
 	Statuses   []PullRequestStatus        `json:"statuses,omitzero"`

@@ -12,7 +12,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// DisabledSlug is the slug of the TYPE_DISABLED trigger type (Type Disabled).
+// DisabledSlug is the slug of the TYPE_DISABLED trigger type.
 //
 // Test trigger TYPE_DISABLED.
 const DisabledSlug = "TYPE_DISABLED"
@@ -23,9 +23,9 @@ func OnDisabled(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 	webhook.On(d, DisabledSlug, h)
 }
 
-// DisabledConfig is the config of the TYPE_DISABLED trigger type (Type
-// Disabled). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// DisabledConfig is the config of the TYPE_DISABLED trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type DisabledConfig struct {
 	DisabledAt2  *string `json:"disabled_at,omitempty"`
 	DisabledAt   *string `json:"disabledAt,omitempty"`

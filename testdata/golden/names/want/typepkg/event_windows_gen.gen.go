@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// EventWindowsSlug is the slug of the TYPE_EVENT_WINDOWS trigger type (Type
-// Event Windows).
+// EventWindowsSlug is the slug of the TYPE_EVENT_WINDOWS trigger type.
 //
 // Test trigger TYPE_EVENT_WINDOWS.
 const EventWindowsSlug = "TYPE_EVENT_WINDOWS"
@@ -23,9 +22,9 @@ func OnEventWindows(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 	webhook.On(d, EventWindowsSlug, h)
 }
 
-// EventWindowsConfig is the config of the TYPE_EVENT_WINDOWS trigger type
-// (Type Event Windows). Pass it to the client to create a trigger; the zero
-// value of an optional (pointer) field leaves the server default in place.
+// EventWindowsConfig is the config of the TYPE_EVENT_WINDOWS trigger type.
+// Pass it to the client to create a trigger; the zero value of an optional
+// (pointer) field leaves the server default in place.
 type EventWindowsConfig struct{}
 
 // TriggerType returns the metadata of the TYPE_EVENT_WINDOWS trigger type.

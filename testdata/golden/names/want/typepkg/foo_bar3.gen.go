@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// FooBar3Slug is the slug of the TYPE_FOO__BAR trigger type (Type Foo  Bar).
+// FooBar3Slug is the slug of the TYPE_FOO__BAR trigger type.
 //
 // Test trigger TYPE_FOO__BAR.
 const FooBar3Slug = "TYPE_FOO__BAR"
@@ -22,9 +22,9 @@ func OnFooBar3(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *F
 	webhook.On(d, FooBar3Slug, h)
 }
 
-// FooBar3Config is the config of the TYPE_FOO__BAR trigger type (Type Foo
-// Bar). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// FooBar3Config is the config of the TYPE_FOO__BAR trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type FooBar3Config struct{}
 
 // TriggerType returns the metadata of the TYPE_FOO__BAR trigger type.

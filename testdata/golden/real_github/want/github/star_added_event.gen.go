@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// StarAddedEventSlug is the slug of the GITHUB_STAR_ADDED_EVENT trigger type
-// (Star Added Event).
+// StarAddedEventSlug is the slug of the GITHUB_STAR_ADDED_EVENT trigger type.
 //
 // Triggered when a new star is added to the repository.
 const StarAddedEventSlug = "GITHUB_STAR_ADDED_EVENT"
@@ -24,9 +23,8 @@ func OnStarAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 }
 
 // StarAddedEventConfig is the config of the GITHUB_STAR_ADDED_EVENT trigger
-// type (Star Added Event). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Instructions:
 //

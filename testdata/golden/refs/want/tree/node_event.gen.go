@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// NodeEventSlug is the slug of the TREE_NODE_EVENT trigger type (Tree Node
-// Event).
+// NodeEventSlug is the slug of the TREE_NODE_EVENT trigger type.
 //
 // Test trigger TREE_NODE_EVENT.
 const NodeEventSlug = "TREE_NODE_EVENT"
@@ -23,9 +22,9 @@ func OnNodeEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 	webhook.On(d, NodeEventSlug, h)
 }
 
-// NodeEventConfig is the config of the TREE_NODE_EVENT trigger type (Tree
-// Node Event). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// NodeEventConfig is the config of the TREE_NODE_EVENT trigger type. Pass it
+// to the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type NodeEventConfig struct {
 	Depth *int64 `json:"depth,omitempty"`
 }

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// OldStyleSlug is the slug of the TREE_OLD_STYLE trigger type (Tree Old
-// Style).
+// OldStyleSlug is the slug of the TREE_OLD_STYLE trigger type.
 //
 // Test trigger TREE_OLD_STYLE.
 const OldStyleSlug = "TREE_OLD_STYLE"
@@ -23,9 +22,9 @@ func OnOldStyle(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 	webhook.On(d, OldStyleSlug, h)
 }
 
-// OldStyleConfig is the config of the TREE_OLD_STYLE trigger type (Tree Old
-// Style). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// OldStyleConfig is the config of the TREE_OLD_STYLE trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type OldStyleConfig struct {
 	Opt *Opt `json:"opt,omitempty"`
 }

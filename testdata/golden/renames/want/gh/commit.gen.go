@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// CommitSlug is the slug of the GITHUB_COMMIT_EVENT trigger type (Github
-// Commit Event).
+// CommitSlug is the slug of the GITHUB_COMMIT_EVENT trigger type.
 //
 // Test trigger GITHUB_COMMIT_EVENT.
 const CommitSlug = "GITHUB_COMMIT_EVENT"
@@ -23,9 +22,9 @@ func OnCommit(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Co
 	webhook.On(d, CommitSlug, h)
 }
 
-// CommitConfig is the config of the GITHUB_COMMIT_EVENT trigger type (Github
-// Commit Event). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// CommitConfig is the config of the GITHUB_COMMIT_EVENT trigger type. Pass it
+// to the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type CommitConfig struct {
 	UserIdent       *string `json:"user_id,omitempty"`
 	DisabledAtSnake *string `json:"disabled_at,omitempty"`

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// TaskSlug is the slug of the ASANA_TASK_TRIGGER trigger type (Asana Task
-// Trigger).
+// TaskSlug is the slug of the ASANA_TASK_TRIGGER trigger type.
 const TaskSlug = "ASANA_TASK_TRIGGER"
 
 // OnTask registers h for ASANA_TASK_TRIGGER events on d: each event's data is
@@ -21,9 +20,9 @@ func OnTask(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Task
 	webhook.On(d, TaskSlug, h)
 }
 
-// TaskConfig is the config of the ASANA_TASK_TRIGGER trigger type (Asana Task
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// TaskConfig is the config of the ASANA_TASK_TRIGGER trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type TaskConfig struct {
 	A *string `json:"a,omitempty"`
 }

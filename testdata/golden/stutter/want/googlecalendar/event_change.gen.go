@@ -12,8 +12,7 @@ import (
 )
 
 // EventChangeSlug is the slug of the
-// GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER trigger type
-// (Googlecalendar Google Calendar Event Change Trigger).
+// GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER trigger type.
 const EventChangeSlug = "GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER"
 
 // OnEventChange registers h for
@@ -24,10 +23,9 @@ func OnEventChange(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // EventChangeConfig is the config of the
-// GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER trigger type
-// (Googlecalendar Google Calendar Event Change Trigger). Pass it to the
-// client to create a trigger; the zero value of an optional (pointer) field
-// leaves the server default in place.
+// GOOGLECALENDAR_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER trigger type. Pass it
+// to the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type EventChangeConfig struct {
 	A *string `json:"a,omitempty"`
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // ChangesSlug is the slug of the GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES trigger
-// type (Googledrive Google Drive Changes).
+// type.
 const ChangesSlug = "GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES"
 
 // OnChanges registers h for GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES events on d:
@@ -22,9 +22,8 @@ func OnChanges(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 }
 
 // ChangesConfig is the config of the GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES trigger
-// type (Googledrive Google Drive Changes). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 type ChangesConfig struct {
 	A *string `json:"a,omitempty"`
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // FileCreatedSlug is the slug of the ONE_DRIVE_ONE_DRIVE_FILE_CREATED_TRIGGER
-// trigger type (One Drive One Drive File Created Trigger).
+// trigger type.
 const FileCreatedSlug = "ONE_DRIVE_ONE_DRIVE_FILE_CREATED_TRIGGER"
 
 // OnFileCreated registers h for ONE_DRIVE_ONE_DRIVE_FILE_CREATED_TRIGGER
@@ -23,9 +23,9 @@ func OnFileCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // FileCreatedConfig is the config of the
-// ONE_DRIVE_ONE_DRIVE_FILE_CREATED_TRIGGER trigger type (One Drive One Drive
-// File Created Trigger). Pass it to the client to create a trigger; the zero
-// value of an optional (pointer) field leaves the server default in place.
+// ONE_DRIVE_ONE_DRIVE_FILE_CREATED_TRIGGER trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type FileCreatedConfig struct {
 	A *string `json:"a,omitempty"`
 }

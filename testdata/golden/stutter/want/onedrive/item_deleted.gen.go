@@ -12,7 +12,7 @@ import (
 )
 
 // ItemDeletedSlug is the slug of the ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER
-// trigger type (One Drive One Drive Item Deleted Trigger).
+// trigger type.
 const ItemDeletedSlug = "ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER"
 
 // OnItemDeleted registers h for ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER
@@ -23,9 +23,9 @@ func OnItemDeleted(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // ItemDeletedConfig is the config of the
-// ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER trigger type (One Drive One Drive
-// Item Deleted Trigger). Pass it to the client to create a trigger; the zero
-// value of an optional (pointer) field leaves the server default in place.
+// ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type ItemDeletedConfig struct {
 	A *string `json:"a,omitempty"`
 }

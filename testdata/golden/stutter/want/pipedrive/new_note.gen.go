@@ -12,7 +12,7 @@ import (
 )
 
 // NewNoteSlug is the slug of the PIPEDRIVE_PIPEDRIVE_NEW_NOTE_TRIGGER trigger
-// type (Pipedrive Pipedrive New Note Trigger).
+// type.
 const NewNoteSlug = "PIPEDRIVE_PIPEDRIVE_NEW_NOTE_TRIGGER"
 
 // OnNewNote registers h for PIPEDRIVE_PIPEDRIVE_NEW_NOTE_TRIGGER events on d:
@@ -22,9 +22,8 @@ func OnNewNote(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *N
 }
 
 // NewNoteConfig is the config of the PIPEDRIVE_PIPEDRIVE_NEW_NOTE_TRIGGER
-// trigger type (Pipedrive Pipedrive New Note Trigger). Pass it to the client
-// to create a trigger; the zero value of an optional (pointer) field leaves
-// the server default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 type NewNoteConfig struct {
 	A *string `json:"a,omitempty"`
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // ChargeFailedSlug is the slug of the STRIPE_STRIPE_CHARGE_FAILED_TRIGGER
-// trigger type (Stripe Stripe Charge Failed Trigger).
+// trigger type.
 const ChargeFailedSlug = "STRIPE_STRIPE_CHARGE_FAILED_TRIGGER"
 
 // OnChargeFailed registers h for STRIPE_STRIPE_CHARGE_FAILED_TRIGGER events
@@ -22,9 +22,8 @@ func OnChargeFailed(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // ChargeFailedConfig is the config of the STRIPE_STRIPE_CHARGE_FAILED_TRIGGER
-// trigger type (Stripe Stripe Charge Failed Trigger). Pass it to the client
-// to create a trigger; the zero value of an optional (pointer) field leaves
-// the server default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 type ChargeFailedConfig struct {
 	A *string `json:"a,omitempty"`
 }

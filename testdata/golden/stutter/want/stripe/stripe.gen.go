@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// StripeSlug is the slug of the STRIPE_STRIPE trigger type (Stripe Stripe).
+// StripeSlug is the slug of the STRIPE_STRIPE trigger type.
 const StripeSlug = "STRIPE_STRIPE"
 
 // OnStripe registers h for STRIPE_STRIPE events on d: each event's data is
@@ -20,9 +20,9 @@ func OnStripe(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *St
 	webhook.On(d, StripeSlug, h)
 }
 
-// StripeConfig is the config of the STRIPE_STRIPE trigger type (Stripe
-// Stripe). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// StripeConfig is the config of the STRIPE_STRIPE trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type StripeConfig struct {
 	A *string `json:"a,omitempty"`
 }

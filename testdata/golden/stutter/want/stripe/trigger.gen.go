@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// TriggerSlug is the slug of the STRIPE_TRIGGER trigger type (Stripe Trigger).
+// TriggerSlug is the slug of the STRIPE_TRIGGER trigger type.
 const TriggerSlug = "STRIPE_TRIGGER"
 
 // OnTrigger registers h for STRIPE_TRIGGER events on d: each event's data is
@@ -20,9 +20,9 @@ func OnTrigger(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *T
 	webhook.On(d, TriggerSlug, h)
 }
 
-// TriggerConfig is the config of the STRIPE_TRIGGER trigger type (Stripe
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// TriggerConfig is the config of the STRIPE_TRIGGER trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type TriggerConfig struct {
 	A *string `json:"a,omitempty"`
 }

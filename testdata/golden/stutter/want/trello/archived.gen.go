@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// ArchivedSlug is the slug of the TRELLO_TRELLO_RENAMED_TRIGGER trigger type
-// (Trello Trello Renamed Trigger).
+// ArchivedSlug is the slug of the TRELLO_TRELLO_RENAMED_TRIGGER trigger type.
 const ArchivedSlug = "TRELLO_TRELLO_RENAMED_TRIGGER"
 
 // OnArchived registers h for TRELLO_TRELLO_RENAMED_TRIGGER events on d: each
@@ -22,9 +21,8 @@ func OnArchived(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 }
 
 // ArchivedConfig is the config of the TRELLO_TRELLO_RENAMED_TRIGGER trigger
-// type (Trello Trello Renamed Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 type ArchivedConfig struct {
 	A *string `json:"a,omitempty"`
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// CardSlug is the slug of the TRELLO_CARD trigger type (Trello Card).
+// CardSlug is the slug of the TRELLO_CARD trigger type.
 const CardSlug = "TRELLO_CARD"
 
 // OnCard registers h for TRELLO_CARD events on d: each event's data is
@@ -20,9 +20,9 @@ func OnCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Card
 	webhook.On(d, CardSlug, h)
 }
 
-// CardConfig is the config of the TRELLO_CARD trigger type (Trello Card).
-// Pass it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// CardConfig is the config of the TRELLO_CARD trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type CardConfig struct {
 	A *string `json:"a,omitempty"`
 }

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// NewCardSlug is the slug of the TRELLO_NEW_CARD trigger type (Trello New
-// Card).
+// NewCardSlug is the slug of the TRELLO_NEW_CARD trigger type.
 const NewCardSlug = "TRELLO_NEW_CARD"
 
 // OnNewCard registers h for TRELLO_NEW_CARD events on d: each event's data is
@@ -21,9 +20,9 @@ func OnNewCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *N
 	webhook.On(d, NewCardSlug, h)
 }
 
-// NewCardConfig is the config of the TRELLO_NEW_CARD trigger type (Trello New
-// Card). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// NewCardConfig is the config of the TRELLO_NEW_CARD trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type NewCardConfig struct {
 	A *string `json:"a,omitempty"`
 }

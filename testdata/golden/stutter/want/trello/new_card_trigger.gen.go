@@ -12,7 +12,7 @@ import (
 )
 
 // NewCardTriggerSlug is the slug of the TRELLO_TRELLO_NEW_CARD_TRIGGER
-// trigger type (Trello Trello New Card Trigger).
+// trigger type.
 const NewCardTriggerSlug = "TRELLO_TRELLO_NEW_CARD_TRIGGER"
 
 // OnNewCardTrigger registers h for TRELLO_TRELLO_NEW_CARD_TRIGGER events on
@@ -22,9 +22,8 @@ func OnNewCardTrigger(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 }
 
 // NewCardTriggerConfig is the config of the TRELLO_TRELLO_NEW_CARD_TRIGGER
-// trigger type (Trello Trello New Card Trigger). Pass it to the client to
-// create a trigger; the zero value of an optional (pointer) field leaves the
-// server default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 type NewCardTriggerConfig struct {
 	A *string `json:"a,omitempty"`
 }

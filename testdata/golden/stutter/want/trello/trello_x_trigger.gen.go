@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// TrelloXTriggerSlug is the slug of the TRELLO_TRELLO_X_TRIGGER trigger type
-// (Trello Trello X Trigger).
+// TrelloXTriggerSlug is the slug of the TRELLO_TRELLO_X_TRIGGER trigger type.
 const TrelloXTriggerSlug = "TRELLO_TRELLO_X_TRIGGER"
 
 // OnTrelloXTrigger registers h for TRELLO_TRELLO_X_TRIGGER events on d: each
@@ -22,9 +21,8 @@ func OnTrelloXTrigger(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 }
 
 // TrelloXTriggerConfig is the config of the TRELLO_TRELLO_X_TRIGGER trigger
-// type (Trello Trello X Trigger). Pass it to the client to create a trigger;
-// the zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 type TrelloXTriggerConfig struct {
 	A *string `json:"a,omitempty"`
 }

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// XTriggerSlug is the slug of the TRELLO_X_TRIGGER trigger type (Trello X
-// Trigger).
+// XTriggerSlug is the slug of the TRELLO_X_TRIGGER trigger type.
 const XTriggerSlug = "TRELLO_X_TRIGGER"
 
 // OnXTrigger registers h for TRELLO_X_TRIGGER events on d: each event's data
@@ -21,9 +20,9 @@ func OnXTrigger(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 	webhook.On(d, XTriggerSlug, h)
 }
 
-// XTriggerConfig is the config of the TRELLO_X_TRIGGER trigger type (Trello X
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// XTriggerConfig is the config of the TRELLO_X_TRIGGER trigger type. Pass it
+// to the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type XTriggerConfig struct {
 	A *string `json:"a,omitempty"`
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // NewTicketSlug is the slug of the ZENDESK_NEW_ZENDESK_TICKET_TRIGGER trigger
-// type (Zendesk New Zendesk Ticket Trigger).
+// type.
 const NewTicketSlug = "ZENDESK_NEW_ZENDESK_TICKET_TRIGGER"
 
 // OnNewTicket registers h for ZENDESK_NEW_ZENDESK_TICKET_TRIGGER events on d:
@@ -22,9 +22,8 @@ func OnNewTicket(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 }
 
 // NewTicketConfig is the config of the ZENDESK_NEW_ZENDESK_TICKET_TRIGGER
-// trigger type (Zendesk New Zendesk Ticket Trigger). Pass it to the client to
-// create a trigger; the zero value of an optional (pointer) field leaves the
-// server default in place.
+// trigger type. Pass it to the client to create a trigger; the zero value of
+// an optional (pointer) field leaves the server default in place.
 type NewTicketConfig struct {
 	A *string `json:"a,omitempty"`
 }
