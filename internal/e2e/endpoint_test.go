@@ -106,7 +106,7 @@ func TestWebhookEndpointWithGeneratedCredentials(t *testing.T) {
 	values := map[string]any{
 		"creds": creds, "credsPtr": &creds, "update": update, "updatePtr": &update, "both": both, "bothPtr": &both,
 		"cleared": cleared,
-		"fields": fields, "endpoint": ep, "trigger": tr, "client": client,
+		"fields":  fields, "endpoint": ep, "trigger": tr, "client": client,
 		"required": required, "refused": refused,
 		"wrapped": fmt.Errorf("setup %v: %w", creds, errors.Join(required, refused)),
 	}
