@@ -149,6 +149,9 @@ func fenceOf(trimmed string) string {
 // inline rewrites the inline Markdown of one line; links records the URL of
 // each link text so far, defs the link definitions to append.
 func inline(s string, links map[string]string, defs *[]string) string {
+	if !strings.ContainsAny(s, "[<*_") {
+		return s // nothing to rewrite: the common case
+	}
 	s = imageRE.ReplaceAllString(s, "$1 ($2)")
 	s = linkRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := linkRE.FindStringSubmatch(m)
