@@ -32,7 +32,7 @@ var decodeCases = []decodeCase{
 	{"github_commit_v3", "v3-composio-docs-receiving-events-github-commit.json", typedInto[github.CommitEventPayload]},
 	{"github_commit_v2", "v2-composio-openapi-webhooks-spec-example-trigger-message-v2.json", typedInto[github.CommitEventPayload]},
 	{"slack_receive_message_v2", "v2-rowboatlabs-rowboat-captured-2025-08-06-slack-receive-message.json", typedInto[slack.ReceiveMessagePayload]},
-	{"gmail_new_message_v2", "v2-composio-changelog-2025-12-gmail-new-gmail-message.COMMENTS-STRIPPED.json", typedInto[gmail.NewGmailMessagePayload]},
+	{"gmail_new_message_v2", "v2-composio-changelog-2025-12-gmail-new-gmail-message.COMMENTS-STRIPPED.json", typedInto[gmail.NewMessagePayload]},
 }
 
 func readEvent(tb testing.TB, file string) []byte {

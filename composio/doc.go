@@ -45,14 +45,18 @@
 // endpoint after about 36 hours of failures). SetupWebhookEndpoint does both
 // in one call and only then returns the URL:
 //
-//	ep, err := client.SetupWebhookEndpoint(ctx, clientID, slackCredentials)
+//	ep, err := client.SetupWebhookEndpoint(ctx, clientID, slack.WebhookCredentials{
+//		WebhookSigningSecret: secret.New(signingSecret),
+//		AppToken:             secret.New(appToken),
+//	})
 //	// Register ep.URL with the provider (Slack: Event Subscriptions → Request URL).
 //	ep, err = client.WaitVerified(ctx, ep.ID) // until the provider's handshake completes
 //	tr, err := client.CreateTrigger(ctx, composio.CreateTriggerParams{UserID: "alice", Config: slack.ReceiveMessageConfig{}})
 //
 // The same steps one by one are WebhookEndpointSchema, CreateWebhookEndpoint
 // (idempotent per toolkit and client id: the URL never changes and stored
-// secrets stay), UpdateWebhookEndpoint (PATCH: only the fields set are sent),
+// secrets stay), UpdateWebhookEndpoint (PATCH: only the fields set are sent;
+// refused before any request when it would clear a required one),
 // ReplaceWebhookEndpoint (POST: fields not set are cleared; refused before
 // any request when a required one is missing) and IngressURL (the URL of an
 // endpoint whose credentials are stored, for showing it again).

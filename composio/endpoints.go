@@ -264,7 +264,8 @@ func wireData(fields []trigger.EndpointField) (map[string]string, []string, erro
 
 // UpdateWebhookEndpoint stores the fields set in u (PATCH, a merge): fields
 // u does not set keep their stored value. Use it to store or rotate a
-// signing secret.
+// signing secret. It is refused without a request when u.Validate fails (u
+// would clear a required field) or u sets no field.
 func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, u trigger.EndpointUpdate, opts ...Option) (*WebhookEndpoint, error) {
 	op := "update webhook endpoint " + id
 	if strings.TrimSpace(id) == "" {
@@ -272,6 +273,9 @@ func (c *Client) UpdateWebhookEndpoint(ctx context.Context, id string, u trigger
 	}
 	if u == nil {
 		return nil, errorf(op, "nil update")
+	}
+	if err := u.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	fields := u.EndpointFields()
 	if len(fields) == 0 {

@@ -3,6 +3,7 @@ package composio_test
 import (
 	"context"
 	"slices"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -99,6 +100,14 @@ func (u slackUpdate) EndpointFields() []trigger.EndpointField {
 		out = append(out, trigger.EndpointField{Name: "app_token", Value: *u.AppToken, Sensitive: true})
 	}
 	return out
+}
+
+// Validate refuses to clear a required field, as the generated update does.
+func (u slackUpdate) Validate() error {
+	if u.SigningSecret != nil && u.SigningSecret.IsZero() || u.AppToken != nil && u.AppToken.IsZero() {
+		return errors.New("a required field cannot be cleared")
+	}
+	return nil
 }
 
 func sv(s string) *secret.Value { v := secret.New(s); return &v }

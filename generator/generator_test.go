@@ -49,7 +49,7 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 	// Goldens with collisions, shuffled too.
-	for _, c := range []string{"names", "refs", "enum_ref"} {
+	for _, c := range []string{"names", "refs", "enum_ref", "stutter", "enum_share"} {
 		glk, err := loadCaseLock(c)
 		if err != nil {
 			t.Fatal(err)
@@ -71,6 +71,72 @@ func TestDeterminism(t *testing.T) {
 				t.Errorf("%s: %s depends on input order", c, x.Files[i].Path)
 			}
 		}
+	}
+}
+
+// TestNamesWithoutStutter: names drop the toolkit's words and a trailing
+// TRIGGER (issue 14's examples, from the golden case "stutter"), a nested
+// type from a title drops the toolkit prefix and "Schema", and a collision
+// falls back to a longer name.
+func TestNamesWithoutStutter(t *testing.T) {
+	res, err := runCase("stutter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decls := map[string]bool{}
+	declRE := regexp.MustCompile(`(?m)^(?:type|func|const) (\w+)`)
+	for _, f := range res.Files {
+		pkg, file, _ := strings.Cut(f.Path, "/")
+		decls[pkg+"/"+file] = true
+		for _, m := range declRE.FindAllSubmatch(f.Content, -1) {
+			decls[pkg+"."+string(m[1])] = true
+		}
+	}
+	for _, want := range []string{
+		"pipedrive.NewNoteConfig", "stripe.ChargeFailedPayload", "stripe.OnChargeFailed", "asana.TaskConfig",
+		"googledrive.ChangesConfig", "googlecalendar.EventChangeConfig", "onedrive.FileCreatedConfig", "onedrive.Item",
+		"zendesk.NewTicketConfig", "onedrive/file_created.gen.go", "pipedrive/new_note.gen.go",
+		// A collision keeps the TRIGGER word, then the toolkit's words.
+		"trello.NewCardTriggerConfig", "trello.NewCardConfig", "trello.TrelloXTriggerConfig", "trello.XTriggerConfig",
+		// A short name that would stay empty keeps its words; a rename wins, and names the file.
+		"stripe.TriggerConfig", "stripe.StripeConfig", "trello.ArchivedConfig", "trello/archived.gen.go",
+		// A title whose short form collides keeps its whole form.
+		"trello.TrelloOnCardSchema",
+	} {
+		if !decls[want] {
+			t.Errorf("%s is not generated", want)
+		}
+	}
+	if !bytes.Contains(res.Files[0].Content, []byte("ASANA_TASK_TRIGGER")) {
+		t.Error("the slug is not in the doc")
+	}
+}
+
+// TestOneTypePerEnum: within a trigger type, a config array's item enum and
+// a payload enum with the same values (in another order, with another
+// title) are one type, named without the role and in the singular; another
+// trigger's enum stays its own.
+func TestOneTypePerEnum(t *testing.T) {
+	res, err := runCase("enum_share")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []byte
+	for _, f := range res.Files {
+		all = append(all, f.Content...)
+	}
+	for _, want := range []string{
+		"Statuses   []PullRequestStatus ", "Status   *PullRequestStatus ",
+		"Categories []PullRequestCategory ", "Category *PullRequestCategory ",
+		"Labels []BranchPayloadLabel ", "State *BranchConfigState ",
+		"LineItem   *PullRequestConfigLineItem ",
+	} {
+		if !bytes.Contains(all, []byte(want)) {
+			t.Errorf("no field %q", want)
+		}
+	}
+	if n := bytes.Count(all, []byte(" string\n")); n != 5 {
+		t.Errorf("%d enum types, want 5", n)
 	}
 }
 

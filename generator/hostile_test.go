@@ -262,3 +262,44 @@ func outputBytes(res *generator.Result) int {
 	}
 	return n
 }
+
+// TestNoHiddenCharacters: no generated file holds a character that hides or
+// reorders what a reader sees, or that the Go scanner rejects: control
+// characters other than tab and newline, the bidirectional controls, line and
+// paragraph separators and a byte order mark. The comment_controls case puts
+// each of them in every text the generator copies into comments (names,
+// descriptions, instructions, titles, defaults, examples, setup fields).
+func TestNoHiddenCharacters(t *testing.T) {
+	cases, err := hostileResults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := cases["comment_controls"]; out.err != nil || out.res == nil {
+		t.Fatalf("comment_controls: %v", out.err)
+	}
+	for c, out := range cases {
+		if out.res == nil {
+			continue
+		}
+		for _, f := range out.res.Files {
+			for i, r := range string(f.Content) {
+				if hiddenRune(r) {
+					line := 1 + strings.Count(string(f.Content[:i]), "\n")
+					t.Errorf("%s: %s:%d: character %U", c, f.Path, line, r)
+					break
+				}
+			}
+		}
+	}
+}
+
+func hiddenRune(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n':
+		return false
+	case r < ' ' || r >= 0x7f && r <= 0x9f:
+		return true
+	}
+	return r == 0x061c || r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 ||
+		r == 0x2028 || r == 0x2029 || r == 0xfeff
+}

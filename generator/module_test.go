@@ -26,6 +26,9 @@ import (
 //	golden/<case>/   every golden case's want/ files
 //	hostile/<case>/  every hostile case that generates code
 //	mutations/       the FuzzGenerate seeds and their fixed mutations
+//	importer/        a program outside the output roots importing every package
+//	                 of the hostile case toolkit_dirs
+//	getters/         a program chaining the payload getters of the golden case docs
 //	driver/          a program that decodes config instances and runs Validate
 var (
 	modOnce sync.Once
@@ -157,6 +160,12 @@ func (m *module) build() error {
 				return err
 			}
 		}
+	}
+	if err := writeFile(filepath.Join(dir, "importer", "main.go"), []byte(importerSource(hostile[toolkitDirsCase].res))); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(dir, "getters", "main.go"), []byte(gettersSource)); err != nil {
+		return err
 	}
 	mutated, err := mutationResults()
 	if err != nil {
@@ -294,5 +303,162 @@ func TestGeneratedCodeCompiles(t *testing.T) {
 	lk, _ := catalog.Lock()
 	if n := len(lk.TriggerTypes()); n != 82 {
 		t.Errorf("catalog has %d trigger types, want 82", n)
+	}
+}
+
+// toolkitDirsCase is the hostile case whose toolkit slugs are directory
+// names the go command treats specially (internal, testdata, vendor, _x, .x).
+const toolkitDirsCase = "toolkit_dirs"
+
+// toolkitDirs returns the package directories of a result, sorted.
+func toolkitDirs(res *generator.Result) []string {
+	seen := map[string]bool{}
+	var dirs []string
+	for _, f := range res.Files {
+		if d := path.Dir(f.Path); !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	sort.Strings(dirs)
+	return dirs
+}
+
+// importerSource is a main package that imports every package of res (the
+// toolkit_dirs case) from outside its output root, as a user's code does.
+func importerSource(res *generator.Result) string {
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (\n")
+	if res != nil {
+		for _, d := range toolkitDirs(res) {
+			fmt.Fprintf(&b, "\t_ %q\n", hostileImportPath(toolkitDirsCase)+"/"+d)
+		}
+	}
+	b.WriteString(")\n\nfunc main() {}\n")
+	return b.String()
+}
+
+// TestToolkitDirsArePackages: toolkits named internal, testdata, vendor, or
+// starting with "_" or ".", give packages that "go build ./..." and
+// "go vet ./..." build (go list ./... lists each one) and that code outside
+// the output root can import (the importer program builds).
+func TestToolkitDirsArePackages(t *testing.T) {
+	m := buildModule(t)
+	cases, err := hostileResults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := cases[toolkitDirsCase].res
+	if res == nil {
+		t.Fatalf("%s: %v", toolkitDirsCase, cases[toolkitDirsCase].err)
+	}
+	out, err := m.goCmd("list", "./...")
+	if err != nil {
+		t.Fatalf("go list ./...: %v\n%s", err, out)
+	}
+	listed := map[string]bool{}
+	for _, l := range strings.Fields(string(out)) {
+		listed[l] = true
+	}
+	dirs := toolkitDirs(res)
+	if len(dirs) != 5 {
+		t.Errorf("%d packages, want 5: %v", len(dirs), dirs)
+	}
+	for _, d := range dirs {
+		if p := hostileImportPath(toolkitDirsCase) + "/" + d; !listed[p] {
+			t.Errorf("go list ./... does not list %s", p)
+		}
+	}
+	if !listed["example.com/gen/importer"] {
+		t.Error("the importer is not built")
+	}
+}
+
+// TestFileNamesFit: every path element of every generated file, in every
+// hostile case (long trigger and toolkit slugs among them), fits a file
+// name; the shared module writes them all to disk.
+func TestFileNamesFit(t *testing.T) {
+	cases, err := hostileResults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cases["long_names"].res == nil {
+		t.Fatalf("long_names: %v", cases["long_names"].err)
+	}
+	for c, out := range cases {
+		if out.res == nil {
+			continue
+		}
+		for _, f := range out.res.Files {
+			for _, el := range strings.Split(f.Path, "/") {
+				if len(el) > 128 {
+					t.Errorf("%s: %s: element of %d bytes", c, f.Path, len(el))
+				}
+			}
+		}
+	}
+	buildModule(t)
+}
+
+// TestGoDocGolden: the doc comments of the golden case "docs" (Markdown
+// lists, numbered steps, code, links, titles that restate names,
+// boilerplate, $ref fields, required fields, articles) read well under
+// `go doc`: its output is the golden file want.godoc (rewrite it with
+// `go test ./generator/ -run GoDocGolden -update`).
+func TestGoDocGolden(t *testing.T) {
+	m := buildModule(t)
+	out, err := m.goCmd("doc", "-all", goldenImportPath("docs")+"/docs")
+	if err != nil {
+		t.Fatalf("go doc: %v\n%s", err, out)
+	}
+	p := filepath.Join(goldenDir, "docs", "want.godoc")
+	if *update {
+		if err := os.WriteFile(p, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test ./generator/ -run GoDocGolden -update)", err)
+	}
+	if string(out) != string(want) {
+		t.Errorf("go doc output differs from want.godoc:\n%s", lineDiff(string(want), string(out)))
+	}
+}
+
+// gettersSource chains the nil-safe getters of the golden case "docs": a
+// nested struct's getter returns its pointer, nil from a nil receiver.
+const gettersSource = `package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"example.com/gen/golden/docs/docs"
+)
+
+func main() {
+	var none *docs.IssueAddedEventPayload
+	var empty docs.IssueAddedEventPayload
+	var full docs.IssueAddedEventPayload
+	if err := json.Unmarshal([]byte(` + "`" + `{"id":"1","user":{"login":"octocat"}}` + "`" + `), &full); err != nil {
+		panic(err)
+	}
+	got := []string{none.GetID(), none.GetUser().GetLogin(), empty.GetUser().GetLogin(), full.GetID(), full.GetUser().GetLogin()}
+	if fmt.Sprint(got) != "[   1 octocat]" || none.GetUser() != nil || full.GetUser() != full.User {
+		fmt.Println("getters:", got)
+		os.Exit(1)
+	}
+}
+`
+
+// TestPayloadGettersChain runs the getters program: getters of nested
+// optional structs chain without nil checks and without panics.
+func TestPayloadGettersChain(t *testing.T) {
+	m := buildModule(t)
+	if out, err := m.goCmd("run", "./getters"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
 }

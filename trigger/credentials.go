@@ -14,21 +14,28 @@ type EndpointField struct {
 	Sensitive bool
 }
 
-// EndpointCredentials is implemented by generated full credential sets, the
-// body of a replace (POST): every required setup field is present.
+// EndpointCredentials is implemented by generated full credential sets
+// (WebhookCredentials), the body of a replace (POST): every required setup
+// field is present.
 type EndpointCredentials interface {
 	// EndpointToolkit is the toolkit slug the credentials are for.
 	EndpointToolkit() string
 	// EndpointFields lists the fields that are set, in schema order.
 	EndpointFields() []EndpointField
-	// Validate reports a missing required field (possible only for values not
-	// built with the generated constructor).
+	// Validate reports each required field left empty. The client calls it
+	// before any request.
 	Validate() error
 }
 
-// EndpointUpdate is implemented by generated partial credential updates, the
-// body of a merge (PATCH): only the fields the caller set are sent.
+// EndpointUpdate is implemented by generated partial credential updates
+// (WebhookCredentialsUpdate), the body of a merge (PATCH): only the fields
+// the caller set are sent.
 type EndpointUpdate interface {
+	// EndpointToolkit is the toolkit slug the update is for.
 	EndpointToolkit() string
+	// EndpointFields lists the fields that are set, in schema order.
 	EndpointFields() []EndpointField
+	// Validate reports each required field the update would clear (set to
+	// an empty value). The client calls it before any request.
+	Validate() error
 }

@@ -9,29 +9,34 @@ import (
 
 // DateTime is a JSON Schema "date-time" string. It decodes every JSON string,
 // RFC 3339 or not, so that one odd timestamp never makes an event
-// undecodable: Time is set when the string parses as RFC 3339, and the string
-// itself is kept and written back unchanged.
+// undecodable: Time returns the instant when the string parses as RFC 3339,
+// and the string itself is kept and written back unchanged. Build one with
+// NewDateTime or ParseDateTime; the zero value is unset (null, omitted by
+// omitzero).
 type DateTime struct {
-	// Time is the parsed instant; zero when the string is not RFC 3339.
-	Time time.Time
-	raw  string
-	set  bool
+	t   time.Time
+	raw string
+	set bool
 }
 
 // NewDateTime returns t as a DateTime; it encodes as RFC 3339 with
 // nanoseconds when present.
 func NewDateTime(t time.Time) DateTime {
-	return DateTime{Time: t, raw: t.Format(time.RFC3339Nano), set: true}
+	return DateTime{t: t, raw: t.Format(time.RFC3339Nano), set: true}
 }
 
 // ParseDateTime wraps s, parsing it when it is RFC 3339.
 func ParseDateTime(s string) DateTime {
 	d := DateTime{raw: s, set: true}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		d.Time = t
+		d.t = t
 	}
 	return d
 }
+
+// Time returns the parsed instant: the zero time when the string is not
+// RFC 3339 (see Valid) or d is unset.
+func (d DateTime) Time() time.Time { return d.t }
 
 // String returns the string as received (or as built by NewDateTime).
 func (d DateTime) String() string { return d.raw }
@@ -70,28 +75,35 @@ func isRFC3339(s string) bool {
 }
 
 // Date is a JSON Schema "date" string (YYYY-MM-DD). Like DateTime it decodes
-// every JSON string, keeping the string and parsing it when it is a full-date.
+// every JSON string, keeping the string and parsing it when it is a
+// full-date. Build one with NewDate or ParseDate; the zero value is unset.
 type Date struct {
-	// Time is midnight UTC of the date; zero when the string is not a full-date.
-	Time time.Time
-	raw  string
-	set  bool
+	t   time.Time
+	raw string
+	set bool
 }
 
-// NewDate returns the calendar date of t.
+// NewDate returns the date year-month-day. Values outside their usual
+// ranges are normalized as time.Date does: NewDate(2026, 2, 30) is
+// 2026-03-02, NewDate(2026, 13, 1) is 2027-01-01. A year outside 0-9999
+// has no full-date form: the result is not Valid.
 func NewDate(year int, month time.Month, day int) Date {
 	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
-	return Date{Time: t, raw: t.Format(time.DateOnly), set: true}
+	return ParseDate(t.Format(time.DateOnly))
 }
 
 // ParseDate wraps s, parsing it when it is a full-date.
 func ParseDate(s string) Date {
 	d := Date{raw: s, set: true}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		d.Time = t
+		d.t = t
 	}
 	return d
 }
+
+// Time returns midnight UTC of the date: the zero time when the string is
+// not a full-date (see Valid) or d is unset.
+func (d Date) Time() time.Time { return d.t }
 
 // String returns the string as received.
 func (d Date) String() string { return d.raw }

@@ -53,5 +53,5 @@ type Config interface {
 // Ptr returns a pointer to v. Optional config fields are pointers, so that
 // "unset" (the server's default applies) differs from an explicit zero:
 //
-//	cfg := gmail.NewGmailMessageConfig{Interval: trigger.Ptr(5.0)}
+//	cfg := gmail.NewMessageConfig{Interval: trigger.Ptr(5.0)}
 func Ptr[T any](v T) *T { return &v }

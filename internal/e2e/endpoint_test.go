@@ -14,6 +14,7 @@ import (
 	"github.com/triggergen/triggergen/composiotest"
 	"github.com/triggergen/triggergen/internal/generated/slack"
 	"github.com/triggergen/triggergen/secret"
+	"github.com/triggergen/triggergen/trigger"
 )
 
 const (
@@ -50,7 +51,7 @@ func TestWebhookEndpointWithGeneratedCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds := slack.NewWebhookCredentials(secret.New(signingSecret), secret.New(appToken))
+	creds := slack.WebhookCredentials{WebhookSigningSecret: secret.New(signingSecret), AppToken: secret.New(appToken)}
 	fields := creds.EndpointFields()
 	if len(fields) != len(schema.Fields) {
 		t.Fatalf("generated credentials carry %d fields, the schema has %d", len(fields), len(schema.Fields))
@@ -81,23 +82,31 @@ func TestWebhookEndpointWithGeneratedCredentials(t *testing.T) {
 
 	// Rotate the signing secret alone: the app token stays.
 	const rotated = "0cc175b9c0f1b6a831c399e269772661"
-	update := new(slack.WebhookCredentialsUpdate).SetWebhookSigningSecret(secret.New(rotated))
+	update := slack.WebhookCredentialsUpdate{WebhookSigningSecret: trigger.Ptr(secret.New(rotated))}
 	if _, err := client.UpdateWebhookEndpoint(ctx, ep.ID, update); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := api.WebhookEndpointData(ep.ID); data["webhook_signing_secret"] != rotated || data["app_token"] != appToken {
 		t.Fatalf("after PATCH: %v, want the rotated secret and the untouched app token", data)
 	}
-	// A full set missing a required field is refused before any request.
+	// A full set missing a required field, and an update clearing one, are
+	// refused before any request.
 	before := len(api.Requests())
 	_, refused := client.ReplaceWebhookEndpoint(ctx, ep.ID, slack.WebhookCredentials{WebhookSigningSecret: secret.New(rotated)})
 	if refused == nil || len(api.Requests()) != before {
 		t.Fatalf("replace without app_token: err %v, %d requests sent", refused, len(api.Requests())-before)
 	}
+	_, cleared := client.UpdateWebhookEndpoint(ctx, ep.ID, slack.WebhookCredentialsUpdate{AppToken: new(secret.Value)})
+	var ve trigger.ValidationErrors
+	if !errors.As(cleared, &ve) || len(ve) != 1 || ve[0].Path != "/app_token" || len(api.Requests()) != before {
+		t.Fatalf("update clearing app_token: err %v, %d requests sent", cleared, len(api.Requests())-before)
+	}
+	both := slack.WebhookCredentialsUpdate{WebhookSigningSecret: trigger.Ptr(secret.New(rotated)), AppToken: trigger.Ptr(secret.New(appToken))}
 
 	values := map[string]any{
-		"creds": creds, "credsPtr": &creds, "update": update, "updateValue": *update,
-		"fields": fields, "endpoint": ep, "trigger": tr, "client": client,
+		"creds": creds, "credsPtr": &creds, "update": update, "updatePtr": &update, "both": both, "bothPtr": &both,
+		"cleared": cleared,
+		"fields":  fields, "endpoint": ep, "trigger": tr, "client": client,
 		"required": required, "refused": refused,
 		"wrapped": fmt.Errorf("setup %v: %w", creds, errors.Join(required, refused)),
 	}

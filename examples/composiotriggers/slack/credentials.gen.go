@@ -12,32 +12,18 @@ import (
 
 // WebhookCredentials is the full set of setup fields of the slack webhook
 // endpoint: the body of a replace (POST), which clears every field it does
-// not carry. Build it with NewWebhookCredentials, which takes the required
-// fields as arguments. Secret fields are secret.Value and never print.
+// not carry. Required fields are values, optional ones pointers (nil is not
+// sent); the client calls Validate before any request, so a required field
+// left empty is refused without one. Secret fields are secret.Value and never
+// print.
 type WebhookCredentials struct {
 	// AppToken is "App-Level Token" (setup field "app_token"): Slack xapp- token
 	// with authorizations:read scope for event authorization. Required; secret.
-	AppToken secret.Value
+	AppToken secret.Value `triggergen:"required"`
 	// WebhookSigningSecret is "Signing Secret" (setup field
 	// "webhook_signing_secret"): Webhook request signing secret from your Slack
 	// app dashboard. Required; secret.
-	WebhookSigningSecret secret.Value
-}
-
-// WebhookCredentialsOption sets an optional field of WebhookCredentials.
-type WebhookCredentialsOption func(*WebhookCredentials)
-
-// NewWebhookCredentials returns the full credential set; its arguments are
-// the required fields, options set the optional ones.
-func NewWebhookCredentials(appToken secret.Value, webhookSigningSecret secret.Value, opts ...WebhookCredentialsOption) WebhookCredentials {
-	c := WebhookCredentials{
-		AppToken:             appToken,
-		WebhookSigningSecret: webhookSigningSecret,
-	}
-	for _, o := range opts {
-		o(&c)
-	}
-	return c
+	WebhookSigningSecret secret.Value `triggergen:"required"`
 }
 
 // EndpointToolkit returns the toolkit slug.
@@ -62,8 +48,7 @@ func (c WebhookCredentials) EndpointFields() []trigger.EndpointField {
 	return fields
 }
 
-// Validate reports a required field left empty (possible only for a value not
-// built with NewWebhookCredentials).
+// Validate reports each required field of c left empty.
 func (c WebhookCredentials) Validate() error {
 	var errs triggerimpl.Errors
 	if c.AppToken.IsZero() {
@@ -75,27 +60,25 @@ func (c WebhookCredentials) Validate() error {
 	return errs.Err()
 }
 
+// Format prints the setup fields c sets, with secret values redacted, for
+// every verb.
+func (c WebhookCredentials) Format(f fmt.State, _ rune) {
+	triggerimpl.FormatEndpointFields(f, "slack.WebhookCredentials", c.EndpointFields())
+}
+
 // WebhookCredentialsUpdate is a partial update of the slack webhook
-// endpoint's setup fields: the body of a merge (PATCH). Only the fields set
-// with its Set methods are sent; the server keeps the others. The zero value
-// sets nothing.
+// endpoint's setup fields: the body of a merge (PATCH). Only its non-nil
+// fields are sent; the server keeps the others. The client calls Validate
+// before any request and refuses an update that sets no field.
 type WebhookCredentialsUpdate struct {
-	appToken             *secret.Value
-	webhookSigningSecret *secret.Value
-}
-
-// SetAppToken sets the setup field "app_token" (App-Level Token). It returns
-// u so that calls chain.
-func (u *WebhookCredentialsUpdate) SetAppToken(v secret.Value) *WebhookCredentialsUpdate {
-	u.appToken = &v
-	return u
-}
-
-// SetWebhookSigningSecret sets the setup field "webhook_signing_secret"
-// (Signing Secret). It returns u so that calls chain.
-func (u *WebhookCredentialsUpdate) SetWebhookSigningSecret(v secret.Value) *WebhookCredentialsUpdate {
-	u.webhookSigningSecret = &v
-	return u
+	// AppToken is "App-Level Token" (setup field "app_token"): Slack xapp- token
+	// with authorizations:read scope for event authorization. Nil keeps the
+	// stored value; secret.
+	AppToken *secret.Value
+	// WebhookSigningSecret is "Signing Secret" (setup field
+	// "webhook_signing_secret"): Webhook request signing secret from your Slack
+	// app dashboard. Nil keeps the stored value; secret.
+	WebhookSigningSecret *secret.Value
 }
 
 // EndpointToolkit returns the toolkit slug.
@@ -106,21 +89,38 @@ func (WebhookCredentialsUpdate) EndpointToolkit() string {
 // EndpointFields lists the fields that are set, in schema order.
 func (u WebhookCredentialsUpdate) EndpointFields() []trigger.EndpointField {
 	var fields []trigger.EndpointField
-	if u.appToken != nil {
+	if u.AppToken != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "app_token",
-			Value:     *u.appToken,
+			Value:     *u.AppToken,
 			Sensitive: true,
 		})
 	}
-	if u.webhookSigningSecret != nil {
+	if u.WebhookSigningSecret != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "webhook_signing_secret",
-			Value:     *u.webhookSigningSecret,
+			Value:     *u.WebhookSigningSecret,
 			Sensitive: true,
 		})
 	}
 	return fields
+}
+
+// Validate reports each required field that u sets to an empty value: the
+// merge would clear it.
+func (u WebhookCredentialsUpdate) Validate() error {
+	var errs triggerimpl.Errors
+	if u.AppToken != nil {
+		if u.AppToken.IsZero() {
+			errs.Add("/app_token", "required", "App-Level Token is required and cannot be cleared")
+		}
+	}
+	if u.WebhookSigningSecret != nil {
+		if u.WebhookSigningSecret.IsZero() {
+			errs.Add("/webhook_signing_secret", "required", "Signing Secret is required and cannot be cleared")
+		}
+	}
+	return errs.Err()
 }
 
 // Format prints the setup fields u sets, with secret values redacted, for
@@ -131,5 +131,5 @@ func (u WebhookCredentialsUpdate) Format(f fmt.State, _ rune) {
 
 var (
 	_ trigger.EndpointCredentials = WebhookCredentials{}
-	_ trigger.EndpointUpdate      = &WebhookCredentialsUpdate{}
+	_ trigger.EndpointUpdate      = WebhookCredentialsUpdate{}
 )

@@ -30,18 +30,18 @@ func OnReactionRemoved(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - If you are using your own Slack app:
-// 1. Go to the 'Event Subscriptions' section of your app's settings.
-// 2. Enable events.
-// 3. Input the 'Request URL' field with `{{webhook_url}}`
-// 4. Add `reaction_removed` to the 'Subscribe to bot events' section and
-// `Subscribe to events on behalf of users` section and save.
-// - If you are using the Composio Slack app, you are all set here!
-// - If you are using Slackbot integration, you would need to add the Slack
-// app to the channels you want to monitor. In case using Composio Slack app,
-// you need to do /add and then choose Composio App.
+//   - If you are using your own Slack app:
+//   - 1. Go to the 'Event Subscriptions' section of your app's settings.
+//   - 2. Enable events.
+//   - 3. Input the 'Request URL' field with `{{webhook_url}}`
+//   - 4. Add `reaction_removed` to the 'Subscribe to bot events' section and
+//     `Subscribe to events on behalf of users` section and save.
+//   - If you are using the Composio Slack app, you are all set here!
+//   - If you are using Slackbot integration, you would need to add the Slack
+//     app to the channels you want to monitor. In case using Composio Slack
+//     app, you need to do /add and then choose Composio App.
 type ReactionRemovedConfig struct{}
 
 // TriggerType returns the metadata of the SLACK_REACTION_REMOVED trigger type.
@@ -116,4 +116,36 @@ type ReactionRemovedPayload struct {
 	//
 	// Required; nil is sent as null.
 	User *string `json:"user"`
+}
+
+// GetBotID returns *x.BotID, or "" when x or x.BotID is nil.
+func (x *ReactionRemovedPayload) GetBotID() string {
+	if x == nil || x.BotID == nil {
+		return ""
+	}
+	return *x.BotID
+}
+
+// GetChannelType returns *x.ChannelType, or "" when x or x.ChannelType is nil.
+func (x *ReactionRemovedPayload) GetChannelType() string {
+	if x == nil || x.ChannelType == nil {
+		return ""
+	}
+	return *x.ChannelType
+}
+
+// GetTeamID returns *x.TeamID, or "" when x or x.TeamID is nil.
+func (x *ReactionRemovedPayload) GetTeamID() string {
+	if x == nil || x.TeamID == nil {
+		return ""
+	}
+	return *x.TeamID
+}
+
+// GetUser returns *x.User, or "" when x or x.User is nil.
+func (x *ReactionRemovedPayload) GetUser() string {
+	if x == nil || x.User == nil {
+		return ""
+	}
+	return *x.User
 }

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/dave/jennifer/jen"
 
 	"github.com/triggergen/triggergen/generator/internal/model"
+	"github.com/triggergen/triggergen/generator/internal/naming"
 )
 
 // comment turns text into a doc comment: lines trimmed, runs of blank lines
@@ -17,16 +19,12 @@ func comment(text string) *jen.Statement {
 }
 
 // slashes turns text into "//" comment lines (jennifer writes a comment
-// that starts with "//" as is, instead of a /* */ block).
+// that starts with "//" as is, instead of a /* */ block). Every line goes
+// through commentSafe.
 func slashes(text string) string {
-	lines := strings.Split(text, "\n")
+	lines := strings.Split(lineBreaks.Replace(text), "\n")
 	for i, l := range lines {
-		l = strings.Map(func(r rune) rune {
-			if r < ' ' && r != '\t' || r == 0x7f {
-				return -1
-			}
-			return r
-		}, l)
+		l = commentSafe(l)
 		if l == "" {
 			lines[i] = "//"
 		} else {
@@ -36,11 +34,65 @@ func slashes(text string) string {
 	return strings.Join(lines, "\n")
 }
 
+// lineBreaks turns every line terminator of the input into "\n": CR LF, CR,
+// NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029)
+// end a line in the text they came from, and each becomes a new "//" line
+// instead of a character some editors break the comment at.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+
+// commentSafe escapes the characters of one comment line that would hide or
+// reorder what a reader sees, or that the Go scanner rejects: control
+// characters other than tab (C0, DEL, C1), the bidirectional controls
+// (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: "Trojan Source")
+// and U+FEFF (a byte order mark, illegal after the start of a file). Each
+// becomes the visible Go escape \uXXXX, so the comment shows that the text
+// held one.
+func commentSafe(l string) string {
+	if !strings.ContainsFunc(l, unsafeInComment) {
+		return l
+	}
+	var b strings.Builder
+	for _, r := range l {
+		if unsafeInComment(r) {
+			fmt.Fprintf(&b, "\\u%04X", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unsafeInComment(r rune) bool {
+	switch {
+	case r == '\t':
+		return false
+	case r < ' ', r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff:
+		return true
+	}
+	return false
+}
+
+// wrap lays text out as doc comment lines of at most 76 bytes where it can:
+// runs of blank lines collapse, paragraph lines are trimmed and wrapped,
+// list items (see docText) wrap with their continuation indent, code lines
+// (a leading tab) stay as they are, and link definitions move to the end,
+// where doc comment syntax wants them.
 func wrap(text string) string {
-	var out []string
+	var out, defs []string
 	blank := true
-	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		line = strings.TrimSpace(line)
+	for _, line := range strings.Split(lineBreaks.Replace(text), "\n") {
+		if strings.HasPrefix(line, "\t") && strings.TrimSpace(line) != "" {
+			out = append(out, strings.TrimRight(line, " \t"))
+			blank = false
+			continue
+		}
+		line = strings.TrimRight(line, " \t")
+		indent, item := listItem(line)
+		if !item {
+			line = strings.TrimSpace(line)
+		}
 		if line == "" {
 			if !blank {
 				out = append(out, "")
@@ -48,22 +100,31 @@ func wrap(text string) string {
 			blank = true
 			continue
 		}
+		if linkDef(line) {
+			defs = append(defs, line)
+			continue
+		}
 		blank = false
 		for len(line) > 76 {
 			i := strings.LastIndex(line[:76], " ")
-			if i <= 0 {
-				i = strings.Index(line, " ")
-				if i <= 0 {
+			if i <= len(indent) {
+				i = strings.Index(line[len(indent)+1:], " ")
+				if i < 0 {
 					break
 				}
+				i += len(indent) + 1
 			}
 			out = append(out, line[:i])
-			line = strings.TrimSpace(line[i:])
+			line = indent + strings.TrimSpace(line[i:])
 		}
 		out = append(out, line)
 	}
 	for len(out) > 0 && out[len(out)-1] == "" {
 		out = out[:len(out)-1]
+	}
+	if len(defs) > 0 {
+		out = append(out, "")
+		out = append(out, defs...)
 	}
 	return strings.Join(out, "\n")
 }
@@ -81,6 +142,20 @@ func packageDoc(s string) string {
 	return strings.Join(out, "\n")
 }
 
+// summary returns the first paragraph of a description, as doc text, for
+// a one-line listing: the rest may be a list or code.
+func summary(md string) string {
+	para, _, _ := strings.Cut(strings.TrimSpace(lineBreaks.Replace(md)), "\n\n")
+	var lines []string
+	for _, l := range strings.Split(para, "\n") {
+		if l = strings.TrimSpace(l); bulletRE.MatchString(l) || numberRE.MatchString(l) || fenceOf(l) != "" {
+			break
+		}
+		lines = append(lines, l)
+	}
+	return inline(strings.Join(lines, " "), map[string]string{}, new([]string))
+}
+
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 140 {
@@ -93,12 +168,33 @@ func oneLine(s string) string {
 
 // triggerTypeName names a trigger type in prose: "the GITHUB_COMMIT_EVENT
 // trigger type (Commit Event)".
+// The display name is left out when it only restates the slug, its end or
+// the Go name ("Commit Event" for GITHUB_COMMIT_EVENT), compared with case,
+// "_", "-" and spaces ignored.
 func triggerTypeName(t *model.Trigger) string {
 	s := "the " + t.Slug + " trigger type"
-	if name := strings.TrimSpace(t.Name); name != "" {
-		s += " (" + name + ")"
+	name := strings.TrimSpace(t.Name)
+	if name == "" {
+		return s
 	}
-	return s
+	if naming.SameName(name, t.Base) || restatesSlug(name, t.Slug) {
+		return s
+	}
+	return s + " (" + name + ")"
+}
+
+// restatesSlug reports whether name only restates the slug or its end
+// ("Commit Event" for GITHUB_COMMIT_EVENT).
+func restatesSlug(name, slug string) bool {
+	for rest := slug; ; {
+		if naming.SameName(name, rest) {
+			return true
+		}
+		var ok bool
+		if _, rest, ok = strings.Cut(rest, "_"); !ok {
+			return false
+		}
+	}
 }
 
 func typeDoc(n *model.Named) string {
@@ -109,15 +205,15 @@ func typeDoc(n *model.Named) string {
 		fmt.Fprintf(&b, "%s is the config of %s", n.Name, triggerTypeName(t))
 		b.WriteString(". Pass it to the client to create a trigger; the zero value of an optional (pointer) field leaves the server default in place.")
 		if n.Doc != "" {
-			b.WriteString("\n\n" + n.Doc)
+			b.WriteString("\n\n" + docText(n.Doc))
 		}
 		if t.Instructions != "" {
-			b.WriteString("\n\nInstructions:\n\n" + t.Instructions)
+			b.WriteString("\n\nInstructions:\n\n" + docText(t.Instructions))
 		}
 	case "payload":
 		fmt.Fprintf(&b, "%s is the payload of %s events.", n.Name, n.Trigger.Slug)
 		if n.Doc != "" {
-			b.WriteString("\n\n" + n.Doc)
+			b.WriteString("\n\n" + docText(n.Doc))
 		}
 	default:
 		switch n.Kind {
@@ -129,7 +225,7 @@ func typeDoc(n *model.Named) string {
 			fmt.Fprintf(&b, "%s is a nested object.", n.Name)
 		}
 		if n.Doc != "" {
-			b.WriteString("\n\n" + n.Doc)
+			b.WriteString("\n\n" + docText(n.Doc))
 		}
 	}
 	if n.Deprecated {
@@ -138,10 +234,15 @@ func typeDoc(n *model.Named) string {
 	return b.String()
 }
 
-func fieldDoc(fl *model.Field) string {
+// fieldDoc is the doc comment of a struct field: its description, examples
+// and default, and, in a config (validated) struct, whether it is required.
+func fieldDoc(fl *model.Field, validated bool) string {
 	var parts []string
 	if fl.Doc != "" {
-		parts = append(parts, fl.Doc)
+		parts = append(parts, docText(fl.Doc))
+	}
+	if len(fl.Examples) > 0 {
+		parts = append(parts, "Examples: "+strings.Join(fl.Examples, ", ")+".")
 	}
 	if fl.HasDefault && fl.Default != nil {
 		b, _ := json.Marshal(fl.Default)
@@ -151,13 +252,47 @@ func fieldDoc(fl *model.Field) string {
 		}
 		parts = append(parts, s+".")
 	}
-	if fl.Required && fl.Nullable {
+	switch {
+	case fl.Required && fl.Nullable:
 		parts = append(parts, "Required; nil is sent as null.")
+	case fl.Required && validated:
+		parts = append(parts, "Required.")
 	}
 	if fl.Deprecated {
 		parts = append(parts, "Deprecated: the schema marks this field deprecated.")
 	}
 	return strings.Join(parts, "\n\n")
+}
+
+// article returns "a" or "an" for the Go identifier or word w, by the sound
+// of its start: "an IssueAddedEventPayload", "an HTMLPage", "a UserPayload",
+// "a OneDriveItem".
+func article(w string) string {
+	if w == "" {
+		return "a"
+	}
+	upper := strings.ToUpper(w)
+	// An initialism is read letter by letter: "an HTML page", "an SMS".
+	if len(w) > 1 && unicode.IsUpper(rune(w[0])) && unicode.IsUpper(rune(w[1])) {
+		if strings.ContainsRune("AEFHILMNORSX", rune(upper[0])) {
+			return "an"
+		}
+		return "a"
+	}
+	for _, p := range []string{"ONE", "ONCE", "USE", "USU", "UNI", "UTI", "URL", "EU", "UUID"} {
+		if strings.HasPrefix(upper, p) {
+			return "a"
+		}
+	}
+	for _, p := range []string{"HOUR", "HONEST", "HONOR", "HONOUR", "HEIR"} {
+		if strings.HasPrefix(upper, p) {
+			return "an"
+		}
+	}
+	if strings.ContainsRune("AEIOU", rune(upper[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func variantDesc(v *model.Variant) string {

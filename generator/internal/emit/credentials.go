@@ -9,141 +9,140 @@ import (
 	"github.com/triggergen/triggergen/generator/internal/model"
 )
 
-// credentials emits credentials.gen.go: the full set for replace (POST), its
-// constructor and options, and the partial update for PATCH.
+// credentials emits credentials.gen.go: two structs with named fields, the
+// full set for a replace (POST; required fields are values tagged
+// triggergen:"required", optional ones pointers) and the partial update for
+// a merge (PATCH; every field a pointer, only non-nil ones sent), each with
+// the methods of trigger.EndpointCredentials / trigger.EndpointUpdate and a
+// redacting Format.
 //
-//	type WebhookCredentials struct{ WebhookSigningSecret secret.Value; ... }
-//	func NewWebhookCredentials(webhookSigningSecret, appToken secret.Value, opts ...WebhookCredentialsOption) WebhookCredentials
-//	type WebhookCredentialsUpdate struct{ ... }
-//	func (u *WebhookCredentialsUpdate) SetAppToken(v secret.Value) *WebhookCredentialsUpdate
+//	type WebhookCredentials struct {
+//		WebhookSigningSecret secret.Value `triggergen:"required"`
+//		AppToken             secret.Value `triggergen:"required"`
+//	}
+//	type WebhookCredentialsUpdate struct {
+//		WebhookSigningSecret *secret.Value
+//		AppToken             *secret.Value
+//	}
 func (e *emitter) credentials() {
 	cr := e.p.Creds
 	f := e.file(cr.File)
 	tk := e.p.Toolkit
 
 	// The full set.
-	f.Add(comment(fmt.Sprintf("%s is the full set of setup fields of the %s webhook endpoint: the body of a replace (POST), which clears every field it does not carry. Build it with %s, which takes the required fields as arguments. Secret fields are secret.Value and never print.", cr.Type, tk, cr.Constructor)))
+	f.Add(comment(fmt.Sprintf("%s is the full set of setup fields of the %s webhook endpoint: the body of a replace (POST), which clears every field it does not carry. Required fields are values, optional ones pointers (nil is not sent); the client calls Validate before any request, so a required field left empty is refused without one. Secret fields are secret.Value and never print.", cr.Type, tk)))
 	var fields []jen.Code
 	for _, fl := range cr.Fields {
 		t := credType(fl)
 		if !fl.Required {
 			t = jen.Op("*").Add(t)
 		}
-		fields = append(fields, comment(credDoc(fl)).Line().Id(fl.Name).Add(t))
+		field := comment(credDoc(fl, false)).Line().Id(fl.Name).Add(t)
+		if fl.Required {
+			field.Tag(map[string]string{"triggergen": "required"})
+		}
+		fields = append(fields, field)
 	}
 	f.Type().Id(cr.Type).Struct(fields...)
 	f.Line()
-
-	f.Add(comment(fmt.Sprintf("%s sets an optional field of %s.", cr.Option, cr.Type)))
-	f.Type().Id(cr.Option).Func().Params(jen.Op("*").Id(cr.Type))
-	f.Line()
-
-	var params []jen.Code
-	var dict []jen.Code
-	for _, fl := range cr.Fields {
-		if fl.Required {
-			params = append(params, jen.Id(fl.Param).Add(credType(fl)))
-			dict = append(dict, kv(fl.Name, jen.Id(fl.Param)))
-		}
-	}
-	if len(dict) > 0 {
-		dict = append(dict, jen.Line())
-	}
-	params = append(params, jen.Id("opts").Op("...").Id(cr.Option))
-	f.Add(comment(fmt.Sprintf("%s returns the full credential set; its arguments are the required fields, options set the optional ones.", cr.Constructor)))
-	f.Func().Id(cr.Constructor).Params(params...).Id(cr.Type).Block(
-		jen.Id("c").Op(":=").Id(cr.Type).Values(dict...),
-		jen.For(jen.List(jen.Id("_"), jen.Id("o")).Op(":=").Range().Id("opts")).Block(jen.Id("o").Call(jen.Op("&").Id("c"))),
-		jen.Return(jen.Id("c")),
-	)
-	f.Line()
-	for _, fl := range cr.Fields {
-		if fl.Required {
-			continue
-		}
-		f.Add(comment(fmt.Sprintf("%s sets the optional field %s (%s).", fl.Option, fl.Name, display(fl))))
-		f.Func().Id(fl.Option).Params(jen.Id("v").Add(credType(fl))).Id(cr.Option).Block(
-			jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id(cr.Type)).Block(jen.Id("c").Dot(fl.Name).Op("=").Op("&").Id("v"))),
-		)
-		f.Line()
-	}
-	f.Add(comment("EndpointToolkit returns the toolkit slug."))
-	f.Func().Params(jen.Id(cr.Type)).Id("EndpointToolkit").Params().String().Block(jen.Return(jen.Id("Toolkit")))
-	f.Line()
+	e.endpointToolkit(f, cr.Type)
 	f.Add(comment("EndpointFields lists the required fields and the optional fields that are set, in schema order."))
-	var body []jen.Code
-	body = append(body, jen.Var().Id("fields").Index().Qual(triggerPkg, "EndpointField"))
+	body := []jen.Code{jen.Var().Id("fields").Index().Qual(triggerPkg, "EndpointField")}
 	for _, fl := range cr.Fields {
-		val := jen.Id("c").Dot(fl.Name)
-		if !fl.Required {
-			val = jen.Op("*").Add(val)
-		}
-		app := jen.Id("fields").Op("=").Append(jen.Id("fields"), endpointField(fl, val))
 		if fl.Required {
-			body = append(body, app)
+			body = append(body, appendField(fl, jen.Id("c").Dot(fl.Name)))
 		} else {
-			body = append(body, jen.If(jen.Id("c").Dot(fl.Name).Op("!=").Nil()).Block(app))
+			body = append(body, jen.If(jen.Id("c").Dot(fl.Name).Op("!=").Nil()).Block(appendField(fl, jen.Op("*").Id("c").Dot(fl.Name))))
 		}
 	}
 	body = append(body, jen.Return(jen.Id("fields")))
 	f.Func().Params(jen.Id("c").Id(cr.Type)).Id("EndpointFields").Params().Index().Qual(triggerPkg, "EndpointField").Block(body...)
 	f.Line()
-	f.Add(comment("Validate reports a required field left empty (possible only for a value not built with " + cr.Constructor + ")."))
-	var vbody []jen.Code
-	vbody = append(vbody, jen.Var().Id("errs").Qual(implPkg, "Errors"))
+	f.Add(comment("Validate reports each required field of c left empty."))
+	vbody := []jen.Code{jen.Var().Id("errs").Qual(implPkg, "Errors")}
 	for _, fl := range cr.Fields {
-		if !fl.Required {
-			continue
+		if fl.Required {
+			vbody = append(vbody, requireSet(fl, "c", false, "is required"))
 		}
-		cond := jen.Id("c").Dot(fl.Name).Op("==").Lit("")
-		if fl.Secret {
-			cond = jen.Id("c").Dot(fl.Name).Dot("IsZero").Call()
-		}
-		vbody = append(vbody, jen.If(cond).Block(jen.Id("errs").Dot("Add").Call(jen.Lit("/"+escapeToken(fl.Key)), jen.Lit("required"), jen.Lit(display(fl)+" is required"))))
 	}
 	vbody = append(vbody, jen.Return(jen.Id("errs").Dot("Err").Call()))
 	f.Func().Params(jen.Id("c").Id(cr.Type)).Id("Validate").Params().Error().Block(vbody...)
 	f.Line()
+	e.endpointFormat(f, cr.Type, "c")
 
 	// The partial update.
-	f.Add(comment(fmt.Sprintf("%s is a partial update of the %s webhook endpoint's setup fields: the body of a merge (PATCH). Only the fields set with its Set methods are sent; the server keeps the others. The zero value sets nothing.", cr.Update, tk)))
+	f.Add(comment(fmt.Sprintf("%s is a partial update of the %s webhook endpoint's setup fields: the body of a merge (PATCH). Only its non-nil fields are sent; the server keeps the others. The client calls Validate before any request and refuses an update that sets no field.", cr.Update, tk)))
 	var ufields []jen.Code
 	for _, fl := range cr.Fields {
-		ufields = append(ufields, jen.Id(fl.Param).Op("*").Add(credType(fl)))
+		ufields = append(ufields, comment(credDoc(fl, true)).Line().Id(fl.Name).Op("*").Add(credType(fl)))
 	}
 	f.Type().Id(cr.Update).Struct(ufields...)
 	f.Line()
-	for _, fl := range cr.Fields {
-		f.Add(comment(fmt.Sprintf("%s sets the setup field %q (%s). It returns u so that calls chain.", fl.Setter, fl.Key, display(fl))))
-		f.Func().Params(jen.Id("u").Op("*").Id(cr.Update)).Id(fl.Setter).Params(jen.Id("v").Add(credType(fl))).Op("*").Id(cr.Update).Block(
-			jen.Id("u").Dot(fl.Param).Op("=").Op("&").Id("v"),
-			jen.Return(jen.Id("u")),
-		)
-		f.Line()
-	}
-	f.Add(comment("EndpointToolkit returns the toolkit slug."))
-	f.Func().Params(jen.Id(cr.Update)).Id("EndpointToolkit").Params().String().Block(jen.Return(jen.Id("Toolkit")))
-	f.Line()
+	e.endpointToolkit(f, cr.Update)
 	f.Add(comment("EndpointFields lists the fields that are set, in schema order."))
 	body = []jen.Code{jen.Var().Id("fields").Index().Qual(triggerPkg, "EndpointField")}
 	for _, fl := range cr.Fields {
-		body = append(body, jen.If(jen.Id("u").Dot(fl.Param).Op("!=").Nil()).Block(
-			jen.Id("fields").Op("=").Append(jen.Id("fields"), endpointField(fl, jen.Op("*").Id("u").Dot(fl.Param)))))
+		body = append(body, jen.If(jen.Id("u").Dot(fl.Name).Op("!=").Nil()).Block(appendField(fl, jen.Op("*").Id("u").Dot(fl.Name))))
 	}
 	body = append(body, jen.Return(jen.Id("fields")))
 	f.Func().Params(jen.Id("u").Id(cr.Update)).Id("EndpointFields").Params().Index().Qual(triggerPkg, "EndpointField").Block(body...)
 	f.Line()
-	// The fields are unexported, where fmt cannot reach secret.Value's
-	// redacting methods: the type formats itself.
-	f.Add(comment("Format prints the setup fields u sets, with secret values redacted, for every verb."))
-	f.Func().Params(jen.Id("u").Id(cr.Update)).Id("Format").Params(jen.Id("f").Qual("fmt", "State"), jen.Id("_").Rune()).Block(
-		jen.Qual(implPkg, "FormatEndpointFields").Call(jen.Id("f"), jen.Lit(e.p.Name+"."+cr.Update), jen.Id("u").Dot("EndpointFields").Call()),
-	)
+	f.Add(comment("Validate reports each required field that u sets to an empty value: the merge would clear it."))
+	vbody = []jen.Code{jen.Var().Id("errs").Qual(implPkg, "Errors")}
+	for _, fl := range cr.Fields {
+		if fl.Required {
+			vbody = append(vbody, jen.If(jen.Id("u").Dot(fl.Name).Op("!=").Nil()).Block(
+				requireSet(fl, "u", true, "is required and cannot be cleared")))
+		}
+	}
+	vbody = append(vbody, jen.Return(jen.Id("errs").Dot("Err").Call()))
+	f.Func().Params(jen.Id("u").Id(cr.Update)).Id("Validate").Params().Error().Block(vbody...)
 	f.Line()
+	e.endpointFormat(f, cr.Update, "u")
 	f.Var().Defs(
 		jen.Id("_").Qual(triggerPkg, "EndpointCredentials").Op("=").Id(cr.Type).Values(),
-		jen.Id("_").Qual(triggerPkg, "EndpointUpdate").Op("=").Op("&").Id(cr.Update).Values(),
+		jen.Id("_").Qual(triggerPkg, "EndpointUpdate").Op("=").Id(cr.Update).Values(),
 	)
+}
+
+// endpointToolkit emits
+//
+//	func (WebhookCredentials) EndpointToolkit() string { return Toolkit }
+func (e *emitter) endpointToolkit(f *jen.File, typ string) {
+	f.Add(comment("EndpointToolkit returns the toolkit slug."))
+	f.Func().Params(jen.Id(typ)).Id("EndpointToolkit").Params().String().Block(jen.Return(jen.Id("Toolkit")))
+	f.Line()
+}
+
+// endpointFormat emits a Format method that prints the fields set, secret
+// values redacted: fmt would print a pointer field as an address.
+//
+//	func (c WebhookCredentials) Format(f fmt.State, _ rune) { triggerimpl.FormatEndpointFields(...) }
+func (e *emitter) endpointFormat(f *jen.File, typ, recv string) {
+	f.Add(comment(fmt.Sprintf("Format prints the setup fields %s sets, with secret values redacted, for every verb.", recv)))
+	f.Func().Params(jen.Id(recv).Id(typ)).Id("Format").Params(jen.Id("f").Qual("fmt", "State"), jen.Id("_").Rune()).Block(
+		jen.Qual(implPkg, "FormatEndpointFields").Call(jen.Id("f"), jen.Lit(e.p.Name+"."+typ), jen.Id(recv).Dot("EndpointFields").Call()),
+	)
+	f.Line()
+}
+
+// requireSet emits the check that field fl of recv (a pointer to follow
+// when deref) is not empty:
+//
+//	if c.AppToken.IsZero() { errs.Add("/app_token", "required", "App-Level Token is required") }
+//	if *u.Region == "" { ... }
+func requireSet(fl *model.CredField, recv string, deref bool, what string) jen.Code {
+	val := jen.Id(recv).Dot(fl.Name)
+	var cond *jen.Statement
+	switch {
+	case fl.Secret:
+		cond = val.Dot("IsZero").Call() // a method of secret.Value, also through a pointer
+	case deref:
+		cond = jen.Op("*").Add(val).Op("==").Lit("")
+	default:
+		cond = val.Op("==").Lit("")
+	}
+	return jen.If(cond).Block(jen.Id("errs").Dot("Add").Call(jen.Lit("/"+escapeToken(fl.Key)), jen.Lit("required"), jen.Lit(display(fl)+" "+what)))
 }
 
 func credType(fl *model.CredField) *jen.Statement {
@@ -153,12 +152,16 @@ func credType(fl *model.CredField) *jen.Statement {
 	return jen.String()
 }
 
-func endpointField(fl *model.CredField, val jen.Code) jen.Code {
+// appendField emits
+//
+//	fields = append(fields, trigger.EndpointField{Name: "app_token", Value: c.AppToken, Sensitive: true})
+func appendField(fl *model.CredField, val jen.Code) jen.Code {
 	v := jen.Add(val)
 	if !fl.Secret {
 		v = jen.Qual(secretPkg, "New").Call(val)
 	}
-	return jen.Qual(triggerPkg, "EndpointField").Values(kv("Name", jen.Lit(fl.Key)), kv("Value", v), kv("Sensitive", jen.Lit(fl.Secret)), jen.Line())
+	return jen.Id("fields").Op("=").Append(jen.Id("fields"), jen.Qual(triggerPkg, "EndpointField").Values(
+		kv("Name", jen.Lit(fl.Key)), kv("Value", v), kv("Sensitive", jen.Lit(fl.Secret)), jen.Line()))
 }
 
 func display(fl *model.CredField) string {
@@ -168,21 +171,25 @@ func display(fl *model.CredField) string {
 	return fl.Key
 }
 
-func credDoc(fl *model.CredField) string {
+// credDoc documents a setup field in the full set, or in the update.
+func credDoc(fl *model.CredField, update bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s is %q (setup field %q)", fl.Name, display(fl), fl.Key)
-	if fl.Description != "" {
-		b.WriteString(": " + strings.TrimSpace(fl.Description))
-		if !strings.HasSuffix(b.String(), ".") {
+	if d := strings.TrimSpace(fl.Description); d != "" {
+		b.WriteString(": " + d)
+		if !strings.HasSuffix(d, ".") {
 			b.WriteString(".")
 		}
 	} else {
 		b.WriteString(".")
 	}
 	var flags []string
-	if fl.Required {
+	switch {
+	case update:
+		flags = append(flags, "Nil keeps the stored value")
+	case fl.Required:
 		flags = append(flags, "Required")
-	} else {
+	default:
 		flags = append(flags, "Optional")
 	}
 	if fl.Secret {

@@ -29,6 +29,9 @@ func (e *emitter) named(n *model.Named) {
 		if n.Role == "config" {
 			e.defaultConsts(f, n)
 		}
+		if !n.Validated {
+			e.getters(f, n)
+		}
 	case model.Enum:
 		e.enumDecl(f, n)
 	case model.Union:
@@ -60,7 +63,7 @@ func (e *emitter) structDecl(f *jen.File, n *model.Named) {
 			tag += "," + o
 		}
 		s := jen.Null()
-		if d := fieldDoc(fl); d != "" {
+		if d := fieldDoc(fl, n.Validated); d != "" {
 			s = comment(d).Line()
 		}
 		fields = append(fields, s.Id(fl.Name).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))
@@ -153,7 +156,7 @@ func (e *emitter) configMethods(f *jen.File, n *model.Named) {
 
 // defaultConsts emits the defaults of optional config fields:
 //
-//	const NewGmailMessageConfigIntervalDefault float64 = 1
+//	const NewMessageConfigIntervalDefault float64 = 1
 func (e *emitter) defaultConsts(f *jen.File, n *model.Named) {
 	var defs []jen.Code
 	for _, fl := range n.Fields {

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -299,6 +301,31 @@ func keyOrder(data []byte) (map[string][]string, error) {
 	return out, nil
 }
 
+// countKeywords are the keywords whose value is a count (a non-negative
+// integer) that the generated code compares with a Go int.
+var countKeywords = []string{"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains"}
+
+// checkCounts rejects a count keyword whose integer value does not fit an
+// int64: the schema library keeps the low 64 bits, so 2^64+1 would become a
+// maxLength of 1 and 2^63 a minItems of -2^63. A value of the wrong type or
+// sign is left to the compiler's metaschema check.
+func checkCounts(m map[string]any, ptr string) error {
+	for _, k := range countKeywords {
+		n, ok := m[k].(json.Number)
+		if !ok {
+			continue
+		}
+		r, ok := new(big.Rat).SetString(string(n))
+		if !ok || !r.IsInt() || r.Sign() < 0 {
+			continue
+		}
+		if !r.Num().IsInt64() {
+			return &Error{Pointer: ptr + "/" + k, Msg: fmt.Sprintf("%s %s is larger than the generated code can compare (at most %d)", k, n, int64(math.MaxInt64))}
+		}
+	}
+	return nil
+}
+
 // Keywords whose value is a schema, an object of schemas, or an array of
 // schemas (JSON Schema 2020-12 and draft-07).
 var (
@@ -325,6 +352,9 @@ func checkLimits(v any, ptr string, depth int, lim Limits) error {
 	}
 	if p, ok := m["properties"].(map[string]any); ok && lim.MaxProperties > 0 && len(p) > lim.MaxProperties {
 		return &Error{Pointer: ptr + "/properties", Msg: fmt.Sprintf("%d properties, more than %d (Limits.MaxProperties)", len(p), lim.MaxProperties)}
+	}
+	if err := checkCounts(m, ptr); err != nil {
+		return err
 	}
 	// Sorted keys: the first error found does not depend on map order.
 	keys := make([]string, 0, len(m))

@@ -146,6 +146,9 @@ type pkgBuilder struct {
 	byContent map[string]*Named // canonical schema → type
 	types     []*Named
 	patterns  map[string]*Pattern
+	// enums maps a trigger and a set of string values to the enum type
+	// made for them: one type per set within a trigger type.
+	enums map[string]*Named
 }
 
 // site is where a schema is used: what a named type made from it is called.
@@ -154,6 +157,7 @@ type site struct {
 	doc       *load.Doc
 	part      string // "config" or "payload"
 	want      string // the strong name of a type made here
+	itemWant  string // want when the schema is an array's items (want + "Item")
 	key       string // rename key of the schema
 	ptr       string // lock pointer of the schema
 	validated bool
@@ -178,7 +182,7 @@ func (b *builder) pkg(tk *lockfile.Toolkit, ptr string) *Package {
 	if b.opt.ImportPath != "" {
 		p.ImportPath = b.opt.ImportPath + "/" + name
 	}
-	pb := &pkgBuilder{builder: b, pkg: p, byLoc: map[string]*Named{}, byContent: map[string]*Named{}, patterns: map[string]*Pattern{}, inlining: map[*jsonschema.Schema]bool{}}
+	pb := &pkgBuilder{builder: b, pkg: p, byLoc: map[string]*Named{}, byContent: map[string]*Named{}, patterns: map[string]*Pattern{}, enums: map[string]*Named{}, inlining: map[*jsonschema.Schema]bool{}}
 	nerr := len(b.errs)
 	pb.triggers(tk, ptr)
 	if len(b.errs) > nerr {
@@ -192,8 +196,8 @@ func (b *builder) pkg(tk *lockfile.Toolkit, ptr string) *Package {
 // triggers creates the package's triggers, decides their base names, and
 // builds their types.
 func (pb *pkgBuilder) triggers(tk *lockfile.Toolkit, ptr string) {
-	prefix := strings.ToUpper(tk.Slug) + "_"
 	var bases, stems []*naming.Candidate
+	var stages [][]string
 	for j, tt := range tk.TriggerTypes {
 		t := &Trigger{Slug: tt.Slug, Name: tt.Name, Description: tt.Description, Instructions: tt.Instructions,
 			Kind: tt.Type, RequiresSetup: tt.RequiresWebhookEndpointSetup, Version: tt.Version,
@@ -201,17 +205,23 @@ func (pb *pkgBuilder) triggers(tk *lockfile.Toolkit, ptr string) {
 		if t.Kind == "" {
 			t.Kind = "webhook"
 		}
-		rest := tt.Slug
-		if r, ok := strings.CutPrefix(strings.ToUpper(tt.Slug), prefix); ok && strings.TrimLeft(r, "_") != "" {
-			rest = tt.Slug[len(prefix):]
-		}
-		t.baseCand = &naming.Candidate{Want: naming.Exported(rest, "Trigger"), Key: tt.Slug}
+		stages = append(stages, slugStages(tk.Slug, tt.Slug))
+		t.baseCand = &naming.Candidate{Key: tt.Slug}
 		if v := pb.exportedRename(tt.Slug, t.Ptr+"/slug"); v != "" {
 			t.baseCand.Want, t.baseCand.Fixed = v, true
 		}
 		bases = append(bases, t.baseCand)
-		stems = append(stems, &naming.Candidate{Want: naming.FileStem(rest), Key: tt.Slug})
 		pb.pkg.Triggers = append(pb.pkg.Triggers, t)
+	}
+	chosen := pb.shortest(ptr, bases, stages)
+	for i, c := range bases {
+		stem := chosen[i]
+		if c.Fixed {
+			stem = c.Want // the file follows the rename
+		} else {
+			c.Want = naming.Exported(stem, "Trigger")
+		}
+		stems = append(stems, &naming.Candidate{Want: strings.ToLower(naming.FileStem(stem)), Key: c.Key})
 	}
 	if cs, err := naming.Resolve(nil, bases); err != nil {
 		pb.errorf(ptr, "trigger names: %v", err)
@@ -219,9 +229,6 @@ func (pb *pkgBuilder) triggers(tk *lockfile.Toolkit, ptr string) {
 		for _, c := range cs {
 			pb.warnf(ptr, "trigger %s: name %s collides with trigger %s; using %s (set Renames[%q] to choose)", c.Key, c.Want, c.Winner, c.Got, c.Key)
 		}
-	}
-	for _, c := range stems {
-		c.Want = strings.ToLower(c.Want)
 	}
 	naming.Resolve(map[string]string{"doc": "", "types": "", "patterns": "", "credentials": ""}, stems)
 	for i, t := range pb.pkg.Triggers {
@@ -267,7 +274,7 @@ func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named 
 	if v := pb.exportedRename("type:"+st.key, st.ptr); v != "" {
 		n.cand.Want, n.cand.Fixed = v, true
 	}
-	n.Doc = s.Description
+	n.Doc = schemaDoc(s.Description)
 	n.Deprecated = s.Deprecated
 	n.NullOK = s.Types == nil || s.Types.IsEmpty() || slices.Contains(s.Types.ToStrings(), "null")
 	pb.byLoc[doc.URL+"#"] = n
@@ -286,4 +293,81 @@ func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named 
 	}
 	pb.fields(st, n, members)
 	return n
+}
+
+// slugStages returns the base names a trigger slug can have, shortest first,
+// as "_"-joined words: the slug minus the toolkit prefix, without the words
+// that repeat the toolkit and without a trailing TRIGGER
+// (PIPEDRIVE_PIPEDRIVE_NEW_NOTE_TRIGGER → NEW_NOTE); then with TRIGGER; then
+// the whole rest (PIPEDRIVE_NEW_NOTE_TRIGGER).
+func slugStages(toolkit, slug string) []string {
+	rest := slug
+	if r, ok := strings.CutPrefix(strings.ToUpper(slug), strings.ToUpper(toolkit)+"_"); ok && strings.TrimLeft(r, "_") != "" {
+		rest = slug[len(toolkit)+1:]
+	}
+	full := naming.Words(rest)
+	noToolkit := naming.WithoutToolkit(full, toolkit, false)
+	var out []string
+	for _, ws := range [][]string{naming.WithoutLast(noToolkit, "TRIGGER"), noToolkit, full} {
+		if j := strings.Join(ws, "_"); len(out) == 0 || out[len(out)-1] != j {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// shortest picks for each trigger the shortest of its stages whose Go name
+// no other trigger wants. Triggers whose names collide all step back to
+// their next stage (a renamed one, or one at its last stage, stays), until
+// no step removes a collision; the rest is left to naming.Resolve. The
+// choice does not depend on input order. Each step back is a warning.
+func (pb *pkgBuilder) shortest(ptr string, cands []*naming.Candidate, stages [][]string) []string {
+	level := make([]int, len(cands))
+	name := func(i int) string {
+		if cands[i].Fixed {
+			return cands[i].Want
+		}
+		return naming.Exported(stages[i][level[i]], "Trigger")
+	}
+	first := make([]string, len(cands)) // the collision that first moved a trigger
+	for {
+		owners := map[string][]int{}
+		for i := range cands {
+			owners[name(i)] = append(owners[name(i)], i)
+		}
+		moved := false
+		for n, idx := range owners {
+			if len(idx) < 2 {
+				continue
+			}
+			for _, i := range idx {
+				if cands[i].Fixed || level[i] == len(stages[i])-1 {
+					continue
+				}
+				if first[i] == "" {
+					var others []string
+					for _, j := range idx {
+						if j != i {
+							others = append(others, cands[j].Key)
+						}
+					}
+					sort.Strings(others)
+					first[i] = fmt.Sprintf("name %s collides with trigger %s", n, strings.Join(others, ", "))
+				}
+				level[i]++
+				moved = true
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	out := make([]string, len(cands))
+	for i := range cands {
+		out[i] = stages[i][level[i]]
+		if level[i] > 0 {
+			pb.warnf(ptr, "trigger %s: %s; using %s (set Renames[%q] to choose)", cands[i].Key, first[i], name(i), cands[i].Key)
+		}
+	}
+	return out
 }

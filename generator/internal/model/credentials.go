@@ -42,7 +42,7 @@ func (pb *pkgBuilder) credentials(tk *lockfile.Toolkit, ptr string) {
 		return
 	}
 	cr := &Credentials{File: "credentials.gen.go"}
-	var cands, params []*naming.Candidate
+	var cands []*naming.Candidate
 	for _, k := range order {
 		fptr := ptr + "/setup_fields/" + load.Escape(k)
 		var f struct {
@@ -76,20 +76,23 @@ func (pb *pkgBuilder) credentials(tk *lockfile.Toolkit, ptr string) {
 			c.Want, c.Fixed = v, true
 		}
 		cands = append(cands, c)
-		params = append(params, &naming.Candidate{Want: naming.Unexported(k), Key: key})
 		cr.Fields = append(cr.Fields, cf)
 	}
 	if len(pb.errs) > 0 {
 		return
 	}
-	if _, err := naming.Resolve(map[string]string{"EndpointToolkit": "", "EndpointFields": "", "Validate": ""}, cands); err != nil {
+	// The methods of both credential types.
+	methods := map[string]string{"EndpointToolkit": "method", "EndpointFields": "method", "Validate": "method", "Format": "method"}
+	cs, err := naming.Resolve(methods, cands)
+	if err != nil {
 		pb.errorf(ptr, "setup field names: %v", err)
 		return
 	}
-	naming.Resolve(map[string]string{"opts": "", "c": "", "o": "", "u": "", "v": "", "errs": ""}, params)
+	for _, c := range cs {
+		pb.warnf(ptr, "setup field %s: name %s collides with %s; using %s (set Renames[%q] to choose)", c.Key, c.Want, c.Winner, c.Got, c.Key)
+	}
 	for i, f := range cr.Fields {
 		f.Name = cands[i].Got
-		f.Param = params[i].Got
 	}
 	pb.pkg.Creds = cr
 }

@@ -80,15 +80,21 @@ type Named struct {
 	cand       *naming.Candidate
 	weak       bool   // the wanted name comes from a title or $defs key
 	strongWant string // fallback when a weak name is ambiguous
+	fullWant   string // a weak name before shortening, the fallback for a collision
+	roleFree   string // Enum: the name without Config/Payload, when shared by both
+	part       string // "config" or "payload": where the type was first made
 	checks     int    // memo for HasChecks: 0 unknown, 1 no, 2 yes, 3 in progress
 }
 
 // Field is one struct field.
 type Field struct {
-	Name       string
-	JSON       string
-	Key        string
-	Doc        string
+	Name string
+	JSON string
+	Key  string
+	// Doc is the property's description (Markdown), or its title.
+	Doc string
+	// Examples are the schema's examples, as JSON.
+	Examples   []string
 	Type       *Type
 	Required   bool
 	Nullable   bool
@@ -102,6 +108,9 @@ type Field struct {
 	// Cycle marks a required struct field made a pointer to break a cycle,
 	// or to bound the size of the struct holding it.
 	Cycle bool
+	// Getter names the nil-safe getter of a payload struct's pointer field
+	// ("GetBotID"), or is "".
+	Getter string
 
 	cand    *naming.Candidate
 	defCand *naming.Candidate
@@ -177,18 +186,16 @@ type Pattern struct {
 
 // Credentials is a toolkit's webhook endpoint setup fields.
 type Credentials struct {
-	Type, Option, Update, Constructor string
-	Fields                            []*CredField
-	File                              string
+	// Type is the full set (replace), Update the partial update (merge).
+	Type, Update string
+	Fields       []*CredField
+	File         string
 }
 
 // CredField is one setup field.
 type CredField struct {
 	Key         string // the wire name
-	Name        string // Go field name
-	Param       string // constructor parameter name
-	Option      string // option function name (optional fields)
-	Setter      string // update setter name
+	Name        string // Go field name, in both types
 	DisplayName string
 	Description string
 	Required    bool

@@ -128,7 +128,7 @@ func (pb *pkgBuilder) fields(st site, n *Named, members []*jsonschema.Schema) {
 		cands = append(cands, f.cand)
 		fst.want = n.cand.Want + f.cand.Want
 		f.Type, f.Nullable = pb.typeOf(fst, p.s)
-		f.Doc, f.Deprecated = docOf(p.s)
+		f.Doc, f.Examples, f.Deprecated = docOf(p.s, p.name, f.Type)
 		if p.s.Default != nil {
 			f.Default, f.HasDefault = *p.s.Default, true
 		} else if p.s.Ref != nil && p.s.Ref.Default != nil {
@@ -149,37 +149,51 @@ func (pb *pkgBuilder) fields(st site, n *Named, members []*jsonschema.Schema) {
 	}
 }
 
-// docOf returns the doc text of a property: title, description, examples.
-func docOf(s *jsonschema.Schema) (string, bool) {
-	desc, title, examples, dep := s.Description, s.Title, s.Examples, s.Deprecated
+// docOf returns the doc text of property name (its description, else its
+// title), its examples as JSON, and whether it is deprecated. A title that
+// only restates the name and boilerplate (see schemaDoc) are not doc. A
+// $ref property is documented by its own annotations: the target's title
+// names the target, and the target's description documents the named type
+// the property gets (it is used only when the property's type is not named).
+func docOf(s *jsonschema.Schema, name string, t *Type) (doc string, examples []string, deprecated bool) {
+	desc, title, exs, dep := schemaDoc(s.Description), s.Title, s.Examples, s.Deprecated
 	if r := s.Ref; r != nil {
-		if desc == "" {
-			desc = r.Description
+		if desc == "" && t.Kind != Ref {
+			desc = schemaDoc(r.Description)
 		}
-		if title == "" {
-			title = r.Title
-		}
-		if len(examples) == 0 {
-			examples = r.Examples
+		if len(exs) == 0 {
+			exs = r.Examples
 		}
 		dep = dep || r.Deprecated
 	}
-	var parts []string
-	if desc != "" {
-		parts = append(parts, desc)
-	} else if title != "" {
-		parts = append(parts, title+".")
+	if naming.SameName(title, name) || schemaDoc(title) == "" {
+		title = ""
 	}
-	if len(examples) > 0 {
-		var ex []string
-		for _, e := range examples {
-			b, _ := json.Marshal(e)
-			ex = append(ex, string(b))
-		}
-		parts = append(parts, "Examples: "+strings.Join(ex, ", ")+".")
+	switch {
+	case desc != "":
+		doc = desc
+	case title != "":
+		doc = strings.TrimSpace(title) + "."
 	}
-	return strings.Join(parts, "\n\n"), dep
+	for _, e := range exs {
+		b, _ := json.Marshal(e)
+		examples = append(examples, string(b))
+	}
+	return doc, examples, dep
 }
+
+// schemaDoc returns a description or title without what is not
+// documentation: surrounding space and boilerplate that tools write on every
+// schema of a kind (pydantic's "An enumeration.").
+func schemaDoc(s string) string {
+	s = strings.TrimSpace(s)
+	if boilerplate[strings.ToLower(strings.TrimSuffix(s, "."))] {
+		return ""
+	}
+	return s
+}
+
+var boilerplate = map[string]bool{"an enumeration": true}
 
 // object builds a struct type from member schemas.
 func (pb *pkgBuilder) object(st site, s *jsonschema.Schema, members []*jsonschema.Schema) *Named {

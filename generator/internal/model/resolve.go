@@ -26,10 +26,11 @@ func (pb *pkgBuilder) resolve() {
 		if len(ns) > 1 {
 			for _, n := range ns {
 				pb.warnf("", "type name %s (from a title or $defs key) fits %d different schemas; using %s for %s", w, len(ns), n.strongWant, n.Key)
-				n.cand.Want = n.strongWant
+				n.cand.Want, n.fullWant = n.strongWant, ""
 			}
 		}
 	}
+	pb.unshortenColliding()
 	taken := map[string]string{"Toolkit": "toolkit", "ToolkitVersion": "toolkit"}
 	var cands []*naming.Candidate
 	for _, t := range p.Triggers {
@@ -46,13 +47,8 @@ func (pb *pkgBuilder) resolve() {
 	var credCands []*naming.Candidate
 	if cr := p.Creds; cr != nil {
 		key := p.Toolkit + "#/webhook_endpoint_schema"
-		for _, w := range []string{"WebhookCredentials", "WebhookCredentialsOption", "WebhookCredentialsUpdate", "NewWebhookCredentials"} {
+		for _, w := range []string{"WebhookCredentials", "WebhookCredentialsUpdate"} {
 			credCands = append(credCands, &naming.Candidate{Want: w, Key: key + "#" + w})
-		}
-		for _, f := range cr.Fields {
-			if !f.Required {
-				credCands = append(credCands, &naming.Candidate{Want: "With" + f.Name, Key: key + "/" + f.Key})
-			}
 		}
 		cands = append(cands, credCands...)
 	}
@@ -71,15 +67,7 @@ func (pb *pkgBuilder) resolve() {
 		n.Name = n.cand.Got
 	}
 	if cr := p.Creds; cr != nil {
-		cr.Type, cr.Option, cr.Update, cr.Constructor = credCands[0].Got, credCands[1].Got, credCands[2].Got, credCands[3].Got
-		i := 4
-		for _, f := range cr.Fields {
-			if !f.Required {
-				f.Option = credCands[i].Got
-				i++
-			}
-			f.Setter = "Set" + f.Name
-		}
+		cr.Type, cr.Update = credCands[0].Got, credCands[1].Got
 	}
 	used := map[string]string{}
 	for _, c := range cands {
@@ -165,6 +153,53 @@ func (pb *pkgBuilder) resolve() {
 		p.Patterns = append(p.Patterns, pat)
 	}
 	pb.breakCycles()
+	pb.getters()
+}
+
+// getters names the nil-safe getter of each pointer field of a payload
+// struct (config structs keep plain pointers): "Get" + the field name,
+// unless a field of the struct has that name (then there is none, with a
+// warning).
+func (pb *pkgBuilder) getters() {
+	for _, n := range pb.types {
+		if n.Kind != Struct || n.Validated {
+			continue
+		}
+		fields := map[string]bool{}
+		for _, f := range n.Fields {
+			fields[f.Name] = true
+		}
+		for _, f := range n.Fields {
+			if !f.Pointer() {
+				continue
+			}
+			if g := "Get" + f.Name; fields[g] {
+				pb.warnf("", "%s: no getter %s.%s: a field has that name", f.Key, n.Name, g)
+			} else {
+				f.Getter = g
+			}
+		}
+	}
+}
+
+// unshortenColliding gives a weak name that was shortened (OneDriveItemSchema
+// → Item) its whole form back when another type or a trigger's derived
+// name wants the short one.
+func (pb *pkgBuilder) unshortenColliding() {
+	wants := map[string]int{"Toolkit": 1, "ToolkitVersion": 1}
+	for _, t := range pb.pkg.Triggers {
+		wants[t.Base+"Slug"]++
+		wants["On"+t.Base]++
+	}
+	for _, n := range pb.types {
+		wants[n.cand.Want]++
+	}
+	for _, n := range pb.types {
+		if n.weak && n.fullWant != "" && n.fullWant != n.cand.Want && wants[n.cand.Want] > 1 {
+			pb.warnf("", "type name %s (from a title or $defs key) collides with another name; using %s for %s", n.cand.Want, n.fullWant, n.Key)
+			n.cand.Want = n.fullWant
+		}
+	}
 }
 
 func rootRank(n *Named) int {

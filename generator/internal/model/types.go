@@ -281,6 +281,7 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		} else {
 			ist := st
 			ist.want = st.want + "Item"
+			ist.itemWant = ist.want
 			t.Elem, t.ElemNullable = pb.typeOfDepth(ist, items, depth+1)
 		}
 		t.C.MinItems, t.C.MaxItems, t.C.UniqueItems = s.MinItems, s.MaxItems, s.UniqueItems
@@ -370,7 +371,7 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 		pb.use(n, st)
 		return n, true
 	}
-	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}}
+	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}, part: st.part}
 	n.cand = &naming.Candidate{Want: st.want, Key: st.key}
 	n.strongWant = st.want
 	if lim := pb.opt.Limits.MaxTypes; lim > 0 && len(pb.types) >= lim && !pb.over {
@@ -379,16 +380,16 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	}
 	// A $defs entry is named after its key; an inline object after its title.
 	if _, def, ok := strings.Cut(ptr, "/$defs/"); ok && !strings.Contains(def, "/") {
-		n.cand.Want, n.weak = naming.Exported(unescape(def), st.want), true
+		pb.weakName(n, unescape(def), st.want)
 	} else if _, def, ok := strings.Cut(ptr, "/definitions/"); ok && !strings.Contains(def, "/") {
-		n.cand.Want, n.weak = naming.Exported(unescape(def), st.want), true
+		pb.weakName(n, unescape(def), st.want)
 	} else if s.Title != "" && kind == Struct {
-		n.cand.Want, n.weak = naming.Exported(s.Title, st.want), true
+		pb.weakName(n, s.Title, st.want)
 	}
 	if v := pb.exportedRename("type:"+st.key, st.ptr); v != "" {
 		n.cand.Want, n.cand.Fixed, n.weak = v, true, false
 	}
-	n.Doc = s.Description
+	n.Doc = schemaDoc(s.Description)
 	n.Deprecated = s.Deprecated
 	pb.byLoc[loc] = n
 	if ck != "" {
@@ -397,6 +398,16 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	pb.types = append(pb.types, n)
 	pb.use(n, st)
 	return n, false
+}
+
+// weakName names n after a $defs key or title: without the toolkit's words
+// at the start and a trailing "Schema" (OneDriveItemSchema → Item in
+// toolkit one_drive). The whole name is kept as the fallback for a
+// collision (see resolve).
+func (pb *pkgBuilder) weakName(n *Named, title, fallback string) {
+	ws := naming.WithoutLast(naming.WithoutToolkit(naming.Words(title), pb.pkg.Toolkit, true), "Schema")
+	n.cand.Want, n.weak = naming.Exported(strings.Join(ws, "_"), fallback), true
+	n.fullWant = naming.Exported(title, fallback)
 }
 
 func unescape(t string) string {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,12 +33,20 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 		null = true
 	}
 	if allStrings && len(vals) > 0 && (len(types) == 0 || len(types) == 1 && types[0] == "string") {
+		if st.want == st.itemWant && st.itemWant != "" {
+			// An array's item: the singular of the array's name
+			// (XConfigStatusesItem → XConfigStatus).
+			st.want = naming.Singular(strings.TrimSuffix(st.want, "Item"))
+		}
+		vkey := enumKey(st.trig, vals)
+		if n, ok := pb.enums[vkey]; ok {
+			pb.shareEnum(n, st, s)
+			return &Type{Kind: Ref, Named: n}, null
+		}
 		n, existed := pb.newNamed(st, s, Enum)
+		pb.enums[vkey] = n
 		if !existed {
-			n.cand.Want = strings.TrimSuffix(n.cand.Want, "Item")
-			if !n.weak && s.Title != "" && false {
-				n.cand.Want = naming.Exported(s.Title, n.cand.Want)
-			}
+			n.roleFree = roleFree(st)
 			seen := map[string]bool{}
 			for i, v := range vals {
 				str := v.(string)
@@ -89,6 +98,43 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 	}
 	t.C.Enum = vals
 	return t, null
+}
+
+// enumKey identifies a set of string enum values within a trigger type.
+func enumKey(t *Trigger, vals []any) string {
+	strs := make([]string, 0, len(vals))
+	for _, v := range vals {
+		strs = append(strs, v.(string))
+	}
+	slices.Sort(strs)
+	strs = slices.Compact(strs)
+	b, _ := json.Marshal(strs)
+	return t.Slug + "\x00" + string(b)
+}
+
+// shareEnum makes n, an enum with the values of schema s, the type of s at
+// st too. An enum used by both the config and the payload of a trigger
+// loses the role in its name (XConfigStatus → XStatus), unless it is named
+// after a title or $defs key or renamed.
+func (pb *pkgBuilder) shareEnum(n *Named, st site, s *jsonschema.Schema) {
+	if ptr, ok := st.doc.Pointer(s); ok {
+		pb.byLoc[st.doc.URL+"#"+ptr] = n
+	}
+	if st.part != n.part && n.roleFree != "" && !n.weak && !n.cand.Fixed {
+		n.cand.Want, n.strongWant = n.roleFree, n.roleFree
+	}
+	pb.use(n, st)
+}
+
+// roleFree returns the name of an enum made at st without the role of the
+// trigger's root type it hangs off (IssueConfigStatus → IssueStatus), or "".
+func roleFree(st site) string {
+	for _, role := range []string{"Config", "Payload"} {
+		if rest, ok := strings.CutPrefix(st.want, st.trig.baseCand.Got+role); ok && rest != "" {
+			return st.trig.baseCand.Got + rest
+		}
+	}
+	return ""
 }
 
 // union builds a union of several non-null alternatives.

@@ -4,6 +4,8 @@
 package naming
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/token"
 	"sort"
@@ -140,6 +142,111 @@ func Exported(s, fallback string) string {
 	return out
 }
 
+// WithoutToolkit returns ws without the runs of consecutive words that
+// spell the toolkit slug, compared with case and separators ignored
+// (GOOGLE, DRIVE spells "googledrive"; ONE, DRIVE spells "one_drive"): every
+// run, or with leadingOnly only one at the start. It returns ws itself when
+// nothing would be left.
+func WithoutToolkit(ws []string, toolkit string, leadingOnly bool) []string {
+	key := squash(toolkit)
+	if key == "" {
+		return ws
+	}
+	var out []string
+	for i := 0; i < len(ws); {
+		if n := spells(ws[i:], key); n > 0 && (!leadingOnly || i == 0) {
+			i += n
+			continue
+		}
+		out = append(out, ws[i])
+		if leadingOnly {
+			out = append(out, ws[i+1:]...)
+			break
+		}
+		i++
+	}
+	if len(out) == 0 {
+		return ws
+	}
+	return out
+}
+
+// spells returns how many leading words of ws spell key, or 0.
+func spells(ws []string, key string) int {
+	acc := ""
+	for i, w := range ws {
+		acc += squash(w)
+		switch {
+		case acc == key:
+			return i + 1
+		case !strings.HasPrefix(key, acc):
+			return 0
+		}
+	}
+	return 0
+}
+
+// squash returns the lower-case ASCII letters and digits of s.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if isLower(r) || isDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// SameName reports whether a and b are equal with case, "_", "-" and white
+// space ignored: a title that only restates a name ("Api Url" for api_url).
+func SameName(a, b string) bool {
+	fold := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '_' || r == '-' || unicode.IsSpace(r) {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, s)
+	}
+	return fold(a) == fold(b)
+}
+
+// WithoutLast returns ws without its last word when that equals w (case
+// ignored) and is not the only word.
+func WithoutLast(ws []string, w string) []string {
+	if len(ws) > 1 && strings.EqualFold(ws[len(ws)-1], w) {
+		return ws[:len(ws)-1]
+	}
+	return ws
+}
+
+// Singular returns the Go identifier name with its last word in the
+// singular, by English spelling rules that fit field names: Statuses →
+// Status, Categories → Category, Boxes → Box, Labels → Label, LabelIDs →
+// LabelID. A word that does not look plural (Status, Analysis, Data) stays.
+func Singular(name string) string {
+	ws := Words(name)
+	if len(ws) == 0 || !strings.HasSuffix(name, ws[len(ws)-1]) {
+		return name
+	}
+	last := ws[len(ws)-1]
+	stem := name[:len(name)-len(last)]
+	lower := strings.ToLower(last)
+	switch {
+	case len(last) > 1 && last[len(last)-1] == 's' && isUpper(rune(last[len(last)-2])):
+		return stem + last[:len(last)-1] // IDs, URLs
+	case len(lower) > 4 && strings.HasSuffix(lower, "ies"):
+		return stem + last[:len(last)-3] + "y"
+	case strings.HasSuffix(lower, "sses"), strings.HasSuffix(lower, "uses"), strings.HasSuffix(lower, "xes"),
+		strings.HasSuffix(lower, "ches"), strings.HasSuffix(lower, "shes"), strings.HasSuffix(lower, "zzes"):
+		return stem + last[:len(last)-2]
+	case len(lower) > 3 && strings.HasSuffix(lower, "s") && !strings.HasSuffix(lower, "ss") &&
+		!strings.HasSuffix(lower, "us") && !strings.HasSuffix(lower, "is"):
+		return stem + last[:len(last)-1]
+	}
+	return name
+}
+
 // Unexported returns the unexported (lowerCamel) Go identifier for s:
 // "user_id" → "userID", "html_url" → "htmlURL", "ID" → "id". A Go keyword or
 // predeclared identifier gets the suffix "_".
@@ -178,33 +285,38 @@ var predeclared = map[string]bool{
 	"print": true, "println": true, "real": true, "recover": true,
 }
 
-// Package returns the Go package name for a toolkit slug: lower-case ASCII
-// letters and digits only ("one_drive" → "onedrive"); "toolkit" when nothing
-// is left; the prefix "tk" when it would start with a digit; the suffix "pkg"
-// for a Go keyword or "main".
+// Package returns the Go package name (and directory) for a toolkit slug:
+// lower-case ASCII letters and digits only ("one_drive" → "onedrive", so no
+// directory starts with "_" or "."); "toolkit" when nothing is left; the
+// prefix "tk" when it would start with a digit; the suffix "pkg" for a Go
+// keyword, "main", or a directory name the go command treats specially
+// ("internal", "testdata", "vendor"); at most MaxName bytes (see Shorten).
 func Package(slug string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(slug) {
-		if isLower(r) || isDigit(r) {
-			b.WriteRune(r)
-		}
-	}
-	out := b.String()
+	out := squash(slug)
 	switch {
 	case out == "":
 		return "toolkit"
 	case isDigit(rune(out[0])):
 		out = "tk" + out
 	}
-	if token.IsKeyword(out) || out == "main" {
+	if token.IsKeyword(out) || out == "main" || specialDirs[out] {
 		out += "pkg"
 	}
-	return out
+	return Shorten(out, "")
 }
 
-// ValidPackage reports whether name is usable as a generated package name.
+// specialDirs are directory names the go command does not treat as ordinary
+// packages: "./..." skips testdata and vendor, and an internal package can
+// be imported only from below its parent.
+var specialDirs = map[string]bool{"internal": true, "testdata": true, "vendor": true}
+
+// ValidPackage reports whether name is usable as a generated package name
+// (and directory): a lower-case identifier that is not a keyword, "main", a
+// special directory name, or one starting with "_", and at most MaxName
+// bytes long.
 func ValidPackage(name string) bool {
-	if name == "" || token.IsKeyword(name) || name == "main" || !token.IsIdentifier(name) {
+	if name == "" || token.IsKeyword(name) || name == "main" || specialDirs[name] || !token.IsIdentifier(name) ||
+		name[0] == '_' || len(name) > MaxName {
 		return false
 	}
 	for _, r := range name {
@@ -229,10 +341,28 @@ func isASCII(s string) bool {
 	return true
 }
 
+// MaxName is the longest package directory name or file name stem the
+// generator makes, in bytes: far below the 255-byte limit of common file
+// systems, leaving room for ".gen.go" and for the temporary names a writer
+// may add.
+const MaxName = 100
+
+// Shorten returns s when it has at most MaxName bytes, else a prefix of s,
+// sep, and the first 8 hex digits of s's SHA-256: deterministic, and
+// distinct for distinct long names in practice.
+func Shorten(s, sep string) string {
+	if len(s) <= MaxName {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	tail := sep + hex.EncodeToString(sum[:4])
+	return strings.TrimRight(s[:MaxName-len(tail)], "_") + tail
+}
+
 // FileStem returns a file name stem (without ".gen.go") for s: lower-case
-// snake case of its words. A stem whose last "_" part is a GOOS or GOARCH (a
-// build constraint) or "test" gets the suffix "_gen"; an empty one is
-// "trigger".
+// snake case of its words, shortened to MaxName bytes (see Shorten). A stem
+// whose last "_" part is a GOOS or GOARCH (a build constraint) or "test"
+// gets the suffix "_gen"; an empty one is "trigger".
 func FileStem(s string) string {
 	ws := Words(s)
 	parts := make([]string, 0, len(ws))
@@ -243,6 +373,7 @@ func FileStem(s string) string {
 	if out == "" {
 		out = "trigger"
 	}
+	out = Shorten(out, "_")
 	if i := strings.LastIndexByte(out, '_'); i >= 0 && constraintWords[out[i+1:]] {
 		out += "_gen"
 	}

@@ -1,6 +1,9 @@
 package naming
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestExported(t *testing.T) {
 	for in, want := range map[string]string{
@@ -42,10 +45,36 @@ func TestUnexported(t *testing.T) {
 }
 
 func TestPackage(t *testing.T) {
-	for in, want := range map[string]string{"one_drive": "onedrive", "github": "github", "func": "funcpkg", "main": "mainpkg", "2fa": "tk2fa", "": "toolkit", "Slack-Bot": "slackbot"} {
+	for in, want := range map[string]string{"one_drive": "onedrive", "github": "github", "func": "funcpkg", "main": "mainpkg", "2fa": "tk2fa", "": "toolkit", "Slack-Bot": "slackbot",
+		"internal": "internalpkg", "testdata": "testdatapkg", "vendor": "vendorpkg", "_under": "under", ".dot": "dot"} {
 		if got := Package(in); got != want {
 			t.Errorf("Package(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestValidPackage(t *testing.T) {
+	for name, want := range map[string]bool{"github": true, "my_pkg": true, "internal": false, "testdata": false, "vendor": false,
+		"_x": false, "main": false, "func": false, "Upper": false, strings.Repeat("a", MaxName): true, strings.Repeat("a", MaxName+1): false} {
+		if got := ValidPackage(name); got != want {
+			t.Errorf("ValidPackage(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestShortNames: a long slug gives a name of at most MaxName bytes, the
+// same every time, and distinct from another long slug with the same prefix.
+func TestShortNames(t *testing.T) {
+	long := strings.Repeat("VERY_LONG_", 40)
+	a, b := FileStem(long+"A"), FileStem(long+"B")
+	if len(a) > MaxName || len(b) > MaxName || a == b || a != FileStem(long+"A") {
+		t.Errorf("FileStem: %q, %q", a, b)
+	}
+	if p := Package(strings.Repeat("x", 300)); len(p) > MaxName || !ValidPackage(p) {
+		t.Errorf("Package: %q", p)
+	}
+	if FileStem("short_name") != "short_name" {
+		t.Error("a short stem changed")
 	}
 }
 
@@ -81,5 +110,17 @@ func TestResolveOrderIndependent(t *testing.T) {
 	}
 	if got["disabledAt"] != "DisabledAt" || got["zzz"] != "DisabledAt2" || got["disabled_at"] != "DisabledAt3" {
 		t.Errorf("got %v", got)
+	}
+}
+
+func TestSingular(t *testing.T) {
+	for in, want := range map[string]string{
+		"ConfigStatuses": "ConfigStatus", "Categories": "Category", "Boxes": "Box", "Labels": "Label",
+		"LabelIDs": "LabelID", "Status": "Status", "Analysis": "Analysis", "Data": "Data", "Addresses": "Address",
+		"Matches": "Match", "Class": "Class", "Ties": "Tie", "Tags": "Tag", "PayloadEvents": "PayloadEvent", "URLs": "URL",
+	} {
+		if got := Singular(in); got != want {
+			t.Errorf("Singular(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

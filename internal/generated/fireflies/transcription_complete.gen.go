@@ -112,13 +112,21 @@ type TranscriptionCompletePayload struct {
 	// Default: "transcription_complete".
 	EventType *string `json:"event_type,omitempty"`
 	// The transcript that was completed
-	Transcript TranscriptSchema `json:"transcript"`
+	Transcript Transcript `json:"transcript"`
 }
 
-// TranscriptSchema is a nested object.
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *TranscriptionCompletePayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
+}
+
+// Transcript is a nested object.
 //
 // The transcript that was completed
-type TranscriptSchema struct {
+type Transcript struct {
 	// The ID of the transcript
 	ID string `json:"id"`
 	// The summary of the transcript

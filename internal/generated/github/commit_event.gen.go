@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// CommitEventSlug is the slug of the GITHUB_COMMIT_EVENT trigger type (Commit
-// Event).
+// CommitEventSlug is the slug of the GITHUB_COMMIT_EVENT trigger type.
 //
 // Triggered when a new commit is pushed to a repository.
 const CommitEventSlug = "GITHUB_COMMIT_EVENT"
@@ -23,17 +22,21 @@ func OnCommitEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 	webhook.On(d, CommitEventSlug, h)
 }
 
-// CommitEventConfig is the config of the GITHUB_COMMIT_EVENT trigger type
-// (Commit Event). Pass it to the client to create a trigger; the zero value
-// of an optional (pointer) field leaves the server default in place.
+// CommitEventConfig is the config of the GITHUB_COMMIT_EVENT trigger type.
+// Pass it to the client to create a trigger; the zero value of an optional
+// (pointer) field leaves the server default in place.
 //
 // Instructions:
 //
 // This trigger fires every time a new commit is pushed to the repository.
 type CommitEventConfig struct {
 	// Owner of the repository
+	//
+	// Required.
 	Owner string `json:"owner"`
 	// Repository name
+	//
+	// Required.
 	Repo string `json:"repo"`
 }
 

@@ -29,7 +29,7 @@ func OnFollowerEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
 // This trigger fires when there are changes in your GitHub followers.
 // It detects new followers and unfollowers.

@@ -12,7 +12,7 @@ import (
 )
 
 // LabelAddedEventSlug is the slug of the GITHUB_LABEL_ADDED_EVENT trigger
-// type (Label Added Event).
+// type.
 //
 // Triggered when a new label is added to a pull request.
 const LabelAddedEventSlug = "GITHUB_LABEL_ADDED_EVENT"
@@ -24,9 +24,8 @@ func OnLabelAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 }
 
 // LabelAddedEventConfig is the config of the GITHUB_LABEL_ADDED_EVENT trigger
-// type (Label Added Event). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Instructions:
 //
@@ -34,8 +33,12 @@ func OnLabelAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 // repository.
 type LabelAddedEventConfig struct {
 	// Owner of the repository
+	//
+	// Required.
 	Owner string `json:"owner"`
 	// Repository name
+	//
+	// Required.
 	Repo string `json:"repo"`
 }
 

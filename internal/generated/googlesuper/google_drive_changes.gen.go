@@ -12,7 +12,7 @@ import (
 )
 
 // GoogleDriveChangesSlug is the slug of the GOOGLESUPER_GOOGLE_DRIVE_CHANGES
-// trigger type (Google Drive Changes).
+// trigger type.
 //
 // Triggers when changes are detected in a Google Drive.
 const GoogleDriveChangesSlug = "GOOGLESUPER_GOOGLE_DRIVE_CHANGES"
@@ -25,16 +25,17 @@ func OnGoogleDriveChanges(d *webhook.Dispatcher, h func(context.Context, *webhoo
 }
 
 // GoogleDriveChangesConfig is the config of the
-// GOOGLESUPER_GOOGLE_DRIVE_CHANGES trigger type (Google Drive Changes). Pass
-// it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// GOOGLESUPER_GOOGLE_DRIVE_CHANGES trigger type. Pass it to the client to
+// create a trigger; the zero value of an optional (pointer) field leaves the
+// server default in place.
 //
 // # Configuration for Google Drive trigger
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
-// - Ensure you have set the necessary permissions to access Google Drive.
+// Instructions for Setting Up the Trigger:
+//
+//   - Ensure you have set the necessary permissions to access Google Drive.
 type GoogleDriveChangesConfig struct{}
 
 // TriggerType returns the metadata of the GOOGLESUPER_GOOGLE_DRIVE_CHANGES

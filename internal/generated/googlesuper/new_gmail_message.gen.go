@@ -30,11 +30,11 @@ func OnNewGmailMessage(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - Ensure that the Gmail API is enabled for your Google account.
-// - Provide the user ID (usually 'me' for the authenticated user).
-// - Optionally, provide label IDs to filter messages.
+//   - Ensure that the Gmail API is enabled for your Google account.
+//   - Provide the user ID (usually 'me' for the authenticated user).
+//   - Optionally, provide label IDs to filter messages.
 type NewGmailMessageConfig struct {
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
@@ -165,4 +165,61 @@ type NewGmailMessagePayload struct {
 	ThreadID *string `json:"thread_id,omitempty"`
 	// The recipient of the message
 	To *string `json:"to,omitempty"`
+}
+
+// GetMessageID returns *x.MessageID, or "" when x or x.MessageID is nil.
+func (x *NewGmailMessagePayload) GetMessageID() string {
+	if x == nil || x.MessageID == nil {
+		return ""
+	}
+	return *x.MessageID
+}
+
+// GetMessageText returns *x.MessageText, or "" when x or x.MessageText is nil.
+func (x *NewGmailMessagePayload) GetMessageText() string {
+	if x == nil || x.MessageText == nil {
+		return ""
+	}
+	return *x.MessageText
+}
+
+// GetMessageTimestamp returns *x.MessageTimestamp, or "" when x or
+// x.MessageTimestamp is nil.
+func (x *NewGmailMessagePayload) GetMessageTimestamp() string {
+	if x == nil || x.MessageTimestamp == nil {
+		return ""
+	}
+	return *x.MessageTimestamp
+}
+
+// GetSender returns *x.Sender, or "" when x or x.Sender is nil.
+func (x *NewGmailMessagePayload) GetSender() string {
+	if x == nil || x.Sender == nil {
+		return ""
+	}
+	return *x.Sender
+}
+
+// GetSubject returns *x.Subject, or "" when x or x.Subject is nil.
+func (x *NewGmailMessagePayload) GetSubject() string {
+	if x == nil || x.Subject == nil {
+		return ""
+	}
+	return *x.Subject
+}
+
+// GetThreadID returns *x.ThreadID, or "" when x or x.ThreadID is nil.
+func (x *NewGmailMessagePayload) GetThreadID() string {
+	if x == nil || x.ThreadID == nil {
+		return ""
+	}
+	return *x.ThreadID
+}
+
+// GetTo returns *x.To, or "" when x or x.To is nil.
+func (x *NewGmailMessagePayload) GetTo() string {
+	if x == nil || x.To == nil {
+		return ""
+	}
+	return *x.To
 }

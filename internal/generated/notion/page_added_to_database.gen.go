@@ -31,14 +31,16 @@ func OnPageAddedToDatabase(d *webhook.Dispatcher, h func(context.Context, *webho
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - You can get the database id by going to your Notion table/database and
-// - copying it from there.
-// - You can also use the NOTION_FETCH_DATA action to get the database ID and
-// title of all databases accessible to the integration
+//   - You can get the database id by going to your Notion table/database and
+//   - copying it from there.
+//   - You can also use the NOTION_FETCH_DATA action to get the database ID
+//     and title of all databases accessible to the integration
 type PageAddedToDatabaseConfig struct {
 	// The ID of the database
+	//
+	// Required.
 	DatabaseID string `json:"database_id"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
@@ -129,4 +131,12 @@ type PageAddedToDatabasePayload struct {
 	EventType *string `json:"event_type,omitempty"`
 	// The Notion page that was added
 	Page map[string]json.RawMessage `json:"page"`
+}
+
+// GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
+func (x *PageAddedToDatabasePayload) GetEventType() string {
+	if x == nil || x.EventType == nil {
+		return ""
+	}
+	return *x.EventType
 }

@@ -4,10 +4,10 @@ package onedrive
 
 import "encoding/json"
 
-// OneDriveItemSchema is a nested object.
+// Item is a nested object.
 //
 // The OneDrive item that changed
-type OneDriveItemSchema struct {
+type Item struct {
 	// Creation timestamp
 	CreatedTime *string `json:"created_time,omitempty"`
 	// Whether the item was deleted
@@ -30,4 +30,69 @@ type OneDriveItemSchema struct {
 	Type *string `json:"type,omitempty"`
 	// The web URL of the item
 	WebURL *string `json:"web_url,omitempty"`
+}
+
+// GetCreatedTime returns *x.CreatedTime, or "" when x or x.CreatedTime is nil.
+func (x *Item) GetCreatedTime() string {
+	if x == nil || x.CreatedTime == nil {
+		return ""
+	}
+	return *x.CreatedTime
+}
+
+// GetDeleted returns *x.Deleted, or false when x or x.Deleted is nil.
+func (x *Item) GetDeleted() bool {
+	if x == nil || x.Deleted == nil {
+		return false
+	}
+	return *x.Deleted
+}
+
+// GetItemID returns *x.ItemID, or "" when x or x.ItemID is nil.
+func (x *Item) GetItemID() string {
+	if x == nil || x.ItemID == nil {
+		return ""
+	}
+	return *x.ItemID
+}
+
+// GetLastModified returns *x.LastModified, or "" when x or x.LastModified is
+// nil.
+func (x *Item) GetLastModified() string {
+	if x == nil || x.LastModified == nil {
+		return ""
+	}
+	return *x.LastModified
+}
+
+// GetName returns *x.Name, or "" when x or x.Name is nil.
+func (x *Item) GetName() string {
+	if x == nil || x.Name == nil {
+		return ""
+	}
+	return *x.Name
+}
+
+// GetSize returns *x.Size, or 0 when x or x.Size is nil.
+func (x *Item) GetSize() int64 {
+	if x == nil || x.Size == nil {
+		return 0
+	}
+	return *x.Size
+}
+
+// GetType returns *x.Type, or "" when x or x.Type is nil.
+func (x *Item) GetType() string {
+	if x == nil || x.Type == nil {
+		return ""
+	}
+	return *x.Type
+}
+
+// GetWebURL returns *x.WebURL, or "" when x or x.WebURL is nil.
+func (x *Item) GetWebURL() string {
+	if x == nil || x.WebURL == nil {
+		return ""
+	}
+	return *x.WebURL
 }

@@ -30,18 +30,18 @@ func OnChannelCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - If you are using your own Slack app:
-// 1. Go to the 'Event Subscriptions' section of your app's settings.
-// 2. Enable events.
-// 3. Input the 'Request URL' field with `{{webhook_url}}`
-// 4. Add `channel_created` to the 'Subscribe to bot events' section and
-// `Subscribe to events on behalf of users` section and save.
-// - If you are using the Composio Slack app, you are all set here!
-// - If you are using Slackbot integration, you would need to add the Slack
-// app to the channels you want to monitor. In case using Composio Slack app,
-// you need to do /add and then choose Composio App.
+//   - If you are using your own Slack app:
+//   - 1. Go to the 'Event Subscriptions' section of your app's settings.
+//   - 2. Enable events.
+//   - 3. Input the 'Request URL' field with `{{webhook_url}}`
+//   - 4. Add `channel_created` to the 'Subscribe to bot events' section and
+//     `Subscribe to events on behalf of users` section and save.
+//   - If you are using the Composio Slack app, you are all set here!
+//   - If you are using Slackbot integration, you would need to add the Slack
+//     app to the channels you want to monitor. In case using Composio Slack
+//     app, you need to do /add and then choose Composio App.
 type ChannelCreatedConfig struct{}
 
 // TriggerType returns the metadata of the SLACK_CHANNEL_CREATED trigger type.

@@ -14,7 +14,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// CheckedSlug is the slug of the LIMITS_CHECKED trigger type (Limits Checked).
+// CheckedSlug is the slug of the LIMITS_CHECKED trigger type.
 //
 // Test trigger LIMITS_CHECKED.
 const CheckedSlug = "LIMITS_CHECKED"
@@ -25,21 +25,26 @@ func OnChecked(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 	webhook.On(d, CheckedSlug, h)
 }
 
-// CheckedConfig is the config of the LIMITS_CHECKED trigger type (Limits
-// Checked). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// CheckedConfig is the config of the LIMITS_CHECKED trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type CheckedConfig struct {
-	Name   string             `json:"name"`
-	Code   *string            `json:"code,omitempty"`
-	Count  int64              `json:"count"`
-	Ratio  *float64           `json:"ratio,omitempty"`
-	Step   *int64             `json:"step,omitempty"`
-	Half   *float64           `json:"half,omitempty"`
+	// Required.
+	Name string  `json:"name"`
+	Code *string `json:"code,omitempty"`
+	// Required.
+	Count int64    `json:"count"`
+	Ratio *float64 `json:"ratio,omitempty"`
+	Step  *int64   `json:"step,omitempty"`
+	Half  *float64 `json:"half,omitempty"`
+	// Required.
 	Labels []string           `json:"labels"`
 	Matrix [][]int64          `json:"matrix,omitzero"`
 	Maybe  *int64             `json:"maybe,omitempty"`
 	Limits map[string]float64 `json:"limits,omitzero"`
 	// Window.
+	//
+	// Required.
 	Nested Window  `json:"nested"`
 	Emoji  *string `json:"emoji,omitempty"`
 	Flag   *bool   `json:"flag,omitempty"`
@@ -280,10 +285,20 @@ type CheckedPayload struct {
 	Ok *bool `json:"ok,omitempty"`
 }
 
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *CheckedPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
+}
+
 // Window is a nested object.
 type Window struct {
+	// Required.
 	Start int64 `json:"start"`
-	End   int64 `json:"end"`
+	// Required.
+	End int64 `json:"end"`
 }
 
 func (x Window) validate(path string, errs *triggerimpl.Errors) {

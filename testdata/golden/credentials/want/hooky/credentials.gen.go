@@ -12,110 +12,49 @@ import (
 
 // WebhookCredentials is the full set of setup fields of the hooky webhook
 // endpoint: the body of a replace (POST), which clears every field it does
-// not carry. Build it with NewWebhookCredentials, which takes the required
-// fields as arguments. Secret fields are secret.Value and never print.
+// not carry. Required fields are values, optional ones pointers (nil is not
+// sent); the client calls Validate before any request, so a required field
+// left empty is refused without one. Secret fields are secret.Value and never
+// print.
 type WebhookCredentials struct {
 	// WebhookSigningSecret is "Signing Secret" (setup field
 	// "webhook_signing_secret"): Signing secret. Required; secret.
-	WebhookSigningSecret secret.Value
+	WebhookSigningSecret secret.Value `triggergen:"required"`
 	// Region is "Region" (setup field "region"): Optional non-secret region.
 	// Optional.
 	Region *string
 	// APIKey2 is "API Key 2" (setup field "api-key-2"): Hyphen and digit.
 	// Required; secret.
-	APIKey2 secret.Value
+	APIKey2 secret.Value `triggergen:"required"`
 	// X3rdPartyID is "Third party" (setup field "3rd_party_id"). Required.
-	X3rdPartyID string
+	X3rdPartyID string `triggergen:"required"`
 	// BackupToken is "Backup token" (setup field "backup_token"): Optional
 	// secret. Optional; secret.
 	BackupToken *secret.Value
 	// ExtraField0 is "Extra 0" (setup field "extra_field_0"): Extra field 0.
 	// Required; secret.
-	ExtraField0 secret.Value
+	ExtraField0 secret.Value `triggergen:"required"`
 	// ExtraField1 is "Extra 1" (setup field "extra_field_1"): Extra field 1.
 	// Optional.
 	ExtraField1 *string
 	// ExtraField2 is "Extra 2" (setup field "extra_field_2"): Extra field 2.
 	// Required.
-	ExtraField2 string
+	ExtraField2 string `triggergen:"required"`
 	// ExtraField3 is "Extra 3" (setup field "extra_field_3"): Extra field 3.
 	// Optional; secret.
 	ExtraField3 *secret.Value
 	// ExtraField4 is "Extra 4" (setup field "extra_field_4"): Extra field 4.
 	// Required.
-	ExtraField4 string
+	ExtraField4 string `triggergen:"required"`
 	// ExtraField5 is "Extra 5" (setup field "extra_field_5"): Extra field 5.
 	// Optional.
 	ExtraField5 *string
 	// ExtraField6 is "Extra 6" (setup field "extra_field_6"): Extra field 6.
 	// Required; secret.
-	ExtraField6 secret.Value
+	ExtraField6 secret.Value `triggergen:"required"`
 	// ExtraField7 is "Extra 7" (setup field "extra_field_7"): Extra field 7.
 	// Optional.
 	ExtraField7 *string
-}
-
-// WebhookCredentialsOption sets an optional field of WebhookCredentials.
-type WebhookCredentialsOption func(*WebhookCredentials)
-
-// NewWebhookCredentials returns the full credential set; its arguments are
-// the required fields, options set the optional ones.
-func NewWebhookCredentials(webhookSigningSecret secret.Value, apiKey2 secret.Value, x3rdPartyID string, extraField0 secret.Value, extraField2 string, extraField4 string, extraField6 secret.Value, opts ...WebhookCredentialsOption) WebhookCredentials {
-	c := WebhookCredentials{
-		WebhookSigningSecret: webhookSigningSecret,
-		APIKey2:              apiKey2,
-		X3rdPartyID:          x3rdPartyID,
-		ExtraField0:          extraField0,
-		ExtraField2:          extraField2,
-		ExtraField4:          extraField4,
-		ExtraField6:          extraField6,
-	}
-	for _, o := range opts {
-		o(&c)
-	}
-	return c
-}
-
-// WithRegion sets the optional field Region (Region).
-func WithRegion(v string) WebhookCredentialsOption {
-	return func(c *WebhookCredentials) {
-		c.Region = &v
-	}
-}
-
-// WithBackupToken sets the optional field BackupToken (Backup token).
-func WithBackupToken(v secret.Value) WebhookCredentialsOption {
-	return func(c *WebhookCredentials) {
-		c.BackupToken = &v
-	}
-}
-
-// WithExtraField1 sets the optional field ExtraField1 (Extra 1).
-func WithExtraField1(v string) WebhookCredentialsOption {
-	return func(c *WebhookCredentials) {
-		c.ExtraField1 = &v
-	}
-}
-
-// WithExtraField3 sets the optional field ExtraField3 (Extra 3).
-func WithExtraField3(v secret.Value) WebhookCredentialsOption {
-	return func(c *WebhookCredentials) {
-		c.ExtraField3 = &v
-	}
-}
-
-// WithExtraField5 sets the optional field ExtraField5 (Extra 5).
-func WithExtraField5(v string) WebhookCredentialsOption {
-	return func(c *WebhookCredentials) {
-		c.ExtraField5 = &v
-	}
-}
-
-// WithExtraField7 sets the optional field ExtraField7 (Extra 7).
-func WithExtraField7(v string) WebhookCredentialsOption {
-	return func(c *WebhookCredentials) {
-		c.ExtraField7 = &v
-	}
 }
 
 // EndpointToolkit returns the toolkit slug.
@@ -207,8 +146,7 @@ func (c WebhookCredentials) EndpointFields() []trigger.EndpointField {
 	return fields
 }
 
-// Validate reports a required field left empty (possible only for a value not
-// built with NewWebhookCredentials).
+// Validate reports each required field of c left empty.
 func (c WebhookCredentials) Validate() error {
 	var errs triggerimpl.Errors
 	if c.WebhookSigningSecret.IsZero() {
@@ -235,115 +173,57 @@ func (c WebhookCredentials) Validate() error {
 	return errs.Err()
 }
 
+// Format prints the setup fields c sets, with secret values redacted, for
+// every verb.
+func (c WebhookCredentials) Format(f fmt.State, _ rune) {
+	triggerimpl.FormatEndpointFields(f, "hooky.WebhookCredentials", c.EndpointFields())
+}
+
 // WebhookCredentialsUpdate is a partial update of the hooky webhook
-// endpoint's setup fields: the body of a merge (PATCH). Only the fields set
-// with its Set methods are sent; the server keeps the others. The zero value
-// sets nothing.
+// endpoint's setup fields: the body of a merge (PATCH). Only its non-nil
+// fields are sent; the server keeps the others. The client calls Validate
+// before any request and refuses an update that sets no field.
 type WebhookCredentialsUpdate struct {
-	webhookSigningSecret *secret.Value
-	region               *string
-	apiKey2              *secret.Value
-	x3rdPartyID          *string
-	backupToken          *secret.Value
-	extraField0          *secret.Value
-	extraField1          *string
-	extraField2          *string
-	extraField3          *secret.Value
-	extraField4          *string
-	extraField5          *string
-	extraField6          *secret.Value
-	extraField7          *string
-}
-
-// SetWebhookSigningSecret sets the setup field "webhook_signing_secret"
-// (Signing Secret). It returns u so that calls chain.
-func (u *WebhookCredentialsUpdate) SetWebhookSigningSecret(v secret.Value) *WebhookCredentialsUpdate {
-	u.webhookSigningSecret = &v
-	return u
-}
-
-// SetRegion sets the setup field "region" (Region). It returns u so that
-// calls chain.
-func (u *WebhookCredentialsUpdate) SetRegion(v string) *WebhookCredentialsUpdate {
-	u.region = &v
-	return u
-}
-
-// SetAPIKey2 sets the setup field "api-key-2" (API Key 2). It returns u so
-// that calls chain.
-func (u *WebhookCredentialsUpdate) SetAPIKey2(v secret.Value) *WebhookCredentialsUpdate {
-	u.apiKey2 = &v
-	return u
-}
-
-// SetX3rdPartyID sets the setup field "3rd_party_id" (Third party). It
-// returns u so that calls chain.
-func (u *WebhookCredentialsUpdate) SetX3rdPartyID(v string) *WebhookCredentialsUpdate {
-	u.x3rdPartyID = &v
-	return u
-}
-
-// SetBackupToken sets the setup field "backup_token" (Backup token). It
-// returns u so that calls chain.
-func (u *WebhookCredentialsUpdate) SetBackupToken(v secret.Value) *WebhookCredentialsUpdate {
-	u.backupToken = &v
-	return u
-}
-
-// SetExtraField0 sets the setup field "extra_field_0" (Extra 0). It returns u
-// so that calls chain.
-func (u *WebhookCredentialsUpdate) SetExtraField0(v secret.Value) *WebhookCredentialsUpdate {
-	u.extraField0 = &v
-	return u
-}
-
-// SetExtraField1 sets the setup field "extra_field_1" (Extra 1). It returns u
-// so that calls chain.
-func (u *WebhookCredentialsUpdate) SetExtraField1(v string) *WebhookCredentialsUpdate {
-	u.extraField1 = &v
-	return u
-}
-
-// SetExtraField2 sets the setup field "extra_field_2" (Extra 2). It returns u
-// so that calls chain.
-func (u *WebhookCredentialsUpdate) SetExtraField2(v string) *WebhookCredentialsUpdate {
-	u.extraField2 = &v
-	return u
-}
-
-// SetExtraField3 sets the setup field "extra_field_3" (Extra 3). It returns u
-// so that calls chain.
-func (u *WebhookCredentialsUpdate) SetExtraField3(v secret.Value) *WebhookCredentialsUpdate {
-	u.extraField3 = &v
-	return u
-}
-
-// SetExtraField4 sets the setup field "extra_field_4" (Extra 4). It returns u
-// so that calls chain.
-func (u *WebhookCredentialsUpdate) SetExtraField4(v string) *WebhookCredentialsUpdate {
-	u.extraField4 = &v
-	return u
-}
-
-// SetExtraField5 sets the setup field "extra_field_5" (Extra 5). It returns u
-// so that calls chain.
-func (u *WebhookCredentialsUpdate) SetExtraField5(v string) *WebhookCredentialsUpdate {
-	u.extraField5 = &v
-	return u
-}
-
-// SetExtraField6 sets the setup field "extra_field_6" (Extra 6). It returns u
-// so that calls chain.
-func (u *WebhookCredentialsUpdate) SetExtraField6(v secret.Value) *WebhookCredentialsUpdate {
-	u.extraField6 = &v
-	return u
-}
-
-// SetExtraField7 sets the setup field "extra_field_7" (Extra 7). It returns u
-// so that calls chain.
-func (u *WebhookCredentialsUpdate) SetExtraField7(v string) *WebhookCredentialsUpdate {
-	u.extraField7 = &v
-	return u
+	// WebhookSigningSecret is "Signing Secret" (setup field
+	// "webhook_signing_secret"): Signing secret. Nil keeps the stored value;
+	// secret.
+	WebhookSigningSecret *secret.Value
+	// Region is "Region" (setup field "region"): Optional non-secret region. Nil
+	// keeps the stored value.
+	Region *string
+	// APIKey2 is "API Key 2" (setup field "api-key-2"): Hyphen and digit. Nil
+	// keeps the stored value; secret.
+	APIKey2 *secret.Value
+	// X3rdPartyID is "Third party" (setup field "3rd_party_id"). Nil keeps the
+	// stored value.
+	X3rdPartyID *string
+	// BackupToken is "Backup token" (setup field "backup_token"): Optional
+	// secret. Nil keeps the stored value; secret.
+	BackupToken *secret.Value
+	// ExtraField0 is "Extra 0" (setup field "extra_field_0"): Extra field 0. Nil
+	// keeps the stored value; secret.
+	ExtraField0 *secret.Value
+	// ExtraField1 is "Extra 1" (setup field "extra_field_1"): Extra field 1. Nil
+	// keeps the stored value.
+	ExtraField1 *string
+	// ExtraField2 is "Extra 2" (setup field "extra_field_2"): Extra field 2. Nil
+	// keeps the stored value.
+	ExtraField2 *string
+	// ExtraField3 is "Extra 3" (setup field "extra_field_3"): Extra field 3. Nil
+	// keeps the stored value; secret.
+	ExtraField3 *secret.Value
+	// ExtraField4 is "Extra 4" (setup field "extra_field_4"): Extra field 4. Nil
+	// keeps the stored value.
+	ExtraField4 *string
+	// ExtraField5 is "Extra 5" (setup field "extra_field_5"): Extra field 5. Nil
+	// keeps the stored value.
+	ExtraField5 *string
+	// ExtraField6 is "Extra 6" (setup field "extra_field_6"): Extra field 6. Nil
+	// keeps the stored value; secret.
+	ExtraField6 *secret.Value
+	// ExtraField7 is "Extra 7" (setup field "extra_field_7"): Extra field 7. Nil
+	// keeps the stored value.
+	ExtraField7 *string
 }
 
 // EndpointToolkit returns the toolkit slug.
@@ -354,98 +234,140 @@ func (WebhookCredentialsUpdate) EndpointToolkit() string {
 // EndpointFields lists the fields that are set, in schema order.
 func (u WebhookCredentialsUpdate) EndpointFields() []trigger.EndpointField {
 	var fields []trigger.EndpointField
-	if u.webhookSigningSecret != nil {
+	if u.WebhookSigningSecret != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "webhook_signing_secret",
-			Value:     *u.webhookSigningSecret,
+			Value:     *u.WebhookSigningSecret,
 			Sensitive: true,
 		})
 	}
-	if u.region != nil {
+	if u.Region != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "region",
-			Value:     secret.New(*u.region),
+			Value:     secret.New(*u.Region),
 			Sensitive: false,
 		})
 	}
-	if u.apiKey2 != nil {
+	if u.APIKey2 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "api-key-2",
-			Value:     *u.apiKey2,
+			Value:     *u.APIKey2,
 			Sensitive: true,
 		})
 	}
-	if u.x3rdPartyID != nil {
+	if u.X3rdPartyID != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "3rd_party_id",
-			Value:     secret.New(*u.x3rdPartyID),
+			Value:     secret.New(*u.X3rdPartyID),
 			Sensitive: false,
 		})
 	}
-	if u.backupToken != nil {
+	if u.BackupToken != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "backup_token",
-			Value:     *u.backupToken,
+			Value:     *u.BackupToken,
 			Sensitive: true,
 		})
 	}
-	if u.extraField0 != nil {
+	if u.ExtraField0 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "extra_field_0",
-			Value:     *u.extraField0,
+			Value:     *u.ExtraField0,
 			Sensitive: true,
 		})
 	}
-	if u.extraField1 != nil {
+	if u.ExtraField1 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "extra_field_1",
-			Value:     secret.New(*u.extraField1),
+			Value:     secret.New(*u.ExtraField1),
 			Sensitive: false,
 		})
 	}
-	if u.extraField2 != nil {
+	if u.ExtraField2 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "extra_field_2",
-			Value:     secret.New(*u.extraField2),
+			Value:     secret.New(*u.ExtraField2),
 			Sensitive: false,
 		})
 	}
-	if u.extraField3 != nil {
+	if u.ExtraField3 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "extra_field_3",
-			Value:     *u.extraField3,
+			Value:     *u.ExtraField3,
 			Sensitive: true,
 		})
 	}
-	if u.extraField4 != nil {
+	if u.ExtraField4 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "extra_field_4",
-			Value:     secret.New(*u.extraField4),
+			Value:     secret.New(*u.ExtraField4),
 			Sensitive: false,
 		})
 	}
-	if u.extraField5 != nil {
+	if u.ExtraField5 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "extra_field_5",
-			Value:     secret.New(*u.extraField5),
+			Value:     secret.New(*u.ExtraField5),
 			Sensitive: false,
 		})
 	}
-	if u.extraField6 != nil {
+	if u.ExtraField6 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "extra_field_6",
-			Value:     *u.extraField6,
+			Value:     *u.ExtraField6,
 			Sensitive: true,
 		})
 	}
-	if u.extraField7 != nil {
+	if u.ExtraField7 != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "extra_field_7",
-			Value:     secret.New(*u.extraField7),
+			Value:     secret.New(*u.ExtraField7),
 			Sensitive: false,
 		})
 	}
 	return fields
+}
+
+// Validate reports each required field that u sets to an empty value: the
+// merge would clear it.
+func (u WebhookCredentialsUpdate) Validate() error {
+	var errs triggerimpl.Errors
+	if u.WebhookSigningSecret != nil {
+		if u.WebhookSigningSecret.IsZero() {
+			errs.Add("/webhook_signing_secret", "required", "Signing Secret is required and cannot be cleared")
+		}
+	}
+	if u.APIKey2 != nil {
+		if u.APIKey2.IsZero() {
+			errs.Add("/api-key-2", "required", "API Key 2 is required and cannot be cleared")
+		}
+	}
+	if u.X3rdPartyID != nil {
+		if *u.X3rdPartyID == "" {
+			errs.Add("/3rd_party_id", "required", "Third party is required and cannot be cleared")
+		}
+	}
+	if u.ExtraField0 != nil {
+		if u.ExtraField0.IsZero() {
+			errs.Add("/extra_field_0", "required", "Extra 0 is required and cannot be cleared")
+		}
+	}
+	if u.ExtraField2 != nil {
+		if *u.ExtraField2 == "" {
+			errs.Add("/extra_field_2", "required", "Extra 2 is required and cannot be cleared")
+		}
+	}
+	if u.ExtraField4 != nil {
+		if *u.ExtraField4 == "" {
+			errs.Add("/extra_field_4", "required", "Extra 4 is required and cannot be cleared")
+		}
+	}
+	if u.ExtraField6 != nil {
+		if u.ExtraField6.IsZero() {
+			errs.Add("/extra_field_6", "required", "Extra 6 is required and cannot be cleared")
+		}
+	}
+	return errs.Err()
 }
 
 // Format prints the setup fields u sets, with secret values redacted, for
@@ -456,5 +378,5 @@ func (u WebhookCredentialsUpdate) Format(f fmt.State, _ rune) {
 
 var (
 	_ trigger.EndpointCredentials = WebhookCredentials{}
-	_ trigger.EndpointUpdate      = &WebhookCredentialsUpdate{}
+	_ trigger.EndpointUpdate      = WebhookCredentialsUpdate{}
 )

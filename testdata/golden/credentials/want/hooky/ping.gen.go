@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// PingSlug is the slug of the HOOKY_PING trigger type (Hooky Ping).
+// PingSlug is the slug of the HOOKY_PING trigger type.
 //
 // Test trigger HOOKY_PING.
 const PingSlug = "HOOKY_PING"
@@ -22,9 +22,9 @@ func OnPing(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Ping
 	webhook.On(d, PingSlug, h)
 }
 
-// PingConfig is the config of the HOOKY_PING trigger type (Hooky Ping). Pass
-// it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// PingConfig is the config of the HOOKY_PING trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type PingConfig struct{}
 
 // TriggerType returns the metadata of the HOOKY_PING trigger type.
@@ -72,4 +72,12 @@ func (*PingConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
 // PingPayload is the payload of HOOKY_PING events.
 type PingPayload struct {
 	Ok *bool `json:"ok,omitempty"`
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *PingPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
 }

@@ -12,31 +12,13 @@ import (
 
 // WebhookCredentials is the full set of setup fields of the minimal webhook
 // endpoint: the body of a replace (POST), which clears every field it does
-// not carry. Build it with NewWebhookCredentials, which takes the required
-// fields as arguments. Secret fields are secret.Value and never print.
+// not carry. Required fields are values, optional ones pointers (nil is not
+// sent); the client calls Validate before any request, so a required field
+// left empty is refused without one. Secret fields are secret.Value and never
+// print.
 type WebhookCredentials struct {
 	// Token is "Token" (setup field "token"). Optional; secret.
 	Token *secret.Value
-}
-
-// WebhookCredentialsOption sets an optional field of WebhookCredentials.
-type WebhookCredentialsOption func(*WebhookCredentials)
-
-// NewWebhookCredentials returns the full credential set; its arguments are
-// the required fields, options set the optional ones.
-func NewWebhookCredentials(opts ...WebhookCredentialsOption) WebhookCredentials {
-	c := WebhookCredentials{}
-	for _, o := range opts {
-		o(&c)
-	}
-	return c
-}
-
-// WithToken sets the optional field Token (Token).
-func WithToken(v secret.Value) WebhookCredentialsOption {
-	return func(c *WebhookCredentials) {
-		c.Token = &v
-	}
 }
 
 // EndpointToolkit returns the toolkit slug.
@@ -58,26 +40,25 @@ func (c WebhookCredentials) EndpointFields() []trigger.EndpointField {
 	return fields
 }
 
-// Validate reports a required field left empty (possible only for a value not
-// built with NewWebhookCredentials).
+// Validate reports each required field of c left empty.
 func (c WebhookCredentials) Validate() error {
 	var errs triggerimpl.Errors
 	return errs.Err()
 }
 
-// WebhookCredentialsUpdate is a partial update of the minimal webhook
-// endpoint's setup fields: the body of a merge (PATCH). Only the fields set
-// with its Set methods are sent; the server keeps the others. The zero value
-// sets nothing.
-type WebhookCredentialsUpdate struct {
-	token *secret.Value
+// Format prints the setup fields c sets, with secret values redacted, for
+// every verb.
+func (c WebhookCredentials) Format(f fmt.State, _ rune) {
+	triggerimpl.FormatEndpointFields(f, "minimal.WebhookCredentials", c.EndpointFields())
 }
 
-// SetToken sets the setup field "token" (Token). It returns u so that calls
-// chain.
-func (u *WebhookCredentialsUpdate) SetToken(v secret.Value) *WebhookCredentialsUpdate {
-	u.token = &v
-	return u
+// WebhookCredentialsUpdate is a partial update of the minimal webhook
+// endpoint's setup fields: the body of a merge (PATCH). Only its non-nil
+// fields are sent; the server keeps the others. The client calls Validate
+// before any request and refuses an update that sets no field.
+type WebhookCredentialsUpdate struct {
+	// Token is "Token" (setup field "token"). Nil keeps the stored value; secret.
+	Token *secret.Value
 }
 
 // EndpointToolkit returns the toolkit slug.
@@ -88,14 +69,21 @@ func (WebhookCredentialsUpdate) EndpointToolkit() string {
 // EndpointFields lists the fields that are set, in schema order.
 func (u WebhookCredentialsUpdate) EndpointFields() []trigger.EndpointField {
 	var fields []trigger.EndpointField
-	if u.token != nil {
+	if u.Token != nil {
 		fields = append(fields, trigger.EndpointField{
 			Name:      "token",
-			Value:     *u.token,
+			Value:     *u.Token,
 			Sensitive: true,
 		})
 	}
 	return fields
+}
+
+// Validate reports each required field that u sets to an empty value: the
+// merge would clear it.
+func (u WebhookCredentialsUpdate) Validate() error {
+	var errs triggerimpl.Errors
+	return errs.Err()
 }
 
 // Format prints the setup fields u sets, with secret values redacted, for
@@ -106,5 +94,5 @@ func (u WebhookCredentialsUpdate) Format(f fmt.State, _ rune) {
 
 var (
 	_ trigger.EndpointCredentials = WebhookCredentials{}
-	_ trigger.EndpointUpdate      = &WebhookCredentialsUpdate{}
+	_ trigger.EndpointUpdate      = WebhookCredentialsUpdate{}
 )

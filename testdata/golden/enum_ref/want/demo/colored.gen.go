@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// ColoredSlug is the slug of the DEMO_COLORED trigger type (Demo Colored).
+// ColoredSlug is the slug of the DEMO_COLORED trigger type.
 //
 // Test trigger DEMO_COLORED.
 const ColoredSlug = "DEMO_COLORED"
@@ -22,21 +22,22 @@ func OnColored(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 	webhook.On(d, ColoredSlug, h)
 }
 
-// ColoredConfig is the config of the DEMO_COLORED trigger type (Demo
-// Colored). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// ColoredConfig is the config of the DEMO_COLORED trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type ColoredConfig struct {
-	// A color.
-	//
 	// Default: "red" (ColoredConfigColorDefault).
+	//
+	// Required.
 	Color      Color   `json:"color"`
 	MaybeColor *Color  `json:"maybe_color,omitempty"`
 	Colors     []Color `json:"colors,omitzero"`
 	Size       *int64  `json:"size,omitempty"`
 	// Inline enum.
-	Mode    *ColoredConfigMode `json:"mode,omitempty"`
-	Version string             `json:"version"`
-	Kind    *string            `json:"kind,omitempty"`
+	Mode *ColoredConfigMode `json:"mode,omitempty"`
+	// Required.
+	Version string  `json:"version"`
+	Kind    *string `json:"kind,omitempty"`
 	// Old knob.
 	//
 	// Deprecated: the schema marks this field deprecated.
@@ -177,9 +178,16 @@ const (
 
 // ColoredPayload is the payload of DEMO_COLORED events.
 type ColoredPayload struct {
-	// A color.
-	Color *Color               `json:"color,omitempty"`
-	Tags  []ColoredPayloadTags `json:"tags,omitzero"`
+	Color *Color              `json:"color,omitempty"`
+	Tags  []ColoredPayloadTag `json:"tags,omitzero"`
+}
+
+// GetColor returns *x.Color, or "" when x or x.Color is nil.
+func (x *ColoredPayload) GetColor() Color {
+	if x == nil || x.Color == nil {
+		return ""
+	}
+	return *x.Color
 }
 
 // Color is an enumeration; unknown values decode without error (check them
@@ -226,20 +234,20 @@ func (v ColoredConfigMode) Valid() bool {
 	return false
 }
 
-// ColoredPayloadTags is an enumeration; unknown values decode without error
+// ColoredPayloadTag is an enumeration; unknown values decode without error
 // (check them with Valid).
-type ColoredPayloadTags string
+type ColoredPayloadTag string
 
-// Values of ColoredPayloadTags.
+// Values of ColoredPayloadTag.
 const (
-	ColoredPayloadTagsA ColoredPayloadTags = "a"
-	ColoredPayloadTagsB ColoredPayloadTags = "b"
+	ColoredPayloadTagA ColoredPayloadTag = "a"
+	ColoredPayloadTagB ColoredPayloadTag = "b"
 )
 
 // Valid reports whether v is one of the values the schema allows.
-func (v ColoredPayloadTags) Valid() bool {
+func (v ColoredPayloadTag) Valid() bool {
 	switch v {
-	case ColoredPayloadTagsA, ColoredPayloadTagsB:
+	case ColoredPayloadTagA, ColoredPayloadTagB:
 		return true
 	}
 	return false

@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// CodeSlug is the slug of the 2FA_CODE trigger type (2Fa Code).
+// CodeSlug is the slug of the 2FA_CODE trigger type.
 //
 // Test trigger 2FA_CODE.
 const CodeSlug = "2FA_CODE"
@@ -22,9 +22,9 @@ func OnCode(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Code
 	webhook.On(d, CodeSlug, h)
 }
 
-// CodeConfig is the config of the 2FA_CODE trigger type (2Fa Code). Pass it
-// to the client to create a trigger; the zero value of an optional (pointer)
-// field leaves the server default in place.
+// CodeConfig is the config of the 2FA_CODE trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type CodeConfig struct{}
 
 // TriggerType returns the metadata of the 2FA_CODE trigger type.

@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// X2ndEventSlug is the slug of the TYPE_2ND_EVENT trigger type (Type 2Nd
-// Event).
+// X2ndEventSlug is the slug of the TYPE_2ND_EVENT trigger type.
 //
 // Test trigger TYPE_2ND_EVENT.
 const X2ndEventSlug = "TYPE_2ND_EVENT"
@@ -23,9 +22,9 @@ func OnX2ndEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 	webhook.On(d, X2ndEventSlug, h)
 }
 
-// X2ndEventConfig is the config of the TYPE_2ND_EVENT trigger type (Type 2Nd
-// Event). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// X2ndEventConfig is the config of the TYPE_2ND_EVENT trigger type. Pass it
+// to the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type X2ndEventConfig struct{}
 
 // TriggerType returns the metadata of the TYPE_2ND_EVENT trigger type.
@@ -74,4 +73,12 @@ func (*X2ndEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Error
 // X2ndEventPayload is the payload of TYPE_2ND_EVENT events.
 type X2ndEventPayload struct {
 	Ok *bool `json:"ok,omitempty"`
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *X2ndEventPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
 }

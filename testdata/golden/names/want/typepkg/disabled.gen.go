@@ -12,7 +12,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// DisabledSlug is the slug of the TYPE_DISABLED trigger type (Type Disabled).
+// DisabledSlug is the slug of the TYPE_DISABLED trigger type.
 //
 // Test trigger TYPE_DISABLED.
 const DisabledSlug = "TYPE_DISABLED"
@@ -23,9 +23,9 @@ func OnDisabled(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 	webhook.On(d, DisabledSlug, h)
 }
 
-// DisabledConfig is the config of the TYPE_DISABLED trigger type (Type
-// Disabled). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// DisabledConfig is the config of the TYPE_DISABLED trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type DisabledConfig struct {
 	DisabledAt2  *string `json:"disabled_at,omitempty"`
 	DisabledAt   *string `json:"disabledAt,omitempty"`
@@ -36,8 +36,9 @@ type DisabledConfig struct {
 	X2fa         *string `json:"2fa,omitempty"`
 	Validate2    *string `json:"validate,omitempty"`
 	TriggerType2 *string `json:"trigger_type,omitempty"`
-	ABC          string  `json:"a/b~c"`
-	CafU00E9     *string `json:"café,omitempty"`
+	// Required.
+	ABC      string  `json:"a/b~c"`
+	CafU00E9 *string `json:"café,omitempty"`
 }
 
 // TriggerType returns the metadata of the TYPE_DISABLED trigger type.
@@ -116,4 +117,20 @@ func (*DisabledConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors
 type DisabledPayload struct {
 	WithSpace *string `json:"with space,omitempty"`
 	Ok        *bool   `json:"ok,omitempty"`
+}
+
+// GetWithSpace returns *x.WithSpace, or "" when x or x.WithSpace is nil.
+func (x *DisabledPayload) GetWithSpace() string {
+	if x == nil || x.WithSpace == nil {
+		return ""
+	}
+	return *x.WithSpace
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *DisabledPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
 }

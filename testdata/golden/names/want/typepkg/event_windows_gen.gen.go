@@ -11,21 +11,20 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// EventWindowsSlug is the slug of the TYPE_EVENT_WINDOWS trigger type (Type
-// Event Windows).
+// EventWindowsSlug is the slug of the TYPE_EVENT_WINDOWS trigger type.
 //
 // Test trigger TYPE_EVENT_WINDOWS.
 const EventWindowsSlug = "TYPE_EVENT_WINDOWS"
 
 // OnEventWindows registers h for TYPE_EVENT_WINDOWS events on d: each event's
-// data is decoded into a EventWindowsPayload before h runs.
+// data is decoded into an EventWindowsPayload before h runs.
 func OnEventWindows(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *EventWindowsPayload) error) {
 	webhook.On(d, EventWindowsSlug, h)
 }
 
-// EventWindowsConfig is the config of the TYPE_EVENT_WINDOWS trigger type
-// (Type Event Windows). Pass it to the client to create a trigger; the zero
-// value of an optional (pointer) field leaves the server default in place.
+// EventWindowsConfig is the config of the TYPE_EVENT_WINDOWS trigger type.
+// Pass it to the client to create a trigger; the zero value of an optional
+// (pointer) field leaves the server default in place.
 type EventWindowsConfig struct{}
 
 // TriggerType returns the metadata of the TYPE_EVENT_WINDOWS trigger type.
@@ -74,4 +73,12 @@ func (*EventWindowsConfig) checkJSON(b []byte, path string, errs *triggerimpl.Er
 // EventWindowsPayload is the payload of TYPE_EVENT_WINDOWS events.
 type EventWindowsPayload struct {
 	Ok *bool `json:"ok,omitempty"`
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *EventWindowsPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
 }

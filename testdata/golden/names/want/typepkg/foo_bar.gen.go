@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// FooBarSlug is the slug of the TYPE_FOO-BAR trigger type (Type Foo-Bar).
+// FooBarSlug is the slug of the TYPE_FOO-BAR trigger type.
 //
 // Test trigger TYPE_FOO-BAR.
 const FooBarSlug = "TYPE_FOO-BAR"
@@ -22,9 +22,9 @@ func OnFooBar(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Fo
 	webhook.On(d, FooBarSlug, h)
 }
 
-// FooBarConfig is the config of the TYPE_FOO-BAR trigger type (Type Foo-Bar).
-// Pass it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// FooBarConfig is the config of the TYPE_FOO-BAR trigger type. Pass it to the
+// client to create a trigger; the zero value of an optional (pointer) field
+// leaves the server default in place.
 type FooBarConfig struct{}
 
 // TriggerType returns the metadata of the TYPE_FOO-BAR trigger type.
@@ -73,4 +73,12 @@ func (*FooBarConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) 
 // FooBarPayload is the payload of TYPE_FOO-BAR events.
 type FooBarPayload struct {
 	Ok *bool `json:"ok,omitempty"`
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *FooBarPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
 }

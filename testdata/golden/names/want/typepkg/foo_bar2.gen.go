@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// FooBar2Slug is the slug of the TYPE_FOO_BAR trigger type (Type Foo Bar).
+// FooBar2Slug is the slug of the TYPE_FOO_BAR trigger type.
 //
 // Test trigger TYPE_FOO_BAR.
 const FooBar2Slug = "TYPE_FOO_BAR"
@@ -22,9 +22,9 @@ func OnFooBar2(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *F
 	webhook.On(d, FooBar2Slug, h)
 }
 
-// FooBar2Config is the config of the TYPE_FOO_BAR trigger type (Type Foo
-// Bar). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// FooBar2Config is the config of the TYPE_FOO_BAR trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type FooBar2Config struct{}
 
 // TriggerType returns the metadata of the TYPE_FOO_BAR trigger type.
@@ -73,4 +73,12 @@ func (*FooBar2Config) checkJSON(b []byte, path string, errs *triggerimpl.Errors)
 // FooBar2Payload is the payload of TYPE_FOO_BAR events.
 type FooBar2Payload struct {
 	Ok *bool `json:"ok,omitempty"`
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *FooBar2Payload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
 }

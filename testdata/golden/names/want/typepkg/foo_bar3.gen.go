@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// FooBar3Slug is the slug of the TYPE_FOO__BAR trigger type (Type Foo  Bar).
+// FooBar3Slug is the slug of the TYPE_FOO__BAR trigger type.
 //
 // Test trigger TYPE_FOO__BAR.
 const FooBar3Slug = "TYPE_FOO__BAR"
@@ -22,9 +22,9 @@ func OnFooBar3(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *F
 	webhook.On(d, FooBar3Slug, h)
 }
 
-// FooBar3Config is the config of the TYPE_FOO__BAR trigger type (Type Foo
-// Bar). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// FooBar3Config is the config of the TYPE_FOO__BAR trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type FooBar3Config struct{}
 
 // TriggerType returns the metadata of the TYPE_FOO__BAR trigger type.
@@ -73,4 +73,12 @@ func (*FooBar3Config) checkJSON(b []byte, path string, errs *triggerimpl.Errors)
 // FooBar3Payload is the payload of TYPE_FOO__BAR events.
 type FooBar3Payload struct {
 	Ok *bool `json:"ok,omitempty"`
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *FooBar3Payload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
 }

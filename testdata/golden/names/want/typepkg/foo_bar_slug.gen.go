@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// FooBarSlugSlug is the slug of the TYPE_FOO_BAR_SLUG trigger type (Type Foo
-// Bar Slug).
+// FooBarSlugSlug is the slug of the TYPE_FOO_BAR_SLUG trigger type.
 //
 // Test trigger TYPE_FOO_BAR_SLUG.
 const FooBarSlugSlug = "TYPE_FOO_BAR_SLUG"
@@ -23,9 +22,9 @@ func OnFooBarSlug(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 	webhook.On(d, FooBarSlugSlug, h)
 }
 
-// FooBarSlugConfig is the config of the TYPE_FOO_BAR_SLUG trigger type (Type
-// Foo Bar Slug). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// FooBarSlugConfig is the config of the TYPE_FOO_BAR_SLUG trigger type. Pass
+// it to the client to create a trigger; the zero value of an optional
+// (pointer) field leaves the server default in place.
 type FooBarSlugConfig struct{}
 
 // TriggerType returns the metadata of the TYPE_FOO_BAR_SLUG trigger type.
@@ -74,4 +73,12 @@ func (*FooBarSlugConfig) checkJSON(b []byte, path string, errs *triggerimpl.Erro
 // FooBarSlugPayload is the payload of TYPE_FOO_BAR_SLUG events.
 type FooBarSlugPayload struct {
 	Ok *bool `json:"ok,omitempty"`
+}
+
+// GetOk returns *x.Ok, or false when x or x.Ok is nil.
+func (x *FooBarSlugPayload) GetOk() bool {
+	if x == nil || x.Ok == nil {
+		return false
+	}
+	return *x.Ok
 }

@@ -12,29 +12,32 @@ import (
 )
 
 // IssueAddedEventSlug is the slug of the GITHUB_ISSUE_ADDED_EVENT trigger
-// type (Issue Added Event).
+// type.
 //
 // Triggered when a new issue is added to the repository.
 const IssueAddedEventSlug = "GITHUB_ISSUE_ADDED_EVENT"
 
 // OnIssueAddedEvent registers h for GITHUB_ISSUE_ADDED_EVENT events on d:
-// each event's data is decoded into a IssueAddedEventPayload before h runs.
+// each event's data is decoded into an IssueAddedEventPayload before h runs.
 func OnIssueAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *IssueAddedEventPayload) error) {
 	webhook.On(d, IssueAddedEventSlug, h)
 }
 
 // IssueAddedEventConfig is the config of the GITHUB_ISSUE_ADDED_EVENT trigger
-// type (Issue Added Event). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Instructions:
 //
 // This trigger fires every time a new issue is added to the repository.
 type IssueAddedEventConfig struct {
 	// Owner of the repository
+	//
+	// Required.
 	Owner string `json:"owner"`
 	// Repository name
+	//
+	// Required.
 	Repo string `json:"repo"`
 }
 
@@ -143,4 +146,12 @@ type IssueAddedEventPayload struct {
 	//
 	// Examples: "https://github.com/octocat/Hello-World/issues/42".
 	URL string `json:"url"`
+}
+
+// GetDescription returns *x.Description, or "" when x or x.Description is nil.
+func (x *IssueAddedEventPayload) GetDescription() string {
+	if x == nil || x.Description == nil {
+		return ""
+	}
+	return *x.Description
 }

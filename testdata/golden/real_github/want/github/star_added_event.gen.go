@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// StarAddedEventSlug is the slug of the GITHUB_STAR_ADDED_EVENT trigger type
-// (Star Added Event).
+// StarAddedEventSlug is the slug of the GITHUB_STAR_ADDED_EVENT trigger type.
 //
 // Triggered when a new star is added to the repository.
 const StarAddedEventSlug = "GITHUB_STAR_ADDED_EVENT"
@@ -24,17 +23,20 @@ func OnStarAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 }
 
 // StarAddedEventConfig is the config of the GITHUB_STAR_ADDED_EVENT trigger
-// type (Star Added Event). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type. Pass it to the client to create a trigger; the zero value of an
+// optional (pointer) field leaves the server default in place.
 //
 // Instructions:
 //
 // This trigger fires every time a new star is added to the repository.
 type StarAddedEventConfig struct {
 	// Owner of the repository
+	//
+	// Required.
 	Owner string `json:"owner"`
 	// Repository name
+	//
+	// Required.
 	Repo string `json:"repo"`
 }
 

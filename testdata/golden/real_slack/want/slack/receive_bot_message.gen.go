@@ -30,18 +30,18 @@ func OnReceiveBotMessage(d *webhook.Dispatcher, h func(context.Context, *webhook
 //
 // Instructions:
 //
-// **Instructions for Setting Up the Trigger:**
+// Instructions for Setting Up the Trigger:
 //
-// - If you are using your own Slack app:
-// 1. Go to the 'Event Subscriptions' section of your app's settings.
-// 2. Enable events.
-// 3. Input the 'Request URL' field with `{{webhook_url}}`
-// 4. Add `message.channels` to the 'Subscribe to bot events' section and
-// `Subscribe to events on behalf of users` section and save.
-// - If you are using the Composio Slack app, you are all set here!
-// - If you are using Slackbot integration, you would need to add the Slack
-// app to the channels you want to monitor. In case using Composio Slack app,
-// you need to do /add and then choose Composio App.
+//   - If you are using your own Slack app:
+//   - 1. Go to the 'Event Subscriptions' section of your app's settings.
+//   - 2. Enable events.
+//   - 3. Input the 'Request URL' field with `{{webhook_url}}`
+//   - 4. Add `message.channels` to the 'Subscribe to bot events' section and
+//     `Subscribe to events on behalf of users` section and save.
+//   - If you are using the Composio Slack app, you are all set here!
+//   - If you are using Slackbot integration, you would need to add the Slack
+//     app to the channels you want to monitor. In case using Composio Slack
+//     app, you need to do /add and then choose Composio App.
 type ReceiveBotMessageConfig struct{}
 
 // TriggerType returns the metadata of the SLACK_RECEIVE_BOT_MESSAGE trigger
@@ -106,4 +106,28 @@ type ReceiveBotMessagePayload struct {
 	Ts string `json:"ts"`
 	// The username of the bot that posted the message
 	Username *string `json:"username,omitempty"`
+}
+
+// GetChannelType returns *x.ChannelType, or "" when x or x.ChannelType is nil.
+func (x *ReceiveBotMessagePayload) GetChannelType() string {
+	if x == nil || x.ChannelType == nil {
+		return ""
+	}
+	return *x.ChannelType
+}
+
+// GetTeamID returns *x.TeamID, or "" when x or x.TeamID is nil.
+func (x *ReceiveBotMessagePayload) GetTeamID() string {
+	if x == nil || x.TeamID == nil {
+		return ""
+	}
+	return *x.TeamID
+}
+
+// GetUsername returns *x.Username, or "" when x or x.Username is nil.
+func (x *ReceiveBotMessagePayload) GetUsername() string {
+	if x == nil || x.Username == nil {
+		return ""
+	}
+	return *x.Username
 }

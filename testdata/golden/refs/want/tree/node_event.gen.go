@@ -11,8 +11,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// NodeEventSlug is the slug of the TREE_NODE_EVENT trigger type (Tree Node
-// Event).
+// NodeEventSlug is the slug of the TREE_NODE_EVENT trigger type.
 //
 // Test trigger TREE_NODE_EVENT.
 const NodeEventSlug = "TREE_NODE_EVENT"
@@ -23,9 +22,9 @@ func OnNodeEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, 
 	webhook.On(d, NodeEventSlug, h)
 }
 
-// NodeEventConfig is the config of the TREE_NODE_EVENT trigger type (Tree
-// Node Event). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// NodeEventConfig is the config of the TREE_NODE_EVENT trigger type. Pass it
+// to the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type NodeEventConfig struct {
 	Depth *int64 `json:"depth,omitempty"`
 }
@@ -98,7 +97,6 @@ func (*NodeEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Error
 
 // NodeEventPayload is the payload of TREE_NODE_EVENT events.
 type NodeEventPayload struct {
-	// Node.
 	Root Node  `json:"root"`
 	Loop *Loop `json:"loop,omitempty"`
 	// Merged.
@@ -115,6 +113,38 @@ type NodeEventPayload struct {
 	Day      trigger.Date               `json:"day,omitzero"`
 }
 
+// GetLoop returns x.Loop, or nil when x is nil.
+func (x *NodeEventPayload) GetLoop() *Loop {
+	if x == nil {
+		return nil
+	}
+	return x.Loop
+}
+
+// GetItem returns x.Item, or nil when x is nil.
+func (x *NodeEventPayload) GetItem() *NodeEventPayloadItem {
+	if x == nil {
+		return nil
+	}
+	return x.Item
+}
+
+// GetWrapped returns x.Wrapped, or nil when x is nil.
+func (x *NodeEventPayload) GetWrapped() *Base {
+	if x == nil {
+		return nil
+	}
+	return x.Wrapped
+}
+
+// GetOwner returns x.Owner, or nil when x is nil.
+func (x *NodeEventPayload) GetOwner() *Owner {
+	if x == nil {
+		return nil
+	}
+	return x.Owner
+}
+
 // Base is a nested object.
 type Base struct {
 	ID      string           `json:"id"`
@@ -126,11 +156,27 @@ type Loop struct {
 	Self *Loop `json:"self"`
 }
 
+// GetSelf returns x.Self, or nil when x is nil.
+func (x *Loop) GetSelf() *Loop {
+	if x == nil {
+		return nil
+	}
+	return x.Self
+}
+
 // Node is a nested object.
 type Node struct {
 	Name     string `json:"name"`
 	Children []Node `json:"children,omitzero"`
 	Parent   *Node  `json:"parent,omitempty"`
+}
+
+// GetParent returns x.Parent, or nil when x is nil.
+func (x *Node) GetParent() *Node {
+	if x == nil {
+		return nil
+	}
+	return x.Parent
 }
 
 // NodeEventPayloadItem is a nested object.

@@ -11,21 +11,20 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// OldStyleSlug is the slug of the TREE_OLD_STYLE trigger type (Tree Old
-// Style).
+// OldStyleSlug is the slug of the TREE_OLD_STYLE trigger type.
 //
 // Test trigger TREE_OLD_STYLE.
 const OldStyleSlug = "TREE_OLD_STYLE"
 
 // OnOldStyle registers h for TREE_OLD_STYLE events on d: each event's data is
-// decoded into a OldStylePayload before h runs.
+// decoded into an OldStylePayload before h runs.
 func OnOldStyle(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *OldStylePayload) error) {
 	webhook.On(d, OldStyleSlug, h)
 }
 
-// OldStyleConfig is the config of the TREE_OLD_STYLE trigger type (Tree Old
-// Style). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// OldStyleConfig is the config of the TREE_OLD_STYLE trigger type. Pass it to
+// the client to create a trigger; the zero value of an optional (pointer)
+// field leaves the server default in place.
 type OldStyleConfig struct {
 	Opt *Opt `json:"opt,omitempty"`
 }
@@ -98,8 +97,15 @@ func (*OldStyleConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors
 
 // OldStylePayload is the payload of TREE_OLD_STYLE events.
 type OldStylePayload struct {
-	// Owner.
 	Owner *Owner `json:"owner,omitempty"`
+}
+
+// GetOwner returns x.Owner, or nil when x is nil.
+func (x *OldStylePayload) GetOwner() *Owner {
+	if x == nil {
+		return nil
+	}
+	return x.Owner
 }
 
 // Opt is an enumeration; unknown values decode without error (check them with

@@ -8,3 +8,11 @@ package tree
 type Owner struct {
 	Login *string `json:"login,omitempty"`
 }
+
+// GetLogin returns *x.Login, or "" when x or x.Login is nil.
+func (x *Owner) GetLogin() string {
+	if x == nil || x.Login == nil {
+		return ""
+	}
+	return *x.Login
+}

@@ -12,8 +12,7 @@ import (
 	"github.com/triggergen/triggergen/webhook"
 )
 
-// ValueEventSlug is the slug of the MIXED_VALUE_EVENT trigger type (Mixed
-// Value Event).
+// ValueEventSlug is the slug of the MIXED_VALUE_EVENT trigger type.
 //
 // Test trigger MIXED_VALUE_EVENT.
 const ValueEventSlug = "MIXED_VALUE_EVENT"
@@ -24,10 +23,11 @@ func OnValueEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 	webhook.On(d, ValueEventSlug, h)
 }
 
-// ValueEventConfig is the config of the MIXED_VALUE_EVENT trigger type (Mixed
-// Value Event). Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// ValueEventConfig is the config of the MIXED_VALUE_EVENT trigger type. Pass
+// it to the client to create a trigger; the zero value of an optional
+// (pointer) field leaves the server default in place.
 type ValueEventConfig struct {
+	// Required.
 	ID     ValueEventConfigID     `json:"id"`
 	Target ValueEventConfigTarget `json:"target,omitzero"`
 	Size   ValueEventConfigSize   `json:"size,omitzero"`
@@ -123,9 +123,19 @@ type ValueEventPayload struct {
 	N     *int64                 `json:"n,omitempty"`
 }
 
+// GetN returns *x.N, or 0 when x or x.N is nil.
+func (x *ValueEventPayload) GetN() int64 {
+	if x == nil || x.N == nil {
+		return 0
+	}
+	return *x.N
+}
+
 // Pt is a nested object.
 type Pt struct {
+	// Required.
 	X float64 `json:"x"`
+	// Required.
 	Y float64 `json:"y"`
 }
 
