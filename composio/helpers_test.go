@@ -2,8 +2,8 @@ package composio_test
 
 import (
 	"context"
-	"slices"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
