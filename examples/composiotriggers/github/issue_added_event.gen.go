@@ -33,9 +33,9 @@ func OnIssueAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 // This trigger fires every time a new issue is added to the repository.
 type IssueAddedEventConfig struct {
 	// Owner of the repository
-	Owner string `json:"owner"`
+	Owner string `json:"owner" triggergen:"required"`
 	// Repository name
-	Repo string `json:"repo"`
+	Repo string `json:"repo" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the GITHUB_ISSUE_ADDED_EVENT trigger

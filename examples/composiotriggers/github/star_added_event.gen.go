@@ -33,9 +33,9 @@ func OnStarAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 // This trigger fires every time a new star is added to the repository.
 type StarAddedEventConfig struct {
 	// Owner of the repository
-	Owner string `json:"owner"`
+	Owner string `json:"owner" triggergen:"required"`
 	// Repository name
-	Repo string `json:"repo"`
+	Repo string `json:"repo" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the GITHUB_STAR_ADDED_EVENT trigger

@@ -28,9 +28,9 @@ func OnTaskTrigger(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 // of an optional (pointer) field leaves the server default in place.
 type TaskTriggerConfig struct {
 	// Global ID oasdfasdff your project
-	ProjectGid string `json:"project_gid"`
+	ProjectGid string `json:"project_gid" triggergen:"required"`
 	// Global ID of your workspace
-	WorkspaceGid string `json:"workspace_gid"`
+	WorkspaceGid string `json:"workspace_gid" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the ASANA_TASK_TRIGGER trigger type.

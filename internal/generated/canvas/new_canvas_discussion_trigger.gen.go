@@ -52,7 +52,7 @@ func OnNewCanvasDiscussionTrigger(d *webhook.Dispatcher, h func(context.Context,
 // discussions.
 type NewCanvasDiscussionTriggerConfig struct {
 	// The ID of the Canvas course to monitor for new discussion topics.
-	CourseID int64 `json:"course_id"`
+	CourseID int64 `json:"course_id" triggergen:"required"`
 	// The state of the discussion topics to return. Options: 'all', 'unread'.
 	//
 	// Default: "all" (NewCanvasDiscussionTriggerConfigFilterByDefault).

@@ -32,9 +32,9 @@ func OnCommitEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 // This trigger fires every time a new commit is pushed to the repository.
 type CommitEventConfig struct {
 	// Owner of the repository
-	Owner string `json:"owner"`
+	Owner string `json:"owner" triggergen:"required"`
 	// Repository name
-	Repo string `json:"repo"`
+	Repo string `json:"repo" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the GITHUB_COMMIT_EVENT trigger type.

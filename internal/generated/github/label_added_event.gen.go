@@ -34,9 +34,9 @@ func OnLabelAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 // repository.
 type LabelAddedEventConfig struct {
 	// Owner of the repository
-	Owner string `json:"owner"`
+	Owner string `json:"owner" triggergen:"required"`
 	// Repository name
-	Repo string `json:"repo"`
+	Repo string `json:"repo" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the GITHUB_LABEL_ADDED_EVENT trigger

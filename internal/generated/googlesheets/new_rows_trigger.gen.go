@@ -55,7 +55,7 @@ type NewRowsTriggerConfig struct {
 	// The unique identifier of the Google Spreadsheet to monitor
 	//
 	// Examples: "1BiexwqQYjfC_BXy6zDQYJqb6zxzRyP9".
-	SpreadsheetID string `json:"spreadsheet_id"`
+	SpreadsheetID string `json:"spreadsheet_id" triggergen:"required"`
 	// The row number to start monitoring from (1-indexed, typically 2 to skip
 	// headers)
 	//

@@ -30,7 +30,7 @@ func OnContactCreatedTrigger(d *webhook.Dispatcher, h func(context.Context, *web
 // (pointer) field leaves the server default in place.
 type ContactCreatedTriggerConfig struct {
 	// The ID of the app.
-	AppID string `json:"app_id"`
+	AppID string `json:"app_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the HUBSPOT_CONTACT_CREATED_TRIGGER

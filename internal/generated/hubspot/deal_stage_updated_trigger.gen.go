@@ -30,7 +30,7 @@ func OnDealStageUpdatedTrigger(d *webhook.Dispatcher, h func(context.Context, *w
 // of an optional (pointer) field leaves the server default in place.
 type DealStageUpdatedTriggerConfig struct {
 	// The ID of the app.
-	AppID string `json:"app_id"`
+	AppID string `json:"app_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER

@@ -30,7 +30,7 @@ func OnNewIssueTrigger(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 // Configuration for new issue webhook
 type NewIssueTriggerConfig struct {
 	// The Jira project key to monitor
-	ProjectKey string `json:"project_key"`
+	ProjectKey string `json:"project_key" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the JIRA_NEW_ISSUE_TRIGGER trigger type.

@@ -32,7 +32,7 @@ func OnUpdatedIssueTrigger(d *webhook.Dispatcher, h func(context.Context, *webho
 // Configuration for updated issue webhook
 type UpdatedIssueTriggerConfig struct {
 	// The Jira project key to monitor
-	ProjectKey string `json:"project_key"`
+	ProjectKey string `json:"project_key" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the JIRA_UPDATED_ISSUE_TRIGGER trigger

@@ -30,7 +30,7 @@ func OnCommentEventTrigger(d *webhook.Dispatcher, h func(context.Context, *webho
 // default in place.
 type CommentEventTriggerConfig struct {
 	// ID of the team to filter issues by
-	TeamID string `json:"team_id"`
+	TeamID string `json:"team_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the LINEAR_COMMENT_EVENT_TRIGGER

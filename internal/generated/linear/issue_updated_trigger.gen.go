@@ -31,7 +31,7 @@ func OnIssueUpdatedTrigger(d *webhook.Dispatcher, h func(context.Context, *webho
 // default in place.
 type IssueUpdatedTriggerConfig struct {
 	// ID of the team to filter issues by
-	TeamID string `json:"team_id"`
+	TeamID string `json:"team_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the LINEAR_ISSUE_UPDATED_TRIGGER

@@ -32,7 +32,7 @@ func OnMailchimpCampaignTrigger(d *webhook.Dispatcher, h func(context.Context, *
 // Configuration for Mailchimp webhook
 type MailchimpCampaignTriggerConfig struct {
 	// The Mailchimp list/audience ID to monitor
-	ListID string `json:"list_id"`
+	ListID string `json:"list_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the

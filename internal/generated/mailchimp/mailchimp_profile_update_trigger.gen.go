@@ -33,7 +33,7 @@ func OnMailchimpProfileUpdateTrigger(d *webhook.Dispatcher, h func(context.Conte
 // Configuration for Mailchimp webhook
 type MailchimpProfileUpdateTriggerConfig struct {
 	// The Mailchimp list/audience ID to monitor
-	ListID string `json:"list_id"`
+	ListID string `json:"list_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the

@@ -39,7 +39,7 @@ func OnPageAddedToDatabase(d *webhook.Dispatcher, h func(context.Context, *webho
 // title of all databases accessible to the integration
 type PageAddedToDatabaseConfig struct {
 	// The ID of the database
-	DatabaseID string `json:"database_id"`
+	DatabaseID string `json:"database_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (PageAddedToDatabaseConfigIntervalDefault).

@@ -44,7 +44,7 @@ type PageAddedTriggerConfig struct {
 	// Default: 1 (PageAddedTriggerConfigIntervalDefault).
 	Interval *float64 `json:"interval,omitempty"`
 	// The ID of the parent Notion page to monitor for new subpages
-	ParentPageID string `json:"parent_page_id"`
+	ParentPageID string `json:"parent_page_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the NOTION_PAGE_ADDED_TRIGGER trigger

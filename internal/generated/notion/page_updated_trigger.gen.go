@@ -34,7 +34,7 @@ type PageUpdatedTriggerConfig struct {
 	// Default: 1 (PageUpdatedTriggerConfigIntervalDefault).
 	Interval *float64 `json:"interval,omitempty"`
 	// The ID of the Notion page to monitor
-	PageID string `json:"page_id"`
+	PageID string `json:"page_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the NOTION_PAGE_UPDATED_TRIGGER trigger

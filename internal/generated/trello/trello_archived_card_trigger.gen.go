@@ -32,7 +32,7 @@ func OnTrelloArchivedCardTrigger(d *webhook.Dispatcher, h func(context.Context, 
 // Configuration for archived card webhook
 type TrelloArchivedCardTriggerConfig struct {
 	// ID of the board to monitor
-	BoardID string `json:"board_id"`
+	BoardID string `json:"board_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the TRELLO_TRELLO_ARCHIVED_CARD_TRIGGER

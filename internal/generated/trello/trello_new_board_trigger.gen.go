@@ -32,7 +32,7 @@ func OnTrelloNewBoardTrigger(d *webhook.Dispatcher, h func(context.Context, *web
 // Configuration for new board webhook
 type TrelloNewBoardTriggerConfig struct {
 	// ID of the workspace to monitor
-	WorkspaceID string `json:"workspace_id"`
+	WorkspaceID string `json:"workspace_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the TRELLO_TRELLO_NEW_BOARD_TRIGGER

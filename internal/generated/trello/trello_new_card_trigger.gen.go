@@ -32,7 +32,7 @@ func OnTrelloNewCardTrigger(d *webhook.Dispatcher, h func(context.Context, *webh
 // Configuration for new card webhook
 type TrelloNewCardTriggerConfig struct {
 	// ID of the board to monitor
-	BoardID string `json:"board_id"`
+	BoardID string `json:"board_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the TRELLO_TRELLO_NEW_CARD_TRIGGER

@@ -32,7 +32,7 @@ func OnTrelloUpdatedCardTrigger(d *webhook.Dispatcher, h func(context.Context, *
 // Configuration for card update webhook
 type TrelloUpdatedCardTriggerConfig struct {
 	// ID of the specific card to monitor
-	CardID string `json:"card_id"`
+	CardID string `json:"card_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the TRELLO_TRELLO_UPDATED_CARD_TRIGGER

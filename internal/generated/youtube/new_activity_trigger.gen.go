@@ -36,7 +36,7 @@ func OnNewActivityTrigger(d *webhook.Dispatcher, h func(context.Context, *webhoo
 // - Make sure you have authorized access to the YouTube Data API.
 type NewActivityTriggerConfig struct {
 	// The ID of the YouTube channel
-	ChannelID string `json:"channel_id"`
+	ChannelID string `json:"channel_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (NewActivityTriggerConfigIntervalDefault).

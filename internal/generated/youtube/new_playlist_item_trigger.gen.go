@@ -41,7 +41,7 @@ type NewPlaylistItemTriggerConfig struct {
 	// Default: 1 (NewPlaylistItemTriggerConfigIntervalDefault).
 	Interval *float64 `json:"interval,omitempty"`
 	// The ID of the YouTube playlist
-	PlaylistID string `json:"playlist_id"`
+	PlaylistID string `json:"playlist_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the YOUTUBE_NEW_PLAYLIST_ITEM_TRIGGER

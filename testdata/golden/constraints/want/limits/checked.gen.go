@@ -29,18 +29,18 @@ func OnChecked(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 // Checked). Pass it to the client to create a trigger; the zero value of an
 // optional (pointer) field leaves the server default in place.
 type CheckedConfig struct {
-	Name   string             `json:"name"`
+	Name   string             `json:"name" triggergen:"required"`
 	Code   *string            `json:"code,omitempty"`
-	Count  int64              `json:"count"`
+	Count  int64              `json:"count" triggergen:"required"`
 	Ratio  *float64           `json:"ratio,omitempty"`
 	Step   *int64             `json:"step,omitempty"`
 	Half   *float64           `json:"half,omitempty"`
-	Labels []string           `json:"labels"`
+	Labels []string           `json:"labels" triggergen:"required"`
 	Matrix [][]int64          `json:"matrix,omitzero"`
 	Maybe  *int64             `json:"maybe,omitempty"`
 	Limits map[string]float64 `json:"limits,omitzero"`
 	// Window.
-	Nested Window  `json:"nested"`
+	Nested Window  `json:"nested" triggergen:"required"`
 	Emoji  *string `json:"emoji,omitempty"`
 	Flag   *bool   `json:"flag,omitempty"`
 }
@@ -282,8 +282,8 @@ type CheckedPayload struct {
 
 // Window is a nested object.
 type Window struct {
-	Start int64 `json:"start"`
-	End   int64 `json:"end"`
+	Start int64 `json:"start" triggergen:"required"`
+	End   int64 `json:"end" triggergen:"required"`
 }
 
 func (x Window) validate(path string, errs *triggerimpl.Errors) {

@@ -29,13 +29,13 @@ type ColoredConfig struct {
 	// A color.
 	//
 	// Default: "red" (ColoredConfigColorDefault).
-	Color      Color   `json:"color"`
+	Color      Color   `json:"color" triggergen:"required"`
 	MaybeColor *Color  `json:"maybe_color,omitempty"`
 	Colors     []Color `json:"colors,omitzero"`
 	Size       *int64  `json:"size,omitempty"`
 	// Inline enum.
 	Mode    *ColoredConfigMode `json:"mode,omitempty"`
-	Version string             `json:"version"`
+	Version string             `json:"version" triggergen:"required"`
 	Kind    *string            `json:"kind,omitempty"`
 	// Old knob.
 	//

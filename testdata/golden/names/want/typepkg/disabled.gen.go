@@ -36,7 +36,7 @@ type DisabledConfig struct {
 	X2fa         *string `json:"2fa,omitempty"`
 	Validate2    *string `json:"validate,omitempty"`
 	TriggerType2 *string `json:"trigger_type,omitempty"`
-	ABC          string  `json:"a/b~c"`
+	ABC          string  `json:"a/b~c" triggergen:"required"`
 	CafU00E9     *string `json:"café,omitempty"`
 }
 

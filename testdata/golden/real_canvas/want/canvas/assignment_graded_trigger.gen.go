@@ -44,9 +44,9 @@ func OnAssignmentGradedTrigger(d *webhook.Dispatcher, h func(context.Context, *w
 // the assignment ID is 67890.
 type AssignmentGradedTriggerConfig struct {
 	// The ID of the assignment to monitor for grading activity.
-	AssignmentID int64 `json:"assignment_id"`
+	AssignmentID int64 `json:"assignment_id" triggergen:"required"`
 	// The ID of the Canvas course containing the assignment.
-	CourseID int64 `json:"course_id"`
+	CourseID int64 `json:"course_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (AssignmentGradedTriggerConfigIntervalDefault).

@@ -48,9 +48,9 @@ func OnNewAssignmentSubmissionTrigger(d *webhook.Dispatcher, h func(context.Cont
 // specified assignment.
 type NewAssignmentSubmissionTriggerConfig struct {
 	// The ID of the assignment to monitor for new submissions.
-	AssignmentID int64 `json:"assignment_id"`
+	AssignmentID int64 `json:"assignment_id" triggergen:"required"`
 	// The ID of the Canvas course containing the assignment.
-	CourseID int64 `json:"course_id"`
+	CourseID int64 `json:"course_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (NewAssignmentSubmissionTriggerConfigIntervalDefault).

@@ -49,13 +49,13 @@ func OnNewCanvasDiscussionMessageTrigger(d *webhook.Dispatcher, h func(context.C
 // discussion.
 type NewCanvasDiscussionMessageTriggerConfig struct {
 	// The ID of the Canvas course containing the discussion.
-	CourseID int64 `json:"course_id"`
+	CourseID int64 `json:"course_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (NewCanvasDiscussionMessageTriggerConfigIntervalDefault).
 	Interval *float64 `json:"interval,omitempty"`
 	// The ID of the discussion topic to monitor for new messages.
-	TopicID int64 `json:"topic_id"`
+	TopicID int64 `json:"topic_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the

@@ -28,7 +28,7 @@ func OnValueEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 // Value Event). Pass it to the client to create a trigger; the zero value of
 // an optional (pointer) field leaves the server default in place.
 type ValueEventConfig struct {
-	ID     ValueEventConfigID     `json:"id"`
+	ID     ValueEventConfigID     `json:"id" triggergen:"required"`
 	Target ValueEventConfigTarget `json:"target,omitzero"`
 	Size   ValueEventConfigSize   `json:"size,omitzero"`
 	Opt    ValueEventConfigOpt    `json:"opt,omitzero"`
@@ -125,8 +125,8 @@ type ValueEventPayload struct {
 
 // Pt is a nested object.
 type Pt struct {
-	X float64 `json:"x"`
-	Y float64 `json:"y"`
+	X float64 `json:"x" triggergen:"required"`
+	Y float64 `json:"y" triggergen:"required"`
 }
 
 // UnmarshalJSON decodes a JSON object into x. A required property that is
