@@ -15,6 +15,7 @@ require (
 	golang.org/x/mod v0.38.0
 	golang.org/x/term v0.48.0
 	golang.org/x/text v0.40.0
+	golang.org/x/tools v0.48.0
 )
 
 require (
@@ -32,6 +33,5 @@ require (
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/tools v0.48.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
