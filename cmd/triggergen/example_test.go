@@ -17,9 +17,10 @@ import (
 
 // TestExample runs the downstream workflow of examples/ (its own module) in a
 // temporary copy, as a user and their CI would: go generate, generate -check,
-// go mod vendor, go build and go vet with -mod=vendor; then a new required
-// config field in the lock makes generate -check and diff -fail-on-breaking
-// exit 1, the latter naming the field.
+// vet, go mod vendor, go build and go vet with -mod=vendor; then a new
+// required config field in the lock makes generate -check and
+// diff -fail-on-breaking exit 1, the latter naming the field, and once
+// regenerated the example still builds but vet exits 1 naming its literal.
 func TestExample(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module; skipped with -short")
@@ -59,6 +60,9 @@ func TestExample(t *testing.T) {
 	}
 	if out, code := tool(t, dir, bin, "generate", "-check"); code != 0 {
 		t.Fatalf("generate -check on a fresh generate: exit %d\n%s", code, out)
+	}
+	if out, code := tool(t, dir, bin, "vet", "./..."); code != 0 {
+		t.Fatalf("vet ./... on the example: exit %d\n%s", code, out)
 	}
 	goCmd(t, dir, nil, "mod", "vendor")
 	goCmd(t, dir, nil, "build", "-mod=vendor", "./...")
@@ -105,6 +109,16 @@ func TestExample(t *testing.T) {
 		t.Errorf("diff -fail-on-breaking: exit %d, want 1 naming the field\n%s", code, out)
 	}
 	t.Logf("diff output:\n%s", out)
+
+	// Regenerated, the example still compiles; vet points at its literal.
+	if out, code := tool(t, dir, bin, "generate"); code != 0 {
+		t.Fatalf("generate after the lock changed: exit %d\n%s", code, out)
+	}
+	goCmd(t, dir, nil, "build", "./...")
+	out, code = tool(t, dir, bin, "vet", "./...")
+	if want := `main.go:48:9: github.CommitEventConfig literal omits required field Branch (JSON "branch") of trigger type GITHUB_COMMIT_EVENT`; code != 1 || !strings.Contains(out, want) {
+		t.Errorf("vet ./... after regenerating: exit %d, want 1 and %q\n%s", code, want, out)
+	}
 }
 
 // addRequiredConfigField returns a copy of tk whose trigger slug has a new
