@@ -64,6 +64,15 @@ func TestExample(t *testing.T) {
 	if out, code := tool(t, dir, bin, "vet", "./..."); code != 0 {
 		t.Fatalf("vet ./... on the example: exit %d\n%s", code, out)
 	}
+	// The path of the tool go generate just built from the module cache (a
+	// build from vendor/ later would take a minute).
+	cmd := exec.Command("go", "tool", "-n", "triggergen")
+	cmd.Dir, cmd.Env = dir, childEnv()
+	goToolOut, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go tool -n triggergen: %v", err)
+	}
+	goTool := strings.TrimSpace(string(goToolOut))
 	goCmd(t, dir, nil, "mod", "vendor")
 	goCmd(t, dir, nil, "build", "-mod=vendor", "./...")
 	goCmd(t, dir, nil, "vet", "-mod=vendor", "./...")
@@ -118,6 +127,11 @@ func TestExample(t *testing.T) {
 	out, code = tool(t, dir, bin, "vet", "./...")
 	if want := `main.go:48:9: github.CommitEventConfig literal omits required field Branch (JSON "branch") of trigger type GITHUB_COMMIT_EVENT`; code != 1 || !strings.Contains(out, want) {
 		t.Errorf("vet ./... after regenerating: exit %d, want 1 and %q\n%s", code, want, out)
+	}
+	// The README's go vet line, with the tool the example's go.mod names.
+	out, code = goVetTool(t, dir, goTool)
+	if want := `main.go:48:9: github.CommitEventConfig literal omits required field Branch`; code == 0 || !strings.Contains(out, want) {
+		t.Errorf("go vet -vettool=$(go tool -n triggergen) ./...: exit %d, want non-zero and %q\n%s", code, want, out)
 	}
 }
 
