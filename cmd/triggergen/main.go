@@ -77,7 +77,7 @@ func commands() map[string]command {
 
 func main() {
 	if isVetTool(os.Args[1:]) {
-		runVetTool() // go vet -vettool: exits
+		runVetTool(os.Args[1:]) // go vet -vettool: exits
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}

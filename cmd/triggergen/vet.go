@@ -3,9 +3,13 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"go/token"
+	"go/version"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -75,6 +79,9 @@ func vetPackages(ctx context.Context, patterns []string, tests bool) ([]string, 
 		return nil, fmt.Errorf("vet: no packages match %s", strings.Join(patterns, " "))
 	}
 	if err := loadErrors(pkgs); err != nil {
+		if skew := toolchainSkew(goCommandVersion(ctx), runtime.Version()); skew != nil {
+			return nil, skew // the cause of the errors, said once
+		}
 		return nil, err
 	}
 	g, err := checker.Analyze([]*analysis.Analyzer{requiredfield.Analyzer}, pkgs, nil)
@@ -110,23 +117,33 @@ func vetPackages(ctx context.Context, patterns []string, tests bool) ([]string, 
 	return out, nil
 }
 
+// maxLoadErrors bounds the load errors vet prints: one broken import can
+// fail every package that uses it.
+const maxLoadErrors = 10
+
 // loadErrors is the errors of the packages that did not load (list, parse or
-// type errors, each once), joined; nil when all loaded.
+// type errors, each once, the first maxLoadErrors of them), joined; nil when
+// all loaded.
 func loadErrors(pkgs []*packages.Package) error {
-	var errs []error
+	var errs []string
 	seen := map[string]bool{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		for _, e := range p.Errors {
 			if s := e.Error(); !seen[s] {
 				seen[s] = true
-				errs = append(errs, errors.New(s))
+				errs = append(errs, s)
 			}
 		}
 	})
 	if len(errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("vet: packages do not load:\n%w", errors.Join(errs...))
+	more := ""
+	if len(errs) > maxLoadErrors {
+		more = fmt.Sprintf("\n... and %d more", len(errs)-maxLoadErrors)
+		errs = errs[:maxLoadErrors]
+	}
+	return fmt.Errorf("vet: packages do not load:\n%s%s", strings.Join(errs, "\n"), more)
 }
 
 // isVetTool reports whether the arguments are go vet's, running triggergen as
@@ -148,6 +165,51 @@ func isVetTool(args []string) bool {
 }
 
 // runVetTool answers go vet with the unitchecker protocol and exits.
-func runVetTool() {
+func runVetTool(args []string) {
+	// go vet runs its tool with GOROOT set to its toolchain. It asks for
+	// -flags first, hiding that call's stderr, then for -V=full, showing it:
+	// refuse there, once, rather than fail every package without a word.
+	if args[0] == "-V=full" {
+		if err := toolchainSkew(goVersionAt(os.Getenv("GOROOT")), runtime.Version()); err != nil {
+			fmt.Fprintln(os.Stderr, "triggergen: "+err.Error())
+			os.Exit(1)
+		}
+	}
 	unitchecker.Main(requiredfield.Analyzer)
+}
+
+// toolchainSkew is an error when the go command (version goVersion) is of a
+// newer Go release than the one triggergen was built with: the go/types
+// compiled into triggergen cannot check newer code, or read the newer
+// standard library, so every package would fail to load. Unknown versions
+// pass.
+func toolchainSkew(goVersion, built string) error {
+	if !version.IsValid(goVersion) || !version.IsValid(built) || version.Compare(version.Lang(goVersion), version.Lang(built)) <= 0 {
+		return nil
+	}
+	return fmt.Errorf("vet: triggergen was built with %s and cannot check code for the go command's %s; build it with %s or newer (go tool triggergen and go vet -vettool=$(go tool -n triggergen) do)", built, goVersion, version.Lang(goVersion))
+}
+
+// goVersionAt is the version of the Go toolchain at goroot, from its VERSION
+// file ("go1.27.3"), or "" when unknown.
+func goVersionAt(goroot string) string {
+	if goroot == "" {
+		return ""
+	}
+	b, err := os.ReadFile(filepath.Join(goroot, "VERSION"))
+	if err != nil {
+		return ""
+	}
+	v, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimSpace(v)
+}
+
+// goCommandVersion is the version of the go command go/packages runs (the
+// one on PATH, under GOTOOLCHAIN), or "" when it cannot tell.
+func goCommandVersion(ctx context.Context) string {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }

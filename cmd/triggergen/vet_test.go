@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -129,6 +130,54 @@ func TestConfig(t *testing.T) {
 	}
 	if out, code := goVetTool(t, app, bin); code != 0 {
 		t.Errorf("go vet -vettool after the fix: exit %d\n%s", code, out)
+	}
+
+	// go vet under a newer Go than triggergen was built with: -V=full,
+	// whose stderr go vet shows, refuses with the remedy.
+	newer := t.TempDir()
+	writeT(t, filepath.Join(newer, "VERSION"), "go1.99.0\ntime 2099-01-01T00:00:00Z\n")
+	cmd := exec.Command(bin, "-V=full")
+	cmd.Env = append(childEnv(), "GOROOT="+newer)
+	got, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(got), "triggergen: vet: triggergen was built with "+runtime.Version()+" and cannot check code for the go command's go1.99.0; build it with go1.99 or newer") {
+		t.Errorf("-V=full under go1.99.0: %v\n%s", err, got)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(bin, "-V=full")
+	cmd.Env = append(childEnv(), "GOROOT="+strings.TrimSpace(string(goroot)))
+	if got, err := cmd.CombinedOutput(); err != nil || !strings.HasPrefix(string(got), bin+" version ") {
+		t.Errorf("-V=full under its own Go: %v\n%s", err, got)
+	}
+}
+
+func TestToolchainSkew(t *testing.T) {
+	for _, tc := range []struct {
+		goVersion, built string
+		skew             bool
+	}{
+		{"go1.27.3", "go1.26.8", true},
+		{"go1.27rc1", "go1.26.8", true},
+		{"go1.26.9", "go1.26.8", false}, // same language version
+		{"go1.26.0", "go1.27.3", false},
+		{"", "go1.26.8", false},
+		{"devel go1.27-abcdef", "go1.26.8", false}, // unknown: let go vet try
+		{"go1.27.3", "devel go1.27-abcdef", false},
+	} {
+		err := toolchainSkew(tc.goVersion, tc.built)
+		if (err != nil) != tc.skew {
+			t.Errorf("toolchainSkew(%q, %q) = %v, want skew %v", tc.goVersion, tc.built, err, tc.skew)
+		}
+	}
+	dir := t.TempDir()
+	if v := goVersionAt(dir); v != "" {
+		t.Errorf("goVersionAt without a VERSION file = %q", v)
+	}
+	writeT(t, filepath.Join(dir, "VERSION"), "go1.27.3\ntime 2026-01-01T00:00:00Z\n")
+	if v := goVersionAt(dir); v != "go1.27.3" {
+		t.Errorf("goVersionAt = %q, want go1.27.3", v)
 	}
 }
 
