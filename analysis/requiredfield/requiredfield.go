@@ -43,6 +43,7 @@ import (
 	"go/constant"
 	"go/types"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -174,14 +175,24 @@ func owner(t types.Type, pkg *types.Package) string {
 	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() == pkg {
 		if base, ok := strings.CutSuffix(n.Obj().Name(), "Config"); ok {
 			if slug := stringConst(pkg, base+"Slug"); slug != "" {
-				return "trigger type " + slug
+				return "trigger type " + printable(slug)
 			}
 		}
 	}
 	if tk := stringConst(pkg, "Toolkit"); tk != "" {
-		return "toolkit " + tk
+		return "toolkit " + printable(tk)
 	}
 	return ""
+}
+
+// printable is s, quoted when it holds a character a terminal would not
+// show as itself (a control or bidi character from a hostile lock): go vet
+// prints the message as is.
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // stringConst is the value of the package's string constant name, or "".

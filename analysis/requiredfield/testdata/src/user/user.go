@@ -1,6 +1,9 @@
 package user
 
-import "gen/github"
+import (
+	"gen/github"
+	"gen/hostile"
+)
 
 type alias = github.CommitEventConfig
 
@@ -60,3 +63,8 @@ type local struct {
 }
 
 var _ = local{} // want `^user.local literal omits required field ID \(JSON "id"\)$`
+
+// Names from a hostile lock come out quoted: go vet prints messages as is.
+var _ = hostile.OddConfig{Nested: hostile.Nested{}} // want `^hostile.OddConfig literal omits required field Name \(JSON "name"\) of trigger type "ODD\\x1b\[31m"$` `^hostile.Nested literal omits required field X \(JSON "x"\) of toolkit "evil\\u202etoolkit"$`
+
+var _ = hostile.OddConfig{Name: "n"} // want `^hostile.OddConfig literal omits required field Nested \(JSON "n\\u202ested"\) of trigger type "ODD\\x1b\[31m"$`
