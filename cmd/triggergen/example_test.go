@@ -22,19 +22,7 @@ import (
 // diff -fail-on-breaking exit 1, the latter naming the field, and once
 // regenerated the example still builds but vet exits 1 naming its literal.
 func TestExample(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a module; skipped with -short")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "bin", "triggergen")
-	goCmd(t, repo, nil, "build", "-o", bin, "./cmd/triggergen")
+	repo, tmp, bin := buildCLI(t)
 
 	dir := filepath.Join(tmp, "examples")
 	copyTree(t, filepath.Join(repo, "examples"), dir)
@@ -133,6 +121,27 @@ func TestExample(t *testing.T) {
 	if want := `main.go:48:9: github.CommitEventConfig literal omits required field Branch`; code == 0 || !strings.Contains(out, want) {
 		t.Errorf("go vet -vettool=$(go tool -n triggergen) ./...: exit %d, want non-zero and %q\n%s", code, want, out)
 	}
+}
+
+// buildCLI builds triggergen into a new temporary directory for a test that
+// runs it on a module, and returns the repository root, that directory and
+// the binary. It skips the test with -short or without a go command.
+func buildCLI(t *testing.T) (repo, tmp, bin string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds a module; skipped with -short")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp = t.TempDir()
+	bin = filepath.Join(tmp, "bin", "triggergen")
+	goCmd(t, repo, nil, "build", "-o", bin, "./cmd/triggergen")
+	return repo, tmp, bin
 }
 
 // addRequiredConfigField returns a copy of tk whose trigger slug has a new

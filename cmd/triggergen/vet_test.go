@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -22,38 +21,16 @@ import (
 // own zero literal (var _ trigger.Config = CommitEventConfig{}) must not be
 // reported.
 func TestVetModule(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a module; skipped with -short")
-	}
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "bin", "triggergen")
-	goCmd(t, repo, nil, "build", "-o", bin, "./cmd/triggergen")
-
+	repo, tmp, bin := buildCLI(t)
 	app := filepath.Join(tmp, "app")
 	writeT(t, filepath.Join(app, "go.mod"), "module example.com/app\n\ngo 1.26\n\nrequire github.com/triggergen/triggergen v0.0.0\n\nreplace github.com/triggergen/triggergen => "+filepath.ToSlash(repo)+"\n")
 	if out, code := tool(t, app, bin, "init", "-toolkits", "github"); code != 0 {
 		t.Fatalf("init: exit %d\n%s", code, out)
 	}
 	lockPath := filepath.Join(app, "triggergen.lock.json")
-	data, err := os.ReadFile(lockPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lk, err := lockfile.Parse(lockPath, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lk := readLockT(t, lockPath)
 	lk.Toolkits = []*lockfile.Toolkit{addRequiredConfigField(t, lk.Toolkit("github"), "GITHUB_COMMIT_EVENT", "branch")}
-	if data, err = lk.Marshal(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(lockPath, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeT(t, lockPath, string(marshalT(t, lk)))
 	if out, code := tool(t, app, bin, "generate"); code != 0 {
 		t.Fatalf("generate: exit %d\n%s", code, out)
 	}
