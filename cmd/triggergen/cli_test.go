@@ -178,6 +178,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"diff", "-frob"}, "triggergen: diff: flag provided but not defined: -frob"},
 		{[]string{"version", "-frob"}, "triggergen: version: flag provided but not defined: -frob"},
 		{[]string{"generate", "-frob"}, "triggergen: generate: flag provided but not defined: -frob"},
+		{[]string{"vet", "-frob"}, "triggergen: vet: flag provided but not defined: -frob"},
 		{[]string{"pull", "extra"}, `triggergen: pull: unexpected argument "extra"`},
 		{[]string{"generate", "-toolkits"}, "triggergen: generate: flag needs an argument: -toolkits"},
 		{[]string{"webhook"}, "triggergen: webhook: no subcommand given"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -17,23 +18,12 @@ import (
 
 // TestExample runs the downstream workflow of examples/ (its own module) in a
 // temporary copy, as a user and their CI would: go generate, generate -check,
-// go mod vendor, go build and go vet with -mod=vendor; then a new required
-// config field in the lock makes generate -check and diff -fail-on-breaking
-// exit 1, the latter naming the field.
+// vet, go mod vendor, go build and go vet with -mod=vendor; then a new
+// required config field in the lock makes generate -check and
+// diff -fail-on-breaking exit 1, the latter naming the field, and once
+// regenerated the example still builds but vet exits 1 naming its literal.
 func TestExample(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a module; skipped with -short")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "bin", "triggergen")
-	goCmd(t, repo, nil, "build", "-o", bin, "./cmd/triggergen")
+	repo, tmp, bin := buildCLI(t)
 
 	dir := filepath.Join(tmp, "examples")
 	copyTree(t, filepath.Join(repo, "examples"), dir)
@@ -60,6 +50,18 @@ func TestExample(t *testing.T) {
 	if out, code := tool(t, dir, bin, "generate", "-check"); code != 0 {
 		t.Fatalf("generate -check on a fresh generate: exit %d\n%s", code, out)
 	}
+	if out, code := tool(t, dir, bin, "vet", "./..."); code != 0 {
+		t.Fatalf("vet ./... on the example: exit %d\n%s", code, out)
+	}
+	// The path of the tool go generate just built from the module cache (a
+	// build from vendor/ later would take a minute).
+	cmd := exec.Command("go", "tool", "-n", "triggergen")
+	cmd.Dir, cmd.Env = dir, childEnv()
+	goToolOut, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go tool -n triggergen: %v", err)
+	}
+	goTool := strings.TrimSpace(string(goToolOut))
 	goCmd(t, dir, nil, "mod", "vendor")
 	goCmd(t, dir, nil, "build", "-mod=vendor", "./...")
 	goCmd(t, dir, nil, "vet", "-mod=vendor", "./...")
@@ -105,6 +107,43 @@ func TestExample(t *testing.T) {
 		t.Errorf("diff -fail-on-breaking: exit %d, want 1 naming the field\n%s", code, out)
 	}
 	t.Logf("diff output:\n%s", out)
+
+	// Regenerated, the example still compiles; vet points at its literal.
+	if out, code := tool(t, dir, bin, "generate"); code != 0 {
+		t.Fatalf("generate after the lock changed: exit %d\n%s", code, out)
+	}
+	goCmd(t, dir, nil, "build", "./...")
+	pos := literalPosition(t, filepath.Join(dir, "main.go"), "github.CommitEventConfig{")
+	out, code = tool(t, dir, bin, "vet", "./...")
+	if want := pos + `: github.CommitEventConfig literal omits required field Branch (JSON "branch") of trigger type GITHUB_COMMIT_EVENT`; code != 1 || !strings.Contains(out, want) {
+		t.Errorf("vet ./... after regenerating: exit %d, want 1 and %q\n%s", code, want, out)
+	}
+	// The README's go vet line, with the tool the example's go.mod names.
+	out, code = goVetTool(t, dir, goTool)
+	if want := pos + `: github.CommitEventConfig literal omits required field Branch`; code == 0 || !strings.Contains(out, want) {
+		t.Errorf("go vet -vettool=$(go tool -n triggergen) ./...: exit %d, want non-zero and %q\n%s", code, want, out)
+	}
+}
+
+// buildCLI builds triggergen into a new temporary directory for a test that
+// runs it on a module, and returns the repository root, that directory and
+// the binary. It skips the test with -short or without a go command.
+func buildCLI(t *testing.T) (repo, tmp, bin string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds a module; skipped with -short")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp = t.TempDir()
+	bin = filepath.Join(tmp, "bin", "triggergen")
+	goCmd(t, repo, nil, "build", "-o", bin, "./cmd/triggergen")
+	return repo, tmp, bin
 }
 
 // addRequiredConfigField returns a copy of tk whose trigger slug has a new
@@ -243,4 +282,21 @@ func equalTrees(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// literalPosition is "main.go:LINE:COL" of the only occurrence of lit in
+// the file, as vet reports a composite literal's position.
+func literalPosition(t *testing.T, path, lit string) string {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(src), lit) != 1 {
+		t.Fatalf("%s has %d %q, want 1", path, strings.Count(string(src), lit), lit)
+	}
+	before := string(src[:strings.Index(string(src), lit)])
+	line := strings.Count(before, "\n") + 1
+	col := len(before) - strings.LastIndex(before, "\n")
+	return fmt.Sprintf("%s:%d:%d", filepath.Base(path), line, col)
 }

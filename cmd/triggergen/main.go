@@ -11,13 +11,18 @@
 //	generate     generate Go packages from a lock file (default: the embedded catalog)
 //	pull         fetch trigger types from the Composio API into the lock file
 //	diff         compare two lock files and classify the changes (breaking, additive)
+//	vet          report config literals in your packages that omit a required field
 //	webhook      work with Composio webhooks: verify a delivery
 //	listen       print trigger events as they happen (realtime), and forward them to a local receiver
 //	fake-server  serve a fake Composio API for local development and tests
 //	version      print triggergen's version
 //
 // Run `triggergen <command> -h` for a command's flags and an example. Exit
-// status: 0 ok; 1 failure, stale output or a breaking change; 2 usage.
+// status: 0 ok; 1 failure, stale output, a breaking change or a vet report;
+// 2 usage.
+//
+// triggergen is also a go vet tool: `go vet -vettool=$(which triggergen) ./...`
+// runs the vet command's check through go vet.
 package main
 
 import (
@@ -71,6 +76,7 @@ func commands() map[string]command {
 		"pull":        {"fetch trigger types from the Composio API into the lock file", runPull},
 		"diff":        {"compare two lock files and classify the changes (breaking, additive)", runDiff},
 		"version":     {"print triggergen's version", runVersion},
+		"vet":         {"report config literals in your packages that omit a required field", runVet},
 		"webhook":     {"work with Composio webhooks (run `triggergen webhook -h`)", runWebhook},
 		"fake-server": {"serve a fake Composio API for local development and tests", runFakeServer},
 		"listen":      {"print trigger events as they happen, and forward them to a local receiver", runListen},
@@ -78,6 +84,9 @@ func commands() map[string]command {
 }
 
 func main() {
+	if isVetTool(os.Args[1:]) {
+		runVetTool(os.Args[1:]) // go vet -vettool: exits
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	code := exitCode(e.stderr, run(ctx, e, os.Args[1:]))

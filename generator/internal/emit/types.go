@@ -50,10 +50,14 @@ func kv(key string, v jen.Code) jen.Code {
 
 // structDecl emits
 //
-//	type CommitEventPayload struct {
-//		// The SHA of the commit
-//		ID string `json:"id"`
+//	type CommitEventConfig struct {
+//		// Owner of the repository
+//		Owner string `json:"owner" triggergen:"required"`
 //	}
+//
+// A required field of a struct reachable from a config carries the tag
+// triggergen:"required", which `triggergen vet` (analysis/requiredfield)
+// reads to report composite literals that leave it out.
 func (e *emitter) structDecl(f *jen.File, n *model.Named) {
 	f.Add(comment(typeDoc(n)))
 	var fields []jen.Code
@@ -62,11 +66,15 @@ func (e *emitter) structDecl(f *jen.File, n *model.Named) {
 		if o := fl.Omit(); o != "" {
 			tag += "," + o
 		}
+		tags := map[string]string{"json": tag}
+		if n.Validated && fl.Required {
+			tags["triggergen"] = "required"
+		}
 		s := jen.Null()
 		if d := fieldDoc(fl, n.Validated); d != "" {
 			s = comment(d).Line()
 		}
-		fields = append(fields, s.Id(fl.Name).Add(fieldType(fl)).Tag(map[string]string{"json": tag}))
+		fields = append(fields, s.Id(fl.Name).Add(fieldType(fl)).Tag(tags))
 	}
 	f.Type().Id(n.Name).Struct(fields...)
 	f.Line()

@@ -29,11 +29,11 @@ type TaskConfig struct {
 	// Global ID oasdfasdff your project
 	//
 	// Required.
-	ProjectGid string `json:"project_gid"`
+	ProjectGid string `json:"project_gid" triggergen:"required"`
 	// Global ID of your workspace
 	//
 	// Required.
-	WorkspaceGid string `json:"workspace_gid"`
+	WorkspaceGid string `json:"workspace_gid" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the ASANA_TASK_TRIGGER trigger type.

@@ -47,11 +47,11 @@ type NewAssignmentSubmissionConfig struct {
 	// The ID of the assignment to monitor for new submissions.
 	//
 	// Required.
-	AssignmentID int64 `json:"assignment_id"`
+	AssignmentID int64 `json:"assignment_id" triggergen:"required"`
 	// The ID of the Canvas course containing the assignment.
 	//
 	// Required.
-	CourseID int64 `json:"course_id"`
+	CourseID int64 `json:"course_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (NewAssignmentSubmissionConfigIntervalDefault).

@@ -49,7 +49,7 @@ type NewDiscussionConfig struct {
 	// The ID of the Canvas course to monitor for new discussion topics.
 	//
 	// Required.
-	CourseID int64 `json:"course_id"`
+	CourseID int64 `json:"course_id" triggergen:"required"`
 	// The state of the discussion topics to return. Options: 'all', 'unread'.
 	//
 	// Default: "all" (NewDiscussionConfigFilterByDefault).

@@ -47,7 +47,7 @@ type NewDiscussionMessageConfig struct {
 	// The ID of the Canvas course containing the discussion.
 	//
 	// Required.
-	CourseID int64 `json:"course_id"`
+	CourseID int64 `json:"course_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (NewDiscussionMessageConfigIntervalDefault).
@@ -55,7 +55,7 @@ type NewDiscussionMessageConfig struct {
 	// The ID of the discussion topic to monitor for new messages.
 	//
 	// Required.
-	TopicID int64 `json:"topic_id"`
+	TopicID int64 `json:"topic_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the

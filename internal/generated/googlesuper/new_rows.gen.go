@@ -57,7 +57,7 @@ type NewRowsConfig struct {
 	// Examples: "1BiexwqQYjfC_BXy6zDQYJqb6zxzRyP9".
 	//
 	// Required.
-	SpreadsheetID string `json:"spreadsheet_id"`
+	SpreadsheetID string `json:"spreadsheet_id" triggergen:"required"`
 	// The row number to start monitoring from (1-indexed, typically 2 to skip
 	// headers)
 	//

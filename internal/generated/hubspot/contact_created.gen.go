@@ -30,7 +30,7 @@ type ContactCreatedConfig struct {
 	// The ID of the app.
 	//
 	// Required.
-	AppID string `json:"app_id"`
+	AppID string `json:"app_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the HUBSPOT_CONTACT_CREATED_TRIGGER

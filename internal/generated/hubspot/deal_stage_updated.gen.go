@@ -32,7 +32,7 @@ type DealStageUpdatedConfig struct {
 	// The ID of the app.
 	//
 	// Required.
-	AppID string `json:"app_id"`
+	AppID string `json:"app_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER

@@ -31,7 +31,7 @@ type NewIssueConfig struct {
 	// The Jira project key to monitor
 	//
 	// Required.
-	ProjectKey string `json:"project_key"`
+	ProjectKey string `json:"project_key" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the JIRA_NEW_ISSUE_TRIGGER trigger type.

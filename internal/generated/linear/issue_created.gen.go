@@ -30,7 +30,7 @@ type IssueCreatedConfig struct {
 	// ID of the team to filter issues by
 	//
 	// Required.
-	TeamID string `json:"team_id"`
+	TeamID string `json:"team_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the LINEAR_ISSUE_CREATED_TRIGGER

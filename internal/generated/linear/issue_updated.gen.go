@@ -31,7 +31,7 @@ type IssueUpdatedConfig struct {
 	// ID of the team to filter issues by
 	//
 	// Required.
-	TeamID string `json:"team_id"`
+	TeamID string `json:"team_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the LINEAR_ISSUE_UPDATED_TRIGGER

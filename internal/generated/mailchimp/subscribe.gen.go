@@ -32,7 +32,7 @@ type SubscribeConfig struct {
 	// The Mailchimp list/audience ID to monitor
 	//
 	// Required.
-	ListID string `json:"list_id"`
+	ListID string `json:"list_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the

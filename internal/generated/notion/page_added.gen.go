@@ -45,7 +45,7 @@ type PageAddedConfig struct {
 	// The ID of the parent Notion page to monitor for new subpages
 	//
 	// Required.
-	ParentPageID string `json:"parent_page_id"`
+	ParentPageID string `json:"parent_page_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the NOTION_PAGE_ADDED_TRIGGER trigger

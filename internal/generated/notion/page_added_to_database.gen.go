@@ -41,7 +41,7 @@ type PageAddedToDatabaseConfig struct {
 	// The ID of the database
 	//
 	// Required.
-	DatabaseID string `json:"database_id"`
+	DatabaseID string `json:"database_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (PageAddedToDatabaseConfigIntervalDefault).

@@ -33,7 +33,7 @@ type PageUpdatedConfig struct {
 	// The ID of the Notion page to monitor
 	//
 	// Required.
-	PageID string `json:"page_id"`
+	PageID string `json:"page_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the NOTION_PAGE_UPDATED_TRIGGER trigger

@@ -34,7 +34,7 @@ type ArchivedCardConfig struct {
 	// ID of the board to monitor
 	//
 	// Required.
-	BoardID string `json:"board_id"`
+	BoardID string `json:"board_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the TRELLO_TRELLO_ARCHIVED_CARD_TRIGGER

@@ -32,7 +32,7 @@ type NewBoardConfig struct {
 	// ID of the workspace to monitor
 	//
 	// Required.
-	WorkspaceID string `json:"workspace_id"`
+	WorkspaceID string `json:"workspace_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the TRELLO_TRELLO_NEW_BOARD_TRIGGER

@@ -31,7 +31,7 @@ type NewCardConfig struct {
 	// ID of the board to monitor
 	//
 	// Required.
-	BoardID string `json:"board_id"`
+	BoardID string `json:"board_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the TRELLO_TRELLO_NEW_CARD_TRIGGER

@@ -33,7 +33,7 @@ type UpdatedCardConfig struct {
 	// ID of the specific card to monitor
 	//
 	// Required.
-	CardID string `json:"card_id"`
+	CardID string `json:"card_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the TRELLO_TRELLO_UPDATED_CARD_TRIGGER

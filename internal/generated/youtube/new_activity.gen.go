@@ -37,7 +37,7 @@ type NewActivityConfig struct {
 	// The ID of the YouTube channel
 	//
 	// Required.
-	ChannelID string `json:"channel_id"`
+	ChannelID string `json:"channel_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (NewActivityConfigIntervalDefault).

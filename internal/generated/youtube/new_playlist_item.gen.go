@@ -42,7 +42,7 @@ type NewPlaylistItemConfig struct {
 	// The ID of the YouTube playlist
 	//
 	// Required.
-	PlaylistID string `json:"playlist_id"`
+	PlaylistID string `json:"playlist_id" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the YOUTUBE_NEW_PLAYLIST_ITEM_TRIGGER

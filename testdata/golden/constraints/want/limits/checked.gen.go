@@ -30,22 +30,22 @@ func OnChecked(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 // field leaves the server default in place.
 type CheckedConfig struct {
 	// Required.
-	Name string  `json:"name"`
+	Name string  `json:"name" triggergen:"required"`
 	Code *string `json:"code,omitempty"`
 	// Required.
-	Count int64    `json:"count"`
+	Count int64    `json:"count" triggergen:"required"`
 	Ratio *float64 `json:"ratio,omitempty"`
 	Step  *int64   `json:"step,omitempty"`
 	Half  *float64 `json:"half,omitempty"`
 	// Required.
-	Labels []string           `json:"labels"`
+	Labels []string           `json:"labels" triggergen:"required"`
 	Matrix [][]int64          `json:"matrix,omitzero"`
 	Maybe  *int64             `json:"maybe,omitempty"`
 	Limits map[string]float64 `json:"limits,omitzero"`
 	// Window.
 	//
 	// Required.
-	Nested Window  `json:"nested"`
+	Nested Window  `json:"nested" triggergen:"required"`
 	Emoji  *string `json:"emoji,omitempty"`
 	Flag   *bool   `json:"flag,omitempty"`
 }
@@ -296,9 +296,9 @@ func (x *CheckedPayload) GetOk() bool {
 // Window is a nested object.
 type Window struct {
 	// Required.
-	Start int64 `json:"start"`
+	Start int64 `json:"start" triggergen:"required"`
 	// Required.
-	End int64 `json:"end"`
+	End int64 `json:"end" triggergen:"required"`
 }
 
 func (x Window) validate(path string, errs *triggerimpl.Errors) {

@@ -62,7 +62,7 @@ func OnIssueAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 // [the same words]: https://a.example
 type IssueAddedEventConfig struct {
 	// Required.
-	UserID string `json:"userId"`
+	UserID string `json:"userId" triggergen:"required"`
 	// The API base URL:
 	//
 	//   - production: https://api.example.com
@@ -72,11 +72,11 @@ type IssueAddedEventConfig struct {
 	// Display nickname.
 	Nickname *string `json:"nickname,omitempty"`
 	// Required.
-	Owner IssueAddedEventConfigOwner `json:"owner"`
+	Owner IssueAddedEventConfigOwner `json:"owner" triggergen:"required"`
 	// Who reviews the change.
 	Reviewer *IssueAddedEventConfigOwner `json:"reviewer,omitempty"`
 	// Required.
-	Status   Status                         `json:"status"`
+	Status   Status                         `json:"status" triggergen:"required"`
 	Priority *IssueAddedEventConfigPriority `json:"priority,omitempty"`
 }
 
@@ -209,7 +209,7 @@ func (x *IssueAddedEventPayload) GetUser() *IssueAddedEventPayloadUser {
 // A GitHub user.
 type IssueAddedEventConfigOwner struct {
 	// Required.
-	Login string `json:"login"`
+	Login string `json:"login" triggergen:"required"`
 }
 
 // UnmarshalJSON decodes a JSON object into x. A required property that is

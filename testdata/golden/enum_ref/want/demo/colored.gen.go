@@ -29,14 +29,14 @@ type ColoredConfig struct {
 	// Default: "red" (ColoredConfigColorDefault).
 	//
 	// Required.
-	Color      Color   `json:"color"`
+	Color      Color   `json:"color" triggergen:"required"`
 	MaybeColor *Color  `json:"maybe_color,omitempty"`
 	Colors     []Color `json:"colors,omitzero"`
 	Size       *int64  `json:"size,omitempty"`
 	// Inline enum.
 	Mode *ColoredConfigMode `json:"mode,omitempty"`
 	// Required.
-	Version string  `json:"version"`
+	Version string  `json:"version" triggergen:"required"`
 	Kind    *string `json:"kind,omitempty"`
 	// Old knob.
 	//

@@ -37,7 +37,7 @@ type DisabledConfig struct {
 	Validate2    *string `json:"validate,omitempty"`
 	TriggerType2 *string `json:"trigger_type,omitempty"`
 	// Required.
-	ABC      string  `json:"a/b~c"`
+	ABC      string  `json:"a/b~c" triggergen:"required"`
 	CafU00E9 *string `json:"café,omitempty"`
 }
 

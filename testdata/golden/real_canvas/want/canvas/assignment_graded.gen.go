@@ -44,11 +44,11 @@ type AssignmentGradedConfig struct {
 	// The ID of the assignment to monitor for grading activity.
 	//
 	// Required.
-	AssignmentID int64 `json:"assignment_id"`
+	AssignmentID int64 `json:"assignment_id" triggergen:"required"`
 	// The ID of the Canvas course containing the assignment.
 	//
 	// Required.
-	CourseID int64 `json:"course_id"`
+	CourseID int64 `json:"course_id" triggergen:"required"`
 	// Periodic Interval to Check for Updates & Send a Trigger in Minutes
 	//
 	// Default: 1 (AssignmentGradedConfigIntervalDefault).

@@ -35,11 +35,11 @@ type LabelAddedEventConfig struct {
 	// Owner of the repository
 	//
 	// Required.
-	Owner string `json:"owner"`
+	Owner string `json:"owner" triggergen:"required"`
 	// Repository name
 	//
 	// Required.
-	Repo string `json:"repo"`
+	Repo string `json:"repo" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the GITHUB_LABEL_ADDED_EVENT trigger

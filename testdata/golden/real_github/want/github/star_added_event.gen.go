@@ -33,11 +33,11 @@ type StarAddedEventConfig struct {
 	// Owner of the repository
 	//
 	// Required.
-	Owner string `json:"owner"`
+	Owner string `json:"owner" triggergen:"required"`
 	// Repository name
 	//
 	// Required.
-	Repo string `json:"repo"`
+	Repo string `json:"repo" triggergen:"required"`
 }
 
 // TriggerType returns the metadata of the GITHUB_STAR_ADDED_EVENT trigger

@@ -28,7 +28,7 @@ func OnValueEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 // (pointer) field leaves the server default in place.
 type ValueEventConfig struct {
 	// Required.
-	ID     ValueEventConfigID     `json:"id"`
+	ID     ValueEventConfigID     `json:"id" triggergen:"required"`
 	Target ValueEventConfigTarget `json:"target,omitzero"`
 	Size   ValueEventConfigSize   `json:"size,omitzero"`
 	Opt    ValueEventConfigOpt    `json:"opt,omitzero"`
@@ -134,9 +134,9 @@ func (x *ValueEventPayload) GetN() int64 {
 // Pt is a nested object.
 type Pt struct {
 	// Required.
-	X float64 `json:"x"`
+	X float64 `json:"x" triggergen:"required"`
 	// Required.
-	Y float64 `json:"y"`
+	Y float64 `json:"y" triggergen:"required"`
 }
 
 // UnmarshalJSON decodes a JSON object into x. A required property that is
