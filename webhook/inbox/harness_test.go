@@ -79,11 +79,12 @@ var fast = []inbox.WorkerOption{
 	inbox.WithShutdownTimeout(5 * time.Second),
 }
 
-// startWorker runs a Worker until the test ends or the returned stop is
-// called; stop waits for Run to return.
+// startWorker runs a Worker, with Redis connections of its own as on
+// another machine, until the test ends or the returned stop is called; stop
+// waits for Run to return.
 func (h *harness) startWorker(d *webhook.Dispatcher, opts ...inbox.WorkerOption) (stop func()) {
 	h.t.Helper()
-	w := inbox.NewWorker(h.rdb, d, append(append([]inbox.WorkerOption{testLog(h.t)}, fast...), opts...)...)
+	w := inbox.NewWorker(h.redis.Client(), d, append(append([]inbox.WorkerOption{testLog(h.t)}, fast...), opts...)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
@@ -221,5 +222,21 @@ func (h *harness) taskCount() int {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return q.Size + q.Completed
+	// Size counts completed tasks too, although its doc says otherwise.
+	return q.Pending + q.Active + q.Scheduled + q.Retry + q.Aggregating + q.Archived + q.Completed
+}
+
+// taskKeys counts the task hashes asynq keeps in Redis for the default
+// queue, one per task whatever its state, without asking asynq.
+func (h *harness) taskKeys() int {
+	h.t.Helper()
+	n := 0
+	iter := h.rdb.Scan(context.Background(), 0, "asynq:{"+inbox.DefaultQueue+"}:t:*", 1000).Iterator()
+	for iter.Next(context.Background()) {
+		n++
+	}
+	if err := iter.Err(); err != nil {
+		h.t.Fatal(err)
+	}
+	return n
 }
