@@ -28,6 +28,10 @@ func TestMain(m *testing.M) {
 		helperWorker(addr)
 		return
 	}
+	if os.Getenv(fatalEnv) != "" {
+		helperFatal()
+		return
+	}
 	os.Exit(m.Run())
 }
 
