@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -39,8 +40,22 @@ func TestStoredThenHandledLater(t *testing.T) {
 	srv.Close()
 
 	r := newRuns()
+	var ctxErr atomic.Value
+	r.fail = func(ctx context.Context, ev *webhook.Event, _ int) error {
+		// The handler's context carries asynq's task metadata and the
+		// per-run timeout.
+		id, _ := asynq.GetTaskID(ctx)
+		deadline, ok := ctx.Deadline()
+		if left := time.Until(deadline); id != ev.ID || !ok || left < 29*time.Minute || left > 30*time.Minute {
+			ctxErr.Store(fmt.Sprintf("task id %q, deadline in %v (%v); want %q, 30 minutes", id, left, ok, ev.ID))
+		}
+		return nil
+	}
 	h.startWorker(r.dispatcher())
 	info := h.waitState("msg_later", asynq.TaskStateCompleted)
+	if msg := ctxErr.Load(); msg != nil {
+		t.Fatal(msg)
+	}
 	if n := r.of("msg_later"); n != 1 || info.Retried != 0 {
 		t.Fatalf("handler ran %d times, task retried %d; want 1, 0", n, info.Retried)
 	}
@@ -298,4 +313,56 @@ func TestReenqueuedAfterRetention(t *testing.T) {
 
 func redisZ(t time.Time, member string) redis.Z {
 	return redis.Z{Score: float64(t.Unix()), Member: member}
+}
+
+// TestQueueAndConfig: Handler and Worker meet on the queue WithQueue names,
+// whatever WithConfig sets for Queues and Logger; asynq's own messages reach
+// the Worker's slog logger tagged system=asynq.
+func TestQueueAndConfig(t *testing.T) {
+	h := newHarness(t)
+	billing := inbox.WithQueue("billing")
+	handler := inbox.NewHandler(h.verifier, h.rdb, quiet, billing)
+	var logs syncBuffer
+	r := newRuns()
+	stop := h.startWorker(r.dispatcher(), billing,
+		inbox.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))),
+		inbox.WithConfig(func(c *asynq.Config) {
+			c.Queues = map[string]int{"default": 1}
+			c.Logger = nil
+		}))
+	if c := post(handler, "msg_billing", commitBody(t, "msg_billing")); c != http.StatusAccepted {
+		t.Fatal(c)
+	}
+	waitFor(t, "the billing delivery handled", func() bool { return r.of("msg_billing") == 1 })
+	if info, err := h.insp.GetTaskInfo("billing", "msg_billing"); err != nil || info.Queue != "billing" {
+		t.Fatalf("task: %+v, %v; want it in queue billing", info, err)
+	}
+	stop()
+	for _, want := range []string{`msg="Starting processing" system=asynq`, `msg="inbox: handled" webhook_id=msg_billing`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Fatalf("worker log lacks %q:\n%s", want, logs.String())
+		}
+	}
+}
+
+// TestArchiveIsBounded pins what the README says of asynq's dead letters:
+// a queue's archive is bounded at 10,000 tasks; beyond that asynq deletes
+// the oldest (its trim, ZRANGE 0 -10000, keeps 9,999 once it overflows).
+func TestArchiveIsBounded(t *testing.T) {
+	const over = 10
+	h := newHarness(t)
+	client := asynq.NewClientFromRedisClient(h.rdb)
+	for i := range 10000 + over {
+		task := asynq.NewTask(inbox.TaskType, nil)
+		if _, err := client.Enqueue(task, asynq.TaskID(fmt.Sprintf("msg_%d", i)), asynq.Queue(inbox.DefaultQueue)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.insp.ArchiveAllPendingTasks(inbox.DefaultQueue); err != nil {
+		t.Fatal(err)
+	}
+	q, err := h.insp.GetQueueInfo(inbox.DefaultQueue)
+	if err != nil || q.Archived != 9999 || q.Pending != 0 {
+		t.Fatalf("after archiving %d tasks: %+v, %v; want 9,999 archived", 10000+over, q, err)
+	}
 }
