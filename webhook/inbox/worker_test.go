@@ -345,24 +345,50 @@ func TestQueueAndConfig(t *testing.T) {
 	}
 }
 
-// TestArchiveIsBounded pins what the README says of asynq's dead letters:
-// a queue's archive is bounded at 10,000 tasks; beyond that asynq deletes
-// the oldest (its trim, ZRANGE 0 -10000, keeps 9,999 once it overflows).
+// TestArchiveIsBounded pins what the package doc says of asynq's dead
+// letters: archiving a task deletes those archived more than 90 days ago,
+// and a queue's archive holds at most 10,000 tasks; beyond that asynq
+// deletes the oldest (its trim, ZRANGE 0 -10000, keeps 9,999).
 func TestArchiveIsBounded(t *testing.T) {
-	const over = 10
 	h := newHarness(t)
-	client := asynq.NewClientFromRedisClient(h.rdb)
-	for i := range 10000 + over {
-		task := asynq.NewTask(inbox.TaskType, nil)
-		if _, err := client.Enqueue(task, asynq.TaskID(fmt.Sprintf("msg_%d", i)), asynq.Queue(inbox.DefaultQueue)); err != nil {
+
+	t.Run("90Days", func(t *testing.T) {
+		handler := inbox.NewHandler(h.verifier, h.rdb, quiet, inbox.WithMaxRetry(0))
+		r := newRuns()
+		r.fail = func(context.Context, *webhook.Event, int) error { return fmt.Errorf("always") }
+		stop := h.startWorker(r.dispatcher())
+		defer stop()
+		post(handler, "msg_old", commitBody(t, "msg_old"))
+		h.waitState("msg_old", asynq.TaskStateArchived)
+		archived := "asynq:{" + inbox.DefaultQueue + "}:archived"
+		if n, err := h.rdb.ZAddXX(context.Background(), archived, redisZ(time.Now().AddDate(0, 0, -91), "msg_old")).Result(); err != nil || n != 0 {
+			t.Fatalf("aging the archived task: %d, %v", n, err)
+		}
+		post(handler, "msg_new", commitBody(t, "msg_new"))
+		h.waitState("msg_new", asynq.TaskStateArchived)
+		if info := h.task("msg_old"); info != nil {
+			t.Fatalf("a task archived 91 days ago is still there: %v", info.State)
+		}
+		if _, err := h.insp.DeleteAllArchivedTasks(inbox.DefaultQueue); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := h.insp.ArchiveAllPendingTasks(inbox.DefaultQueue); err != nil {
-		t.Fatal(err)
-	}
-	q, err := h.insp.GetQueueInfo(inbox.DefaultQueue)
-	if err != nil || q.Archived != 9999 || q.Pending != 0 {
-		t.Fatalf("after archiving %d tasks: %+v, %v; want 9,999 archived", 10000+over, q, err)
-	}
+	})
+
+	t.Run("10000", func(t *testing.T) {
+		const over = 10
+		client := asynq.NewClientFromRedisClient(h.rdb)
+		for i := range 10000 + over {
+			task := asynq.NewTask(inbox.TaskType, nil)
+			if _, err := client.Enqueue(task, asynq.TaskID(fmt.Sprintf("msg_%d", i)), asynq.Queue(inbox.DefaultQueue)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := h.insp.ArchiveAllPendingTasks(inbox.DefaultQueue); err != nil {
+			t.Fatal(err)
+		}
+		q, err := h.insp.GetQueueInfo(inbox.DefaultQueue)
+		if err != nil || q.Archived != 9999 || q.Pending != 0 {
+			t.Fatalf("after archiving %d tasks: %+v, %v; want 9,999 archived", 10000+over, q, err)
+		}
+	})
 }
