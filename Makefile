@@ -52,6 +52,6 @@ bench:
 	cd bench/peer && $(GO) run ./cmd/peercompare
 	$(GO) test -run='^$$' -bench='^BenchmarkDecodePayload$$' -benchmem -count=$(BENCHCOUNT) ./bench/
 	$(GO) test -run='^$$' -bench='^Benchmark(Verify|HMACBaseline)$$' -benchmem -count=$(BENCHCOUNT) ./webhook/
-	$(GO) test -run='^$$' -bench='^BenchmarkReceiver$$' -benchmem -benchtime=20000x -count=$(BENCHCOUNT) ./bench/
+	$(GO) test -run='^$$' -bench='^Benchmark(Receiver|InboxEnqueue)$$' -benchmem -benchtime=20000x -count=$(BENCHCOUNT) ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkBuildGenerated$$' -benchmem -benchtime=5x -timeout=30m ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkBuildCold$$' -benchmem -benchtime=1x -timeout=30m ./bench/
