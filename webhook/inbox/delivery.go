@@ -1,12 +1,14 @@
 package inbox
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/triggergen/triggergen/webhook"
 )
@@ -32,9 +34,14 @@ var keptHeaders = []string{
 // webhook-timestamp, webhook-signature, x-composio-webhook-version,
 // x-composio-delivery-attempt) and when the Handler received it.
 //
-// The payload is one line of JSON holding the format version, the received
-// time and the headers, a newline, then the body as received, so the asynq
-// CLI and web UI show a readable event. ParseDelivery reads it back.
+// The payload is one line of JSON in printable ASCII, such as
+//
+//	{"format":1,"received_at":"…","header":{"Webhook-Id":["msg_…"],…},"body":"{\"id\":\"msg_…\",…}"}
+//
+// with the body as a JSON string (or, when it is not valid UTF-8, as
+// base64 under "body_base64"), because the asynq CLI and web UI show a
+// payload only when every character is printable: a newline hides it.
+// ParseDelivery reads it back.
 type Delivery struct {
 	Header     http.Header
 	Body       []byte
@@ -46,11 +53,13 @@ type Delivery struct {
 // task with ErrUnknownFormat, which is retried, rather than archive it.
 const deliveryFormat = 1
 
-// deliveryHead is the payload's first line.
-type deliveryHead struct {
+// storedDelivery is the payload's JSON.
+type storedDelivery struct {
 	Format     int         `json:"format"`
 	ReceivedAt time.Time   `json:"received_at"`
 	Header     http.Header `json:"header"`
+	Body       *string     `json:"body,omitempty"`
+	Body64     []byte      `json:"body_base64,omitempty"`
 }
 
 // Errors of ParseDelivery.
@@ -62,7 +71,7 @@ var (
 	ErrUnknownFormat = errors.New("inbox: stored delivery of an unknown format")
 )
 
-// newDelivery keeps the headers of r that matter.
+// newDelivery keeps the headers of h that matter.
 func newDelivery(h http.Header, body []byte, received time.Time) *Delivery {
 	d := &Delivery{Header: http.Header{}, Body: body, ReceivedAt: received}
 	for _, k := range keptHeaders {
@@ -73,38 +82,80 @@ func newDelivery(h http.Header, body []byte, received time.Time) *Delivery {
 	return d
 }
 
-// MarshalBinary encodes d as a task payload.
+// MarshalBinary encodes d as a task payload. Header values are stored as
+// JSON strings: bytes that are not UTF-8 become U+FFFD.
 func (d *Delivery) MarshalBinary() ([]byte, error) {
-	head, err := json.Marshal(deliveryHead{Format: deliveryFormat, ReceivedAt: d.ReceivedAt, Header: d.Header})
+	s := storedDelivery{Format: deliveryFormat, ReceivedAt: d.ReceivedAt, Header: d.Header}
+	if utf8.Valid(d.Body) {
+		body := string(d.Body)
+		s.Body = &body
+	} else {
+		s.Body64 = d.Body
+	}
+	out, err := json.Marshal(s)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: encode delivery: %w", err)
 	}
-	out := make([]byte, 0, len(head)+1+len(d.Body))
-	out = append(out, head...)
-	out = append(out, '\n')
-	return append(out, d.Body...), nil
+	return asciiJSON(out), nil
+}
+
+// asciiJSON rewrites every non-ASCII character and DEL of the JSON text b
+// (all of them inside strings, where encoding/json has already escaped the
+// other control characters) as a \u escape, so the text is printable ASCII.
+// It decodes to the same values.
+func asciiJSON(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+len(b)/4)
+	out = append(out, b[:i]...)
+	for _, r := range string(b[i:]) {
+		switch {
+		case r < 0x7f:
+			out = append(out, byte(r))
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			out = appendU(appendU(out, r1), r2)
+		default:
+			out = appendU(out, r)
+		}
+	}
+	return out
+}
+
+func appendU(out []byte, r rune) []byte {
+	out = append(out, `\u`...)
+	h := strconv.FormatInt(int64(r), 16)
+	for range 4 - len(h) {
+		out = append(out, '0')
+	}
+	return append(out, h...)
 }
 
 // ParseDelivery decodes a task payload written by MarshalBinary. An error
-// matches ErrMalformedDelivery or ErrUnknownFormat. The Delivery's Body
-// aliases payload.
+// matches ErrMalformedDelivery or ErrUnknownFormat.
 func ParseDelivery(payload []byte) (*Delivery, error) {
-	head, body, ok := bytes.Cut(payload, []byte{'\n'})
-	if !ok {
-		return nil, fmt.Errorf("%w: no header line", ErrMalformedDelivery)
-	}
-	var h deliveryHead
-	if err := json.Unmarshal(head, &h); err != nil {
-		return nil, fmt.Errorf("%w: header line: %v", ErrMalformedDelivery, err)
+	var s storedDelivery
+	if err := json.Unmarshal(payload, &s); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedDelivery, err)
 	}
 	switch {
-	case h.Format > deliveryFormat:
-		return nil, fmt.Errorf("%w %d (this worker reads %d): deploy the newer worker", ErrUnknownFormat, h.Format, deliveryFormat)
-	case h.Format != deliveryFormat:
-		return nil, fmt.Errorf("%w: format %d", ErrMalformedDelivery, h.Format)
+	case s.Format > deliveryFormat:
+		return nil, fmt.Errorf("%w %d (this worker reads %d): deploy the newer worker", ErrUnknownFormat, s.Format, deliveryFormat)
+	case s.Format != deliveryFormat:
+		return nil, fmt.Errorf("%w: format %d", ErrMalformedDelivery, s.Format)
+	case s.Body == nil && s.Body64 == nil:
+		return nil, fmt.Errorf("%w: no body", ErrMalformedDelivery)
 	}
-	d := &Delivery{Header: make(http.Header, len(h.Header)), Body: body, ReceivedAt: h.ReceivedAt}
-	for k, vs := range h.Header { // canonical keys, as Header.Get expects, whoever wrote them
+	d := &Delivery{Header: make(http.Header, len(s.Header)), Body: s.Body64, ReceivedAt: s.ReceivedAt}
+	if s.Body != nil {
+		d.Body = []byte(*s.Body)
+	}
+	for k, vs := range s.Header { // canonical keys, as Header.Get expects, whoever wrote them
 		ck := http.CanonicalHeaderKey(k)
 		d.Header[ck] = append(d.Header[ck], vs...)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/triggergen/triggergen/webhook/inbox"
 )
@@ -64,45 +66,77 @@ func TestDefaultRetrySpan(t *testing.T) {
 }
 
 func TestDeliveryRoundTrip(t *testing.T) {
-	d := &inbox.Delivery{
-		Header:     http.Header{"Webhook-Id": {"msg_1"}, "Webhook-Signature": {"v1,a v1,b"}},
-		Body:       []byte("{\"a\":\"line\\nbreak\"}\n\n\xff raw bytes stay"),
-		ReceivedAt: time.Date(2026, 11, 27, 9, 30, 0, 1, time.UTC),
-	}
-	p, err := d.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := inbox.ParseDelivery(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Body, d.Body) || !got.ReceivedAt.Equal(d.ReceivedAt) || got.Header.Get("webhook-id") != "msg_1" || got.Header.Get("Webhook-Signature") != "v1,a v1,b" {
-		t.Fatalf("round trip: %+v", got)
+	header := http.Header{"Webhook-Id": {"msg_1"}, "Webhook-Signature": {"v1,a v1,b"}}
+	received := time.Date(2026, 11, 27, 9, 30, 0, 1, time.UTC)
+	for name, body := range map[string]string{
+		"compact":  `{"id":"msg_1","data":{"message":"fix <b> & \"quotes\""}}`,
+		"indented": "{\n\t\"id\": \"msg_1\",\r\n  \"x\": 1\n}\n",
+		"unicode":  "{\"author\":\"Zoë 🚀 東京\",\"sep\":\"\u2028 nbsp:\u00a0 zwj:\u200d\"}",
+		"controls": "{\"c\":\"\x7f\x00\x1b\\t\"}",
+		"empty":    "",
+		"notUTF8":  "{\"a\":\"\xff\xfe\"}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := &inbox.Delivery{Header: header, Body: []byte(body), ReceivedAt: received}
+			p, err := d.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !printable(p) {
+				t.Fatalf("payload not printable by the asynq tools' rule: %q", p)
+			}
+			got, err := inbox.ParseDelivery(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got.Body) != body || !got.ReceivedAt.Equal(received) || got.Header.Get("webhook-id") != "msg_1" || got.Header.Get("Webhook-Signature") != "v1,a v1,b" {
+				t.Fatalf("round trip: %+v (body %q)", got, got.Body)
+			}
+		})
 	}
 	// Headers written with other spellings are found as Header.Get finds them.
-	got, err = inbox.ParseDelivery([]byte(`{"format":1,"header":{"webhook-id":["msg_2"]}}` + "\n{}"))
+	got, err := inbox.ParseDelivery([]byte(`{"format":1,"header":{"webhook-id":["msg_2"]},"body":"{}"}`))
 	if err != nil || got.Header.Get("Webhook-Id") != "msg_2" {
 		t.Fatalf("lower-case header: %+v, %v", got, err)
 	}
-	for _, bad := range []string{"", "{}", `{"format":1}`, "not json\n{}", `{"format":0}` + "\n{}", `{"format":"1"}` + "\n{}"} {
+	for _, bad := range []string{"", "{}", `{"format":1}`, "not json", `{"format":1,"body":"{}"}` + "\n{}", `{"format":0,"body":""}`, `{"format":"1","body":""}`} {
 		if _, err := inbox.ParseDelivery([]byte(bad)); !errors.Is(err, inbox.ErrMalformedDelivery) {
 			t.Errorf("ParseDelivery(%q) = %v; want ErrMalformedDelivery", bad, err)
 		}
 	}
-	if _, err := inbox.ParseDelivery([]byte(`{"format":2}` + "\n{}")); !errors.Is(err, inbox.ErrUnknownFormat) {
+	if _, err := inbox.ParseDelivery([]byte(`{"format":2}`)); !errors.Is(err, inbox.ErrUnknownFormat) {
 		t.Errorf("format 2: %v; want ErrUnknownFormat", err)
 	}
+}
+
+// printable is the test the asynq CLI and asynqmon apply before they show a
+// payload (isPrintable in asynq's tools/asynq/cmd/root.go and asynqmon's
+// conversion_helpers.go): valid UTF-8, every rune unicode.IsPrint, not all
+// spaces.
+func printable(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return len(bytes.TrimSpace(b)) > 0
 }
 
 func FuzzDelivery(f *testing.F) {
 	f.Add([]byte(`{"id":"msg_1"}`), "msg_1", int64(0))
 	f.Add([]byte("\n\n\x00\xff"), "a\nb", int64(-1))
+	f.Add([]byte("{\"a\":\"\U0001F680\u2028\"}"), "\u00e9", int64(1))
 	f.Fuzz(func(t *testing.T, body []byte, id string, nanos int64) {
 		d := &inbox.Delivery{Header: http.Header{"Webhook-Id": {id}}, Body: body, ReceivedAt: time.Unix(0, nanos).UTC()}
 		p, err := d.MarshalBinary()
 		if err != nil {
 			return // a time json cannot encode
+		}
+		if !printable(p) {
+			t.Fatalf("payload not printable: %q", p)
 		}
 		got, err := inbox.ParseDelivery(p)
 		if err != nil {
@@ -110,6 +144,9 @@ func FuzzDelivery(f *testing.F) {
 		}
 		if !bytes.Equal(got.Body, body) || !got.ReceivedAt.Equal(d.ReceivedAt) || len(got.Header["Webhook-Id"]) != 1 {
 			t.Fatalf("round trip changed the delivery: %+v", got)
+		}
+		if utf8.ValidString(id) && got.Header.Get("Webhook-Id") != id {
+			t.Fatalf("webhook-id %q came back as %q", id, got.Header.Get("Webhook-Id"))
 		}
 		// Any payload parses or fails with a typed error, never panics.
 		if _, err := inbox.ParseDelivery(body); err != nil && !errors.Is(err, inbox.ErrMalformedDelivery) && !errors.Is(err, inbox.ErrUnknownFormat) {

@@ -192,7 +192,7 @@ func TestUnknownFormatRetried(t *testing.T) {
 	client := asynq.NewClientFromRedisClient(h.rdb)
 	r := newRuns()
 	h.startWorker(r.dispatcher(), inbox.WithBackoff(inbox.Backoff{Base: time.Hour, Max: time.Hour}))
-	payload := []byte(`{"format":2,"received_at":"2026-11-27T00:00:00Z","header":{}}` + "\n{}")
+	payload := []byte(`{"format":2,"received_at":"2026-11-27T00:00:00Z","header":{},"envelope":{}}`)
 	if _, err := client.Enqueue(asynq.NewTask(inbox.TaskType, payload), asynq.TaskID("msg_v2"), asynq.Queue(inbox.DefaultQueue)); err != nil {
 		t.Fatal(err)
 	}
