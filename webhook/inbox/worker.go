@@ -117,7 +117,7 @@ func (h *TaskHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	id, _ := asynq.GetTaskID(ctx)
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, _ := asynq.GetMaxRetry(ctx)
-	attrs := []slog.Attr{slog.String("webhook_id", id), slog.Int("run", retried+1), slog.Int("max_runs", maxRetry+1)}
+	attrs := []slog.Attr{slog.String("webhook_id", id), slog.Int("retried", retried), slog.Int("max_retry", maxRetry)}
 	fail := func(err error, permanent bool, msg string, extra ...slog.Attr) error {
 		level := slog.LevelWarn
 		if permanent || retried >= maxRetry {

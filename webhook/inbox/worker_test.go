@@ -121,6 +121,16 @@ func TestArchivedThenReplayed(t *testing.T) {
 	if c := post(handler, "msg_dead", commitBody(t, "msg_dead")); c != http.StatusOK {
 		t.Fatalf("redelivery of an archived delivery: %d; want 200", c)
 	}
+
+	// Replayed before the fix: one more run, straight back to the archive.
+	if err := h.insp.RunTask(inbox.DefaultQueue, "msg_dead"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the replay to fail", func() bool { return r.of("msg_dead") == maxRetry+2 })
+	info = h.waitState("msg_dead", asynq.TaskStateArchived)
+	if info.LastErr != "CRM rejected the contact (run 4)" {
+		t.Fatalf("re-archived with error %q", info.LastErr)
+	}
 	stop()
 
 	// The fix is deployed; the operator replays the dead letter.
@@ -130,8 +140,8 @@ func TestArchivedThenReplayed(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitState("msg_dead", asynq.TaskStateCompleted)
-	if n := r.of("msg_dead"); n != maxRetry+2 {
-		t.Fatalf("handler ran %d times; want %d", n, maxRetry+2)
+	if n := r.of("msg_dead"); n != maxRetry+3 {
+		t.Fatalf("handler ran %d times; want %d", n, maxRetry+3)
 	}
 }
 
