@@ -82,9 +82,14 @@ func WithMaxRetry(n int) HandlerOption {
 }
 
 // WithEnqueueTimeout bounds how long a request waits for Redis before it is
-// answered 503 (default 5 s). The Redis client's own timeouts apply too.
+// answered 503 (default DefaultEnqueueTimeout); d <= 0 keeps the default.
+// The Redis client's own timeouts apply too.
 func WithEnqueueTimeout(d time.Duration) HandlerOption {
-	return handlerOption(func(h *Handler) { h.timeout = d })
+	return handlerOption(func(h *Handler) {
+		if d > 0 {
+			h.timeout = d
+		}
+	})
 }
 
 // WithClock replaces time.Now for the received time stored with each
@@ -105,10 +110,15 @@ func WithBackoff(b Backoff) WorkerOption {
 }
 
 // WithShutdownTimeout sets how long Run waits, once its context is done,
-// for the deliveries in flight (default DefaultShutdownTimeout). Those still
-// running then have their context cancelled and go back to the queue.
+// for the deliveries in flight (default DefaultShutdownTimeout; d <= 0 keeps
+// it). Those still running then have their context cancelled and go back to
+// the queue.
 func WithShutdownTimeout(d time.Duration) WorkerOption {
-	return workerOption(func(w *Worker) { w.config.ShutdownTimeout = d })
+	return workerOption(func(w *Worker) {
+		if d > 0 {
+			w.config.ShutdownTimeout = d
+		}
+	})
 }
 
 // WithConfig edits the asynq.Config the Worker's server is built with, after

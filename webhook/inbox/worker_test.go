@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -401,4 +402,48 @@ func TestArchiveIsBounded(t *testing.T) {
 			t.Fatalf("after archiving %d tasks: %+v, %v; want 9,999 archived", 10000+over, q, err)
 		}
 	})
+}
+
+// TestRunOnce: a Worker runs once; a second Run fails instead of serving
+// with a closed server.
+func TestRunOnce(t *testing.T) {
+	h := newHarness(t)
+	w := inbox.NewWorker(h.rdb, webhook.NewDispatcher(), quiet)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := w.Run(ctx); err != nil {
+		t.Fatalf("first Run: %v", err)
+	}
+	if err := w.Run(context.Background()); err == nil || !errors.Is(err, asynq.ErrServerClosed) {
+		t.Fatalf("second Run = %v; want asynq.ErrServerClosed", err)
+	}
+}
+
+// TestZeroTimeoutsKeepDefaults: WithEnqueueTimeout(0) does not answer every
+// delivery 503, WithShutdownTimeout(0 or less) does not abort deliveries in
+// flight.
+func TestZeroTimeoutsKeepDefaults(t *testing.T) {
+	h := newHarness(t)
+	handler := inbox.NewHandler(h.verifier, h.rdb, quiet, inbox.WithEnqueueTimeout(0))
+	if c := post(handler, "msg_zero", commitBody(t, "msg_zero")); c != http.StatusAccepted {
+		t.Fatalf("WithEnqueueTimeout(0): %d; want 202", c)
+	}
+	release := make(chan struct{})
+	started := make(chan struct{})
+	r := newRuns()
+	r.fail = func(context.Context, *webhook.Event, int) error {
+		close(started)
+		<-release
+		return nil
+	}
+	stop := h.startWorker(r.dispatcher(), inbox.WithShutdownTimeout(0), inbox.WithShutdownTimeout(-time.Second))
+	<-started
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	h.waitActiveWhile(stopped, "msg_zero")
+	close(release)
+	<-stopped
+	if info := h.task("msg_zero"); info.State != asynq.TaskStateCompleted {
+		t.Fatalf("after shutdown: %v; want completed", info.State)
+	}
 }
