@@ -25,7 +25,7 @@ const (
 	// the shortest retention a Handler accepts (see Handler.Retention).
 	RetentionMargin = time.Minute
 	// DefaultMaxRetry is how often a failing delivery is retried before it
-	// is archived, unless WithMaxRetry says otherwise. With DefaultBackoff
+	// is archived, unless WithMaxRetry says otherwise. With the default Backoff
 	// the retries span between about 6 and 12 hours.
 	DefaultMaxRetry = 20
 	// DefaultEnqueueTimeout bounds the wait for Redis unless

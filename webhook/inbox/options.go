@@ -104,7 +104,7 @@ func WithConcurrency(n int) WorkerOption {
 	return workerOption(func(w *Worker) { w.config.Concurrency = n })
 }
 
-// WithBackoff sets the delay before each retry (default DefaultBackoff).
+// WithBackoff sets the delay before each retry (default: the zero Backoff).
 func WithBackoff(b Backoff) WorkerOption {
 	return workerOption(func(w *Worker) { w.config.RetryDelayFunc = b.Delay })
 }

@@ -51,7 +51,7 @@ func NewWorker(rdb redis.UniversalClient, d *webhook.Dispatcher, opts ...WorkerO
 		queue: DefaultQueue,
 		log:   slog.Default(),
 		config: asynq.Config{
-			RetryDelayFunc:  DefaultBackoff.Delay,
+			RetryDelayFunc:  Backoff{}.Delay,
 			ShutdownTimeout: DefaultShutdownTimeout,
 		},
 	}
@@ -170,21 +170,26 @@ func (h *TaskHandler) dispatch(ctx context.Context, ev *webhook.Event) (err erro
 // Backoff is the retry schedule of a Worker: retry n (counting from 0)
 // waits Base·2ⁿ, at most Max, of which a random part of up to a half is
 // taken off, so that deliveries that failed together do not all come back
-// at once. A zero field takes DefaultBackoff's value.
+// at once. A zero (or negative) field takes its default, DefaultBackoffBase
+// or DefaultBackoffMax, so the zero Backoff is the default schedule: 10 s
+// before the first retry, doubling up to an hour.
 type Backoff struct {
 	Base, Max time.Duration
 }
 
-// DefaultBackoff waits 10 s before the first retry, doubling up to an hour.
-var DefaultBackoff = Backoff{Base: 10 * time.Second, Max: time.Hour}
+// The default retry schedule (see Backoff).
+const (
+	DefaultBackoffBase = 10 * time.Second
+	DefaultBackoffMax  = time.Hour
+)
 
 // Delay returns the wait before retry n; it is an asynq.RetryDelayFunc.
 func (b Backoff) Delay(n int, _ error, _ *asynq.Task) time.Duration {
 	if b.Base <= 0 {
-		b.Base = DefaultBackoff.Base
+		b.Base = DefaultBackoffBase
 	}
 	if b.Max <= 0 {
-		b.Max = DefaultBackoff.Max
+		b.Max = DefaultBackoffMax
 	}
 	d := b.Max
 	if n >= 0 && n < 62 && b.Base <= b.Max>>n {
