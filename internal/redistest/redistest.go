@@ -107,6 +107,7 @@ func (s *Server) Log() string {
 func (s *Server) launch(bin string) {
 	s.tb.Helper()
 	cmd := exec.Command(bin, s.args...)
+	dieWithParent(cmd)
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
