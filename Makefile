@@ -59,6 +59,7 @@ redis-note:
 fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzVerify$$' -fuzztime=$(FUZZTIME) ./webhook/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./webhook/
+	$(GO) test -run='^$$' -fuzz='^FuzzDelivery$$' -fuzztime=$(FUZZTIME) ./webhook/inbox/
 	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=$(FUZZTIME) ./generator/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./lockfile/
 	$(GO) test -run='^$$' -fuzz='^FuzzJSONMembers$$' -fuzztime=$(FUZZTIME) ./internal/jsonscan/
@@ -72,6 +73,6 @@ bench:
 	cd bench/peer && $(GO) run ./cmd/peercompare
 	$(GO) test -run='^$$' -bench='^BenchmarkDecodePayload$$' -benchmem -count=$(BENCHCOUNT) ./bench/
 	$(GO) test -run='^$$' -bench='^Benchmark(Verify|HMACBaseline)$$' -benchmem -count=$(BENCHCOUNT) ./webhook/
-	$(GO) test -run='^$$' -bench='^BenchmarkReceiver$$' -benchmem -benchtime=20000x -count=$(BENCHCOUNT) ./bench/
+	$(GO) test -run='^$$' -bench='^Benchmark(Receiver|InboxEnqueue)$$' -benchmem -benchtime=20000x -count=$(BENCHCOUNT) ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkBuildGenerated$$' -benchmem -benchtime=5x -timeout=30m ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkBuildCold$$' -benchmem -benchtime=1x -timeout=30m ./bench/

@@ -37,9 +37,8 @@ func BenchmarkReceiver(b *testing.B) {
 }
 
 func benchReceiver(b *testing.B, conc int) {
-	const key = "bench-secret"
 	body := readEvent(b, "v3-composio-docs-receiving-events-github-commit.json")
-	ver, err := webhook.NewVerifier(secret.New(key))
+	ver, err := webhook.NewVerifier(secret.New(benchKey))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,6 +53,19 @@ func benchReceiver(b *testing.B, conc int) {
 	})
 	srv := httptest.NewServer(webhook.NewHandler(ver, d, webhook.WithLogger(slog.New(slog.DiscardHandler))))
 	defer srv.Close()
+	loadHTTP(b, conc, srv.URL, body, http.StatusOK, "msg_bench_", func() int { return int(handled.Load()) })
+}
+
+// benchKey signs the deliveries of the load benchmarks.
+const benchKey = "bench-secret"
+
+// loadHTTP is the load generator of BenchmarkReceiver and
+// BenchmarkInboxEnqueue: conc goroutines share one http.Client and POST b.N
+// deliveries of body to url, each with its own webhook-id (prefix and a
+// number), signed before the timer starts; every answer must be want. It
+// reports req/s, and the p50/p99 latency seen by the client; done returns
+// how many deliveries the server side counts as taken.
+func loadHTTP(b *testing.B, conc int, url string, body []byte, want int, prefix string, done func() int) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}}
 	defer client.CloseIdleConnections()
 
@@ -61,7 +73,7 @@ func benchReceiver(b *testing.B, conc int) {
 	now := time.Now()
 	headers := make([]http.Header, n)
 	for i := range headers {
-		headers[i] = webhooktest.Headers(secret.New(key), body, webhooktest.WithID(fmt.Sprintf("msg_bench_%d", i)), webhooktest.WithTimestamp(now))
+		headers[i] = webhooktest.Headers(secret.New(benchKey), body, webhooktest.WithID(fmt.Sprintf("%s%d", prefix, i)), webhooktest.WithTimestamp(now))
 	}
 	lat := make([]time.Duration, n)
 	var next atomic.Int64
@@ -78,14 +90,14 @@ func benchReceiver(b *testing.B, conc int) {
 				if i >= n || failed.Load() != nil || time.Now().After(deadline) {
 					return
 				}
-				req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 				req.Header = headers[i].Clone()
 				t0 := time.Now()
 				resp, err := client.Do(req)
 				if err == nil {
 					_, _ = io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
-					if resp.StatusCode != http.StatusOK {
+					if resp.StatusCode != want {
 						err = fmt.Errorf("status %d", resp.StatusCode)
 					}
 				}
@@ -102,16 +114,16 @@ func benchReceiver(b *testing.B, conc int) {
 	if err := failed.Load(); err != nil {
 		b.Fatal(err)
 	}
-	done := int(handled.Load())
-	if done == 0 {
+	taken := done()
+	if taken == 0 {
 		b.Fatal("no request handled")
 	}
-	if done < n {
-		b.Logf("time limit: %d of %d requests sent", done, n)
+	if taken < n {
+		b.Logf("time limit: %d of %d requests sent", taken, n)
 	}
 	got := slices.DeleteFunc(lat, func(d time.Duration) bool { return d == 0 })
 	slices.Sort(got)
-	b.ReportMetric(float64(done)/elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(taken)/elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(got[len(got)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(got[min(len(got)-1, len(got)*99/100)].Microseconds()), "p99-µs")
 }
