@@ -368,4 +368,6 @@ func (o orderedObject) MarshalJSON() ([]byte, error) {
 }
 
 // marshalExample is the JSON of exampleValue(schema).
-func marshalExample(schema json.RawMessage) ([]byte, error) { return json.Marshal(exampleValue(schema)) }
+func marshalExample(schema json.RawMessage) ([]byte, error) {
+	return json.Marshal(exampleValue(schema))
+}
