@@ -23,9 +23,9 @@ type Delivery struct {
 	TriggerID string
 	// Data is the trigger payload (a JSON object); {} when nil.
 	Data json.RawMessage
-	// Version is the payload version: "V3", "V1" or "V2". Empty means the
+	// Version is the payload version: webhook.V3, V2 or V1. Empty means the
 	// subscription's version (V3 unless it was created otherwise).
-	Version string
+	Version webhook.Version
 	// ID is the webhook-id header (and the V3 event id); "msg_<uuid>" when empty.
 	ID string
 	// Timestamp is the webhook-timestamp; the clock when zero.
@@ -96,7 +96,7 @@ func (f *Fake) buildDelivery(d Delivery) (*outgoing, error) {
 	if t.Disabled || t.Deleted {
 		return nil, fmt.Errorf("%w: %s", ErrTriggerNotActive, t.ID)
 	}
-	version := strings.ToUpper(d.Version)
+	version := strings.ToUpper(string(d.Version))
 	if version == "" {
 		version = s.version
 	}

@@ -145,7 +145,7 @@ func TestDeliverLegacyVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	resp, err = srv.Deliver(ctx, Delivery{TriggerID: tid, Version: "V2", Data: json.RawMessage(`{"sha":"2"}`)})
+	resp, err = srv.Deliver(ctx, Delivery{TriggerID: tid, Version: webhook.V2, Data: json.RawMessage(`{"sha":"2"}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestDeliverLegacyVersions(t *testing.T) {
 	if err != nil || rot.JSON200 == nil {
 		t.Fatal(err)
 	}
-	resp, err = srv.Deliver(ctx, Delivery{TriggerID: tid, Version: "V3"})
+	resp, err = srv.Deliver(ctx, Delivery{TriggerID: tid, Version: webhook.V3})
 	if err != nil {
 		t.Fatal(err)
 	}

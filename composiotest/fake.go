@@ -158,7 +158,8 @@ type TriggerInstance struct {
 
 // Fake is a stateful, in-memory Composio API. It is safe for concurrent use.
 type Fake struct {
-	opts options
+	opts    options
+	control *http.ServeMux // the control routes (see ControlPrefix)
 
 	mu sync.Mutex
 	// catalogue
@@ -276,6 +277,7 @@ func New(opts ...Option) (*Fake, error) {
 		return nil, err
 	}
 	f.validator = v
+	f.control = f.controlMux()
 	return f, nil
 }
 

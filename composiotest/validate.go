@@ -68,6 +68,10 @@ func (f *Fake) Handler() http.Handler {
 			f.serveRealtime(w, r)
 			return
 		}
+		if isControlPath(r.URL.Path) {
+			f.serveControl(w, r)
+			return
+		}
 		f.serve(w, r)
 	})
 }

@@ -37,8 +37,13 @@ const fakeServerSynopsis = `fake-server [-addr HOST:PORT] [-lock FILE] [-api-key
 
 Serves a stateful fake of the Composio API (trigger types from the lock or
 the embedded catalog, trigger instances, connected accounts, webhook
-endpoints, subscriptions) until interrupted. Point a client at it with
-COMPOSIO_BASE_URL=http://ADDR and COMPOSIO_API_KEY=KEY.`
+endpoints, subscriptions, the realtime channel) until interrupted. Point a
+client at it with COMPOSIO_BASE_URL=http://ADDR and COMPOSIO_API_KEY=KEY.
+Control routes (same x-api-key) do by hand what Go tests do with methods:
+  POST /_fake/connected_accounts             {"user_id","toolkit","status"}
+  POST /_fake/webhook_endpoints/ID/verify    the provider's handshake
+  POST /_fake/trigger_instances/ID/events    {"data":{...}}: delivered signed
+       to the webhook subscription's URL and published on the realtime channel`
 
 // runFakeServer serves composiotest's fake Composio API until ctx is done.
 func runFakeServer(ctx context.Context, e *env, args []string) error {

@@ -12,7 +12,7 @@
 //	pull         fetch trigger types from the Composio API into the lock file
 //	diff         compare two lock files and classify the changes (breaking, additive)
 //	vet          report config literals in your packages that omit a required field
-//	webhook      work with Composio webhooks: verify a delivery
+//	webhook      work with Composio webhooks: verify a delivery, send a signed test event
 //	listen       print trigger events as they happen (realtime), and forward them to a local receiver
 //	fake-server  serve a fake Composio API for local development and tests
 //	version      print triggergen's version

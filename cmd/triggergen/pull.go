@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/triggergen/triggergen/catalog"
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/internal/config"
 	"github.com/triggergen/triggergen/internal/retry"
@@ -201,7 +202,7 @@ func pullClient(e *env, o pullOptions, prog *progress) (*composio.Client, error)
 	}
 	client, err := composio.NewClient(opts...)
 	if errors.Is(err, composio.ErrMissingAPIKey) {
-		return nil, fmt.Errorf("pull: %s is not set (see triggergen pull -h)", composio.EnvAPIKey)
+		return nil, fmt.Errorf("pull: %s is not set (see triggergen pull -h); without a key, `triggergen init` starts from the embedded catalog, and `triggergen fake-server` serves a fake API: set %s and %s to what it prints", composio.EnvAPIKey, composio.EnvBaseURL, composio.EnvAPIKey)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
@@ -264,6 +265,21 @@ func fetchAll(ctx context.Context, client *composio.Client, toolkits []config.To
 	return out, nil
 }
 
+// slugHint suggests the toolkit slug meant, from the embedded catalog's
+// (package directories drop the underscore: onedrive is one_drive), or asks.
+func slugHint(slug string) string {
+	var known []string
+	if lk, err := catalog.Lock(); err == nil {
+		for _, tk := range lk.Toolkits {
+			known = append(known, tk.Slug)
+		}
+	}
+	if h := didYouMean(slug, known); h != "" {
+		return h
+	}
+	return " (is the slug right?)"
+}
+
 // fetchToolkit fetches every page of the toolkit's trigger types and its
 // webhook endpoint schema. Trigger-type objects are kept exactly as
 // returned.
@@ -290,7 +306,7 @@ func fetchToolkit(ctx context.Context, client *composio.Client, tk config.Toolki
 		out.TriggerTypes = append(out.TriggerTypes, lt)
 	}
 	if len(out.TriggerTypes) == 0 {
-		return nil, fmt.Errorf("pull %s: the API lists no trigger types for toolkit %q at version %s (is the slug right?)", tk.Slug, tk.Slug, version)
+		return nil, fmt.Errorf("pull %s: the API lists no trigger types for toolkit %q at version %s%s", tk.Slug, tk.Slug, version, slugHint(tk.Slug))
 	}
 	switch {
 	case version != config.Latest:

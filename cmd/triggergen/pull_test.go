@@ -259,6 +259,26 @@ func TestPullMissingKey(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "triggergen: pull: COMPOSIO_API_KEY is not set") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
+	// It says how to go on without a key: init, or the fake.
+	for _, want := range []string{"`triggergen init`", "`triggergen fake-server`", "COMPOSIO_BASE_URL"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("the missing-key error does not mention %s:\n%s", want, r.stderr)
+		}
+	}
+}
+
+// A toolkit slug the API does not know gets the slug meant: package
+// directories drop the underscore (onedrive), the slug keeps it.
+func TestPullSuggestsSlug(t *testing.T) {
+	srv := composiotest.NewServer(t)
+	lock := filepath.Join(t.TempDir(), "l.json")
+	r := runTG(t, apiEnv(srv), "pull", "-toolkits", "onedrive", "-lock", lock)
+	if r.code != 1 || !strings.Contains(r.stderr, `no trigger types for toolkit "onedrive"`) || !strings.Contains(r.stderr, `(did you mean "one_drive"?)`) {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runTG(t, apiEnv(srv), "pull", "-toolkits", "one_drive", "-lock", lock); r.code != 0 {
+		t.Errorf("one_drive: exit %d\n%s", r.code, r.stderr)
+	}
 }
 
 func TestPullNoToolkits(t *testing.T) {

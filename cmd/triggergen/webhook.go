@@ -22,7 +22,11 @@ const webhookSecretEnv = "COMPOSIO_WEBHOOK_SECRET"
 
 const webhookSynopsis = "webhook <subcommand> [flags]"
 
-const webhookVerifySynopsis = "webhook verify [-secret S] -id ID -timestamp TS -signature SIG [-tolerance 300s] < body"
+const webhookVerifySynopsis = `webhook verify [-secret S] -id ID -timestamp TS -signature SIG [-tolerance 300s] < body
+
+Checks a delivery's signature as your receiver would (the webhook-id,
+webhook-timestamp and webhook-signature headers and the body from stdin), and
+prints the decoded event, or exits 1 with the precise reason.`
 
 // webhookVerifyExample is the example of both `webhook -h` and
 // `webhook verify -h`.
@@ -31,8 +35,7 @@ const webhookVerifyExample = "COMPOSIO_WEBHOOK_SECRET=... triggergen webhook ver
 // maxWebhookBody bounds what `webhook verify` reads from stdin.
 const maxWebhookBody = 64 << 20
 
-// runWebhook implements `triggergen webhook <subcommand>`; today the only
-// subcommand is verify.
+// runWebhook implements `triggergen webhook <subcommand>`: verify and send.
 func runWebhook(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
 		printWebhookUsage(e.stderr)
@@ -41,18 +44,20 @@ func runWebhook(ctx context.Context, e *env, args []string) error {
 	switch args[0] {
 	case "verify":
 		return runWebhookVerify(ctx, e, args[1:])
+	case "send":
+		return runWebhookSend(ctx, e, args[1:])
 	case "-h", "-help", "--help", "help":
 		printWebhookUsage(e.stdout)
 		return errHelp
 	}
-	return usagef("webhook: unknown subcommand %q (want verify)", args[0])
+	return usagef("webhook: unknown subcommand %q (want verify or send)", args[0])
 }
 
 func printWebhookUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: triggergen %s\n\n", webhookSynopsis)
-	fmt.Fprintln(w, "Subcommands:\n  verify   check a delivery's signature and print the decoded event")
+	fmt.Fprintln(w, "Subcommands:\n  verify   check a delivery's signature and print the decoded event\n  send     sign a trigger event and POST it to your receiver")
 	printExample(w, webhookVerifyExample)
-	fmt.Fprintln(w, "\nRun `triggergen webhook verify -h` for its flags.")
+	fmt.Fprintln(w, "\nRun `triggergen webhook verify -h` or `triggergen webhook send -h` for their flags.")
 }
 
 // toleranceFlag is a duration flag that also takes plain seconds ("300").

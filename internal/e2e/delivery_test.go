@@ -80,8 +80,8 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, version := range []string{"V3", "V2", "V1"} {
-		id := "msg_e2e_" + version
+	for _, version := range []webhook.Version{webhook.V3, webhook.V2, webhook.V1} {
+		id := "msg_e2e_" + string(version)
 		for attempt := 1; attempt <= 2; attempt++ {
 			resp, err := api.Deliver(ctx, composiotest.Delivery{TriggerID: trig.ID, Data: data, Version: version, ID: id, Attempt: attempt})
 			if err != nil {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/triggergen/triggergen/composiotest"
+	"github.com/triggergen/triggergen/webhook"
 )
 
 // Bounds of the external steps. The whole test takes a few seconds warm and
@@ -275,9 +276,9 @@ func controlHandler(srv *composiotest.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /deliver", func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
-			TriggerID  string `json:"trigger_id"`
-			Version    string `json:"version"`
-			AgeSeconds int    `json:"age_seconds"`
+			TriggerID  string          `json:"trigger_id"`
+			Version    webhook.Version `json:"version"`
+			AgeSeconds int             `json:"age_seconds"`
 		}
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
