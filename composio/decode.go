@@ -1,14 +1,22 @@
 package composio
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"time"
 )
 
+// decode decodes a 2xx answer's body. An answer without a body (the
+// upsert's 204 "No content", which Composio's v3.1 client declares) is an
+// error that says so, not a JSON syntax error.
 func decode[T any](op string, r *response) (*T, error) {
 	var v T
+	if len(bytes.TrimSpace(r.body)) == 0 {
+		return nil, fmt.Errorf("%s: the API answered %d %s with no body, where a result was expected", op, r.status, http.StatusText(r.status))
+	}
 	if err := json.Unmarshal(r.body, &v); err != nil {
 		return nil, fmt.Errorf("%s: decode %d response: %w", op, r.status, err)
 	}

@@ -415,3 +415,21 @@ func TestDeleteAfterLostResponseSucceeds(t *testing.T) {
 		t.Error("not deleted")
 	}
 }
+
+// An upsert answered 204 "No content" (declared by Composio's v3.1 client,
+// never sent by the fake) is a clear error, not a JSON syntax error.
+func TestCreateTriggerNoContent(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	c, err := composio.NewClient(composio.WithGetenv(noEnv), composio.WithBaseURL(srv.URL), composio.WithAPIKey(secret.New("k")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateTrigger(ctxT(t), composio.CreateTriggerParams{UserID: "alice", Config: CommitEventConfig{Owner: "o", Repo: "r"}})
+	if err == nil || !strings.Contains(err.Error(), "create trigger GITHUB_COMMIT_EVENT: the API answered 204 No Content with no body") {
+		t.Errorf("err = %v", err)
+	}
+}
