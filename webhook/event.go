@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"encoding/json"
+	"log/slog"
 	"time"
 )
 
@@ -52,4 +53,14 @@ type Event struct {
 	LogID string `json:"log_id,omitempty"`
 	// Data is the trigger's payload (V3 data, V2 data, V1 payload) as sent.
 	Data json.RawMessage `json:"data"`
+}
+
+// LogAttrs are the log attributes that name the event: its version, type
+// and, for a trigger event, its trigger slug.
+func (ev *Event) LogAttrs() []slog.Attr {
+	attrs := []slog.Attr{slog.String("version", string(ev.Version)), slog.String("type", ev.Type)}
+	if ev.TriggerSlug != "" {
+		attrs = append(attrs, slog.String("trigger_slug", ev.TriggerSlug))
+	}
+	return attrs
 }

@@ -139,33 +139,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 	}
 
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		reply(http.StatusMethodNotAllowed, slog.LevelWarn, "webhook: method not allowed", slog.String("method", r.Method))
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	_, ev, err := ReadDelivery(w, r, h.verifier, h.maxBody)
 	if err != nil {
-		if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			reply(http.StatusRequestEntityTooLarge, slog.LevelWarn, "webhook: body too large", slog.Int64("limit", mbe.Limit))
-			return
-		}
-		reply(http.StatusBadRequest, slog.LevelWarn, "webhook: read body", slog.String("error", err.Error()))
+		re := err.(*RequestError)
+		reply(re.Status, slog.LevelWarn, "webhook: "+re.Message, re.Attrs()...)
 		return
 	}
-	if err := h.verifier.Verify(r.Header, body); err != nil {
-		reply(http.StatusUnauthorized, slog.LevelWarn, "webhook: verification failed", slog.String("error", err.Error()))
-		return
-	}
-	ev, err := Decode(r.Header, body)
-	if err != nil {
-		reply(http.StatusBadRequest, slog.LevelWarn, "webhook: undecodable event", slog.String("error", err.Error()))
-		return
-	}
-	attrs = append(attrs, slog.String("version", string(ev.Version)), slog.String("type", ev.Type))
-	if ev.TriggerSlug != "" {
-		attrs = append(attrs, slog.String("trigger_slug", ev.TriggerSlug))
-	}
+	attrs = append(attrs, ev.LogAttrs()...)
 
 	var lease Lease
 	if h.dedup != nil {
@@ -221,6 +201,70 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		reply(http.StatusInternalServerError, slog.LevelError, "webhook: handler failed", took, slog.String("error", err.Error()))
 	}
+}
+
+// RequestError is why ReadDelivery refused a request, with the status a
+// receiver answers it with.
+type RequestError struct {
+	// Status is 405 (not a POST; the Allow header is set), 413 (body over
+	// the limit), 400 (unreadable body or undecodable envelope) or 401
+	// (signature).
+	Status int
+	// Message says what was wrong, e.g. "verification failed".
+	Message string
+	// Err is the cause, when there is one (a *VerifyError, a *DecodeError).
+	Err error
+}
+
+func (e *RequestError) Error() string {
+	if e.Err == nil {
+		return "webhook: " + e.Message
+	}
+	return "webhook: " + e.Message + ": " + e.Err.Error()
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// Attrs are the log attributes of the refusal: the cause's message, or the
+// limit of a body too large.
+func (e *RequestError) Attrs() []slog.Attr {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(e.Err, &mbe):
+		return []slog.Attr{slog.Int64("limit", mbe.Limit)}
+	case e.Err != nil:
+		return []slog.Attr{slog.String("error", e.Err.Error())}
+	}
+	return nil
+}
+
+// ReadDelivery reads a delivery as Handler does before it dispatches one: a
+// POST whose body is at most maxBody bytes, its signature verified with v,
+// its envelope decoded. It returns the body and the event, or a
+// *RequestError with the status to answer (it sets the Allow header of a
+// 405 and writes nothing else). Receivers other than Handler (the asynq
+// inbox, yours) call it, so that they all accept and refuse exactly the
+// same requests.
+func ReadDelivery(w http.ResponseWriter, r *http.Request, v *Verifier, maxBody int64) ([]byte, *Event, error) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return nil, nil, &RequestError{Status: http.StatusMethodNotAllowed, Message: "method not allowed", Err: errors.New("method " + r.Method)}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, nil, &RequestError{Status: http.StatusRequestEntityTooLarge, Message: "body too large", Err: err}
+		}
+		return nil, nil, &RequestError{Status: http.StatusBadRequest, Message: "read body", Err: err}
+	}
+	if err := v.Verify(r.Header, body); err != nil {
+		return nil, nil, &RequestError{Status: http.StatusUnauthorized, Message: "verification failed", Err: err}
+	}
+	ev, err := Decode(r.Header, body)
+	if err != nil {
+		return nil, nil, &RequestError{Status: http.StatusBadRequest, Message: "undecodable event", Err: err}
+	}
+	return body, ev, nil
 }
 
 // inProgressRetryAfter is the Retry-After (seconds) of a 409 for a delivery

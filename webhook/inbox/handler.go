@@ -3,7 +3,6 @@ package inbox
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -133,34 +132,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 	}
 
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		reply(http.StatusMethodNotAllowed, slog.LevelWarn, "inbox: method not allowed", slog.String("method", r.Method))
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	body, ev, err := webhook.ReadDelivery(w, r, h.verifier, h.maxBody)
 	if err != nil {
-		if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			reply(http.StatusRequestEntityTooLarge, slog.LevelWarn, "inbox: body too large", slog.Int64("limit", mbe.Limit))
-			return
-		}
-		reply(http.StatusBadRequest, slog.LevelWarn, "inbox: read body", slog.String("error", err.Error()))
-		return
-	}
-	if err := h.verifier.Verify(r.Header, body); err != nil {
-		reply(http.StatusUnauthorized, slog.LevelWarn, "inbox: verification failed", slog.String("error", err.Error()))
+		re := err.(*webhook.RequestError)
+		reply(re.Status, slog.LevelWarn, "inbox: "+re.Message, re.Attrs()...)
 		return
 	}
 	if strings.TrimSpace(id) == "" { // signed, but asynq needs a task id
 		reply(http.StatusBadRequest, slog.LevelWarn, "inbox: blank webhook-id")
 		return
 	}
-	ev, err := webhook.Decode(r.Header, body)
-	if err != nil {
-		reply(http.StatusBadRequest, slog.LevelWarn, "inbox: undecodable event", slog.String("error", err.Error()))
-		return
-	}
-	attrs = append(attrs, eventAttrs(ev)...)
+	attrs = append(attrs, ev.LogAttrs()...)
 
 	payload, err := newDelivery(r.Header, body, h.now()).MarshalBinary()
 	if err != nil {
@@ -182,13 +164,4 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", unavailableRetryAfter)
 		reply(http.StatusServiceUnavailable, slog.LevelError, "inbox: enqueue failed", took, slog.String("error", err.Error()))
 	}
-}
-
-// eventAttrs are the log attributes that name an event.
-func eventAttrs(ev *webhook.Event) []slog.Attr {
-	attrs := []slog.Attr{slog.String("version", string(ev.Version)), slog.String("type", ev.Type)}
-	if ev.TriggerSlug != "" {
-		attrs = append(attrs, slog.String("trigger_slug", ev.TriggerSlug))
-	}
-	return attrs
 }

@@ -140,7 +140,7 @@ func (h *TaskHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fail(err, true, "inbox: undecodable event")
 	}
-	attrs = append(attrs, eventAttrs(ev)...)
+	attrs = append(attrs, ev.LogAttrs()...)
 	start := time.Now()
 	err = h.dispatch(ctx, ev)
 	took := slog.Duration("took", time.Since(start))
