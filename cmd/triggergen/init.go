@@ -107,31 +107,5 @@ func initConfig(lk *lockfile.Lock, lock, out string) []byte {
 }
 
 // createFile writes data to a new file at path, atomically and never over an
-// existing file: the data goes to a temporary file that is then linked to
-// path (link fails when path exists).
-func createFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	return os.Link(tmp, path)
-}
+// existing file: the file is linked into place, which fails when path exists.
+func createFile(path string, data []byte) error { return placeFile(path, data, 0o644, os.Link) }

@@ -368,20 +368,27 @@ func writeFileAtomic(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
 	mode := fs.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		mode = st.Mode().Perm()
+	}
+	return placeFile(path, data, mode, os.Rename)
+}
+
+// placeFile writes data to a synced temporary file beside path, with mode,
+// and then puts it at path with place: os.Rename replaces what is there,
+// os.Link refuses to.
+func placeFile(path string, data []byte, mode fs.FileMode, place func(tmp, path string) error) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
+	defer os.Remove(tmp) // a no-op after a rename
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
@@ -396,7 +403,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := os.Chmod(tmp, mode); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	return place(tmp, path)
 }
 
 // printPullSummary says what the pull changed against the previous lock.
