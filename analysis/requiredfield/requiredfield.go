@@ -115,7 +115,10 @@ func checkLiteral(pass *analysis.Pass, lit *ast.CompositeLit) {
 		if named[fld.Name()] {
 			continue
 		}
-		msg := fmt.Sprintf("%s literal omits required field %s (JSON %q)", typeName(t), fld.Name(), jsonName(fld, st.Tag(i)))
+		msg := fmt.Sprintf("%s literal omits required field %s", typeName(t), fld.Name())
+		if name := jsonName(st.Tag(i)); name != "" {
+			msg += fmt.Sprintf(" (JSON %q)", name)
+		}
 		if o := owner(t, fld.Pkg()); o != "" {
 			msg += " of " + o
 		}
@@ -150,11 +153,13 @@ func required(tag string) bool {
 	return false
 }
 
-// jsonName is the field's JSON property name.
-func jsonName(fld *types.Var, tag string) string {
+// jsonName is the JSON property name of the field's json tag; "" when it
+// has none (webhook credentials are not JSON: their setup field is in the
+// field's doc comment).
+func jsonName(tag string) string {
 	name, _, _ := strings.Cut(reflect.StructTag(tag).Get("json"), ",")
-	if name == "" || name == "-" {
-		return fld.Name()
+	if name == "-" {
+		return ""
 	}
 	return name
 }

@@ -92,7 +92,7 @@ func TestWebhookEndpointWithGeneratedCredentials(t *testing.T) {
 	// A full set missing a required field, and an update clearing one, are
 	// refused before any request.
 	before := len(api.Requests())
-	_, refused := client.ReplaceWebhookEndpoint(ctx, ep.ID, slack.WebhookCredentials{WebhookSigningSecret: secret.New(rotated)})
+	_, refused := client.ReplaceWebhookEndpoint(ctx, ep.ID, slack.WebhookCredentials{WebhookSigningSecret: secret.New(rotated), AppToken: secret.Value{}})
 	if refused == nil || len(api.Requests()) != before {
 		t.Fatalf("replace without app_token: err %v, %d requests sent", refused, len(api.Requests())-before)
 	}

@@ -41,7 +41,7 @@ func literals() {
 
 	// Credentials and renamed configs name the toolkit; an unexported field
 	// of another package cannot be set, so it is not required of this one.
-	create(github.WebhookCredentials{SigningSecret: "s"}) // want `^github.WebhookCredentials literal omits required field ClientID \(JSON "client_id"\) of toolkit github$`
+	create(github.WebhookCredentials{SigningSecret: "s"}) // want `^github.WebhookCredentials literal omits required field ClientID of toolkit github$`
 	create(github.WebhookCredentials{SigningSecret: "s", ClientID: "c"})
 	create(github.Push{Ref: "main"})
 	create(github.Push{}) // want `^github.Push literal omits required field Ref \(JSON "ref"\) of toolkit github$`

@@ -2,5 +2,5 @@ package github
 
 // A file without triggergen's header is checked, even in a generated package.
 func defaultPush() Push {
-	return Push{Ref: "main"} // want `github.Push literal omits required field secret \(JSON "secret"\) of toolkit github`
+	return Push{Ref: "main"} // want `github.Push literal omits required field secret of toolkit github`
 }

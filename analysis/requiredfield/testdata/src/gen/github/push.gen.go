@@ -13,14 +13,15 @@ type Push struct {
 	secret string `json:"-" triggergen:"required"`
 }
 
-// WebhookCredentials is shaped like a toolkit's webhook credentials.
+// WebhookCredentials is shaped like a toolkit's webhook credentials: not
+// JSON, so no json tags.
 type WebhookCredentials struct {
-	SigningSecret string  `json:"signing_secret" triggergen:"required"`
-	AppToken      *string `json:"app_token,omitempty"`
+	SigningSecret string `triggergen:"required"`
+	AppToken      *string
 	// Other options beside "required" are allowed.
-	ClientID string `json:"client_id" triggergen:"secret,required"`
+	ClientID string `triggergen:"secret,required"`
 	// Only the exact word counts.
-	Note string `json:"note" triggergen:"notrequired"`
+	Note string `triggergen:"notrequired"`
 }
 
 // NoTags has no tagged field.
