@@ -149,7 +149,7 @@ func TestControlRoutes(t *testing.T) {
 	mu.Unlock()
 	for path, want := range map[string]int{
 		"/_fake/trigger_instances/ti_nope/events": 404,
-		"/_fake/nothing":                          404,
+		"/_fake/nothing": 404,
 	} {
 		if st, _ := post(t, srv, key, path, `{"data":{}}`); st != want {
 			t.Errorf("%s: %d, want %d", path, st, want)
