@@ -42,6 +42,7 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzGenerate$$' -fuzztime=$(FUZZTIME) ./generator/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./lockfile/
 	$(GO) test -run='^$$' -fuzz='^FuzzJSONMembers$$' -fuzztime=$(FUZZTIME) ./internal/jsonscan/
+	$(GO) test -run='^$$' -fuzz='^FuzzValid$$' -fuzztime=$(FUZZTIME) ./internal/jsonscan/
 
 ## bench: every figure in BENCHMARKS.md, with allocations (about 10 minutes).
 BENCHCOUNT ?= 3
