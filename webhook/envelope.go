@@ -127,9 +127,10 @@ func DecodeVersion(body []byte, versionHeader, webhookID string) (*Event, error)
 		}
 		hdr = v
 	}
-	// json.Valid plus a '{' is exactly what a successful json.Unmarshal
+	// Valid JSON plus a '{' is exactly what a successful json.Unmarshal
 	// into a non-nil map needs; the members are then read in place.
-	if !json.Valid(body) || !jsonscan.IsObject(body) {
+	// jsonscan.Valid agrees with json.Valid and is several times faster.
+	if !jsonscan.Valid(body) || !jsonscan.IsObject(body) {
 		reason := "body is not a JSON object"
 		if len(bytes.TrimSpace(body)) == 0 {
 			reason = "body is empty"

@@ -22,9 +22,14 @@ func Valid(b []byte) bool {
 // space before it), or -1 when b holds no valid JSON value there. Nesting is
 // tracked in a fixed bit stack, not by recursion: deep input costs no Go stack
 // and no allocation.
-func Value(b []byte, i int) int {
+func Value(b []byte, i int) int { return ValueDepth(b, i, MaxDepth) }
+
+// ValueDepth is Value for a value nested in max-MaxDepth containers already:
+// it accepts at most max levels of nesting within the value.
+func ValueDepth(b []byte, i, max int) int {
 	var objects [(MaxDepth + 63) / 64]uint64 // bit set: the open container is an object
 	depth := 0
+	max = min(max, MaxDepth)
 	for {
 		// A value starts at b[i].
 		if i >= len(b) {
@@ -32,7 +37,7 @@ func Value(b []byte, i int) int {
 		}
 		switch c := b[i]; c {
 		case '{', '[':
-			if depth == MaxDepth {
+			if depth >= max {
 				return -1
 			}
 			obj := c == '{'
@@ -155,6 +160,29 @@ func String(b []byte, i int) int {
 		}
 	}
 	return -1
+}
+
+// StringPlain is String that also reports whether the string decodes to the
+// bytes between its quotes (see Plain), in the same pass.
+func StringPlain(b []byte, i int) (end int, plain bool) {
+	ascii := true
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			if !ascii {
+				return j + 1, utf8.Valid(b[i+1 : j])
+			}
+			return j + 1, true
+		case c < 0x20:
+			return -1, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c == '\\':
+			end = String(b, i)
+			return end, false
+		}
+	}
+	return -1, false
 }
 
 // Number returns the index just past the valid JSON number starting at b[i]:

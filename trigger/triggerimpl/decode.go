@@ -652,6 +652,48 @@ func (d *Decoder) BoolPtr() *bool {
 	return &v
 }
 
+// StringOrNull decodes a string or null (nil) where the schema allows null.
+func (d *Decoder) StringOrNull() *string {
+	if d.Null() {
+		return nil
+	}
+	return d.StringPtr()
+}
+
+// IntOrNull decodes an integer or null (nil) where the schema allows null.
+func (d *Decoder) IntOrNull() *int64 {
+	if d.Null() {
+		return nil
+	}
+	return d.IntPtr()
+}
+
+// FloatOrNull decodes a number or null (nil) where the schema allows null.
+func (d *Decoder) FloatOrNull() *float64 {
+	if d.Null() {
+		return nil
+	}
+	return d.FloatPtr()
+}
+
+// BoolOrNull decodes a boolean or null (nil) where the schema allows null.
+func (d *Decoder) BoolOrNull() *bool {
+	if d.Null() {
+		return nil
+	}
+	return d.BoolPtr()
+}
+
+// RawNotNull is Raw for a value that must not be null: a strict decoder
+// reports a null.
+func (d *Decoder) RawNotNull() json.RawMessage {
+	if d.strict && d.peek() == 'n' {
+		d.mismatch("", nil)
+		return nil
+	}
+	return d.Raw()
+}
+
 // nullPtr consumes a null for a pointer: true when the value was null
 // (reported in a strict decoder).
 func (d *Decoder) nullPtr() bool {

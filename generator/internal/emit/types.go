@@ -22,10 +22,8 @@ func (e *emitter) named(n *model.Named) {
 		if n.Validated && n.HasChecks() {
 			e.validateMethod(f, n)
 		}
-		if n.Validated {
-			e.unmarshalStrict(f, n)
-			e.checkJSONMethod(f, n)
-		}
+		e.unmarshalJSON(f, n)
+		e.decodeJSONMethod(f, n)
 		if n.Role == "config" {
 			e.defaultConsts(f, n)
 		}
@@ -37,6 +35,7 @@ func (e *emitter) named(n *model.Named) {
 		f.Add(comment(typeDoc(n) + "\n\nThe schema lists no properties, so the payload keeps every field as raw JSON."))
 		f.Type().Id(n.Name).Map(jen.String()).Qual(jsonPkg, "RawMessage")
 		f.Line()
+		e.unmarshalRawMap(f, n)
 	}
 }
 

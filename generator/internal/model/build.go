@@ -285,5 +285,6 @@ func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named 
 		pb.errorf(st.ptr+"/type", "a trigger %s must be an object schema, not %s", part, s.Types)
 	}
 	pb.fields(st, n, members)
+	n.Closed = len(members) == 1 && isFalse(s.AdditionalProperties)
 	return n
 }

@@ -69,12 +69,16 @@ type Named struct {
 	Role    string
 	Trigger *Trigger
 	// Validated is set when the type is reachable from a config: it gets a
-	// validate method when it has anything to check, and a struct gets a
-	// strict UnmarshalJSON (missing required keys and forbidden nulls are
-	// errors). Payload types are never Validated and decode tolerantly.
+	// validate method when it has anything to check, and a struct decodes
+	// strictly (missing required keys and forbidden nulls are errors).
+	// Payload types are never Validated and decode tolerantly.
 	Validated bool
 	// NullOK is set on a config root whose schema allows JSON null.
 	NullOK bool
+	// Closed is set on a struct whose schema allows no properties beyond
+	// its own (additionalProperties: false): its strict decoder rejects
+	// unknown keys.
+	Closed bool
 
 	users      map[*Trigger]bool
 	cand       *naming.Candidate

@@ -105,9 +105,7 @@ func (pb *pkgBuilder) fields(st site, n *Named, members []*jsonschema.Schema) {
 		reserved["TriggerType"] = "method"
 		reserved["Validate"] = "method"
 	}
-	if n.Validated {
-		reserved["UnmarshalJSON"] = "method" // the strict decoder
-	}
+	reserved["UnmarshalJSON"] = "method" // the generated decoder
 	for _, p := range props {
 		pptr, _ := st.doc.Pointer(p.s)
 		fst := st.at(pptr)
@@ -191,7 +189,9 @@ func (pb *pkgBuilder) object(st site, s *jsonschema.Schema, members []*jsonschem
 	fst.want = n.cand.Want
 	saved := pb.inlining
 	pb.inlining = map[*jsonschema.Schema]bool{}
-	pb.fields(fst, n, pb.objectMembers(st, s))
+	members = pb.objectMembers(st, s)
+	pb.fields(fst, n, members)
+	n.Closed = len(members) == 1 && isFalse(s.AdditionalProperties)
 	pb.inlining = saved
 	return n
 }

@@ -4,7 +4,6 @@ package coda
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -84,37 +83,41 @@ func (CodaDocumentDeletedConfig) Validate() error {
 
 var _ trigger.Config = CodaDocumentDeletedConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *CodaDocumentDeletedConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain CodaDocumentDeletedConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*CodaDocumentDeletedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *CodaDocumentDeletedConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CodaDocumentDeletedConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
-		case "interval", "limit":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "folderId":
+			x.FolderID = d.StringOrNull()
+		case "interval":
+			x.Interval = d.FloatPtr()
+		case "isOwner":
+			x.IsOwner = d.BoolOrNull()
+		case "isPublished":
+			x.IsPublished = d.BoolOrNull()
+		case "isStarred":
+			x.IsStarred = d.BoolOrNull()
+		case "limit":
+			x.Limit = d.IntPtr()
+		case "workspaceId":
+			x.WorkspaceID = d.StringOrNull()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -141,6 +144,34 @@ type CodaDocumentDeletedPayload struct {
 	EventType string `json:"event_type"`
 }
 
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *CodaDocumentDeletedPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "CodaDocumentDeletedPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *CodaDocumentDeletedPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CodaDocumentDeletedPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "document":
+			x.Document.decodeJSON(d)
+		case "event_type":
+			x.EventType = d.String()
+		default:
+			d.Skip()
+		}
+	}
+}
+
 // CodaDocDeletedSchema is a nested object.
 //
 // The document that was deleted
@@ -161,4 +192,44 @@ type CodaDocDeletedSchema struct {
 	OwnerName *string `json:"ownerName,omitempty"`
 	// The ID of the workspace that contained the document
 	WorkspaceID *string `json:"workspaceId,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *CodaDocDeletedSchema) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "CodaDocDeletedSchema")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *CodaDocDeletedSchema) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CodaDocDeletedSchema{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "createdAt":
+			x.CreatedAt = d.StringOrNull()
+		case "deleted_at":
+			x.DeletedAt = d.String()
+		case "folderId":
+			x.FolderID = d.StringOrNull()
+		case "id":
+			x.ID = d.String()
+		case "name":
+			x.Name = d.StringOrNull()
+		case "owner":
+			x.Owner = d.StringOrNull()
+		case "ownerName":
+			x.OwnerName = d.StringOrNull()
+		case "workspaceId":
+			x.WorkspaceID = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }

@@ -54,28 +54,26 @@ func (StripeProductCreatedTriggerConfig) Validate() error {
 
 var _ trigger.Config = StripeProductCreatedTriggerConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *StripeProductCreatedTriggerConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain StripeProductCreatedTriggerConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*StripeProductCreatedTriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
+// decodeJSON decodes the next JSON value into x.
+func (x *StripeProductCreatedTriggerConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = StripeProductCreatedTriggerConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
 }
 
 // StripeProductCreatedTriggerPayload is the payload of
@@ -89,4 +87,32 @@ type StripeProductCreatedTriggerPayload struct {
 	Body json.RawMessage `json:"body"`
 	// The type of event
 	EventType string `json:"event_type"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *StripeProductCreatedTriggerPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "StripeProductCreatedTriggerPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *StripeProductCreatedTriggerPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = StripeProductCreatedTriggerPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "body":
+			x.Body = d.Raw()
+		case "event_type":
+			x.EventType = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }

@@ -62,37 +62,29 @@ func (NewZendeskTicketTriggerConfig) Validate() error {
 
 var _ trigger.Config = NewZendeskTicketTriggerConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewZendeskTicketTriggerConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewZendeskTicketTriggerConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewZendeskTicketTriggerConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *NewZendeskTicketTriggerConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewZendeskTicketTriggerConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "interval":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.Interval = d.FloatPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -115,6 +107,34 @@ type NewZendeskTicketTriggerPayload struct {
 	EventType *string `json:"event_type,omitempty"`
 	// Ticket details
 	Ticket ZendeskTicketPayloadSchema `json:"ticket"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewZendeskTicketTriggerPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewZendeskTicketTriggerPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewZendeskTicketTriggerPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewZendeskTicketTriggerPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "event_type":
+			x.EventType = d.StringOrNull()
+		case "ticket":
+			x.Ticket.decodeJSON(d)
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // ZendeskTicketPayloadSchema is a nested object.
@@ -141,4 +161,48 @@ type ZendeskTicketPayloadSchema struct {
 	Subject *string `json:"subject,omitempty"`
 	// The last update timestamp
 	UpdatedAt *string `json:"updated_at,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *ZendeskTicketPayloadSchema) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "ZendeskTicketPayloadSchema")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *ZendeskTicketPayloadSchema) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ZendeskTicketPayloadSchema{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "assignee_id":
+			x.AssigneeID = d.IntOrNull()
+		case "created_at":
+			x.CreatedAt = d.StringOrNull()
+		case "description":
+			x.Description = d.StringOrNull()
+		case "id":
+			x.ID = d.IntOrNull()
+		case "payload":
+			x.Payload = d.RawMap()
+		case "priority":
+			x.Priority = d.StringOrNull()
+		case "requester_id":
+			x.RequesterID = d.IntOrNull()
+		case "status":
+			x.Status = d.StringOrNull()
+		case "subject":
+			x.Subject = d.StringOrNull()
+		case "updated_at":
+			x.UpdatedAt = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }

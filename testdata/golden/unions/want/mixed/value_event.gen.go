@@ -73,47 +73,41 @@ func (x ValueEventConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *ValueEventConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain ValueEventConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*ValueEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *ValueEventConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ValueEventConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/id", "type", "must not be null")
-			}
-		case "target", "size":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.ID.raw = d.RawNotNull()
+		case "target":
+			x.Target.raw = d.RawNotNull()
+		case "size":
+			x.Size.raw = d.RawNotNull()
+		case "opt":
+			x.Opt.raw = d.Raw()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/id", "required", "is required")
+		d.Missing("id")
 	}
 }
 
@@ -123,57 +117,75 @@ type ValueEventPayload struct {
 	N     *int64                 `json:"n,omitempty"`
 }
 
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *ValueEventPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "ValueEventPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *ValueEventPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ValueEventPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "value":
+			x.Value.raw = d.Raw()
+		case "n":
+			x.N = d.IntOrNull()
+		default:
+			d.Skip()
+		}
+	}
+}
+
 // Pt is a nested object.
 type Pt struct {
 	X float64 `json:"x"`
 	Y float64 `json:"y"`
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *Pt) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain Pt
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*Pt) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *Pt) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Pt{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "x":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/x", "type", "must not be null")
-			}
+			x.X = d.Float()
 		case "y":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/y", "type", "must not be null")
-			}
+			x.Y = d.Float()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/x", "required", "is required")
+		d.Missing("x")
 	}
 	if !seen[1] {
-		errs.Add(path+"/y", "required", "is required")
+		d.Missing("y")
 	}
 }
 
