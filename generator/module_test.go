@@ -26,6 +26,7 @@ import (
 //	golden/<case>/   every golden case's want/ files
 //	hostile/<case>/  every hostile case that generates code
 //	mutations/       the FuzzGenerate seeds and their fixed mutations
+//	suite/<pkg>/     the JSON Schema Test Suite, one package per suite file
 //	driver/          a program that decodes config instances and runs Validate
 var (
 	modOnce sync.Once
@@ -166,6 +167,20 @@ func (m *module) build() error {
 		if err := writeFile(filepath.Join(dir, "mutations", f.Path), f.Content); err != nil {
 			return err
 		}
+	}
+	suite, err := suiteResults()
+	if err != nil {
+		return err
+	}
+	for _, sf := range suite {
+		files := map[string][]byte{}
+		for _, f := range sf.files {
+			files[f.Path] = f.Content
+			if err := writeFile(filepath.Join(dir, "suite", f.Path), f.Content); err != nil {
+				return err
+			}
+		}
+		scan(suiteImportPath, files)
 	}
 	if err := writeFile(filepath.Join(dir, "driver", "main.go"), []byte(driverSource(configs))); err != nil {
 		return err

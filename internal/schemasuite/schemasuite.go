@@ -1,0 +1,245 @@
+// Package schemasuite turns the official JSON Schema Test Suite into trigger
+// configs, the way issue 19 measures a generator against it, so that
+// triggergen's suite test and the peer comparison (bench/peer) use one
+// wrapping:
+//
+//   - each group's schema becomes property "v" of an object config:
+//     {"$schema": DRAFT, "type": "object", "properties": {"v": SCHEMA}};
+//   - the group's "definitions" and "$defs" move to the config's root, and
+//     its "$id" too, so that references resolve as in the suite; every
+//     "$ref" that points into the group's schema by JSON pointer ("#",
+//     "#/items") is rewritten to point under "#/properties/v" (pointers into
+//     the hoisted definitions are left as they are);
+//   - each test's instance is {"v": DATA}.
+//
+// A suite file becomes one toolkit with one trigger type per group.
+package schemasuite
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/triggergen/triggergen/lockfile"
+)
+
+// Drafts are the suite directories used, with the $schema of each.
+var Drafts = []struct{ Dir, Schema string }{
+	{"draft7", "http://json-schema.org/draft-07/schema#"},
+	{"draft2020-12", "https://json-schema.org/draft/2020-12/schema"},
+}
+
+// File is one suite file.
+type File struct {
+	Draft  string // "draft7" or "draft2020-12"
+	Name   string // the file name without ".json", e.g. "additionalItems"
+	Groups []*Group
+}
+
+// Group is one schema with its tests.
+type Group struct {
+	Description string          `json:"description"`
+	Schema      json.RawMessage `json:"schema"`
+	Tests       []*Test         `json:"tests"`
+}
+
+// Test is one instance and the suite's verdict.
+type Test struct {
+	Description string          `json:"description"`
+	Data        json.RawMessage `json:"data"`
+	Valid       bool            `json:"valid"`
+}
+
+// Load reads every file of dir/tests/<draft>/, in draft then name order.
+func Load(dir string) ([]*File, error) {
+	var out []*File
+	for _, d := range Drafts {
+		paths, err := filepath.Glob(filepath.Join(dir, "tests", d.Dir, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		if len(paths) == 0 {
+			return nil, fmt.Errorf("schemasuite: no files in %s", filepath.Join(dir, "tests", d.Dir))
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			f := &File{Draft: d.Dir, Name: strings.TrimSuffix(filepath.Base(p), ".json")}
+			if err := json.Unmarshal(b, &f.Groups); err != nil {
+				return nil, fmt.Errorf("schemasuite: %s: %w", p, err)
+			}
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// Toolkit is the toolkit slug of the file: "s7_" or "s2020_" and the file
+// name ("s7_additionalItems").
+func (f *File) Toolkit() string {
+	prefix := "s7_"
+	if f.Draft != "draft7" {
+		prefix = "s2020_"
+	}
+	return prefix + f.Name
+}
+
+// Slug is the trigger type slug of group i: "S7_ADDITIONALITEMS_G3".
+func (f *File) Slug(i int) string {
+	return strings.ToUpper(f.Toolkit()) + fmt.Sprintf("_G%d", i)
+}
+
+// DraftSchema returns the $schema of the file's draft.
+func (f *File) DraftSchema() string {
+	for _, d := range Drafts {
+		if d.Dir == f.Draft {
+			return d.Schema
+		}
+	}
+	return ""
+}
+
+// Lock returns a lock with the file as one toolkit, one trigger type per
+// group whose index is in groups (all groups when groups is nil), each
+// group's wrapped schema as the config and {} as the payload.
+func (f *File) Lock(groups []int) (*lockfile.Lock, error) {
+	if groups == nil {
+		for i := range f.Groups {
+			groups = append(groups, i)
+		}
+	}
+	tk := &lockfile.Toolkit{Slug: f.Toolkit(), Version: "1"}
+	for _, i := range groups {
+		cfg, err := Wrap(f.DraftSchema(), f.Groups[i].Schema)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s group %d: %w", f.Draft, f.Name, i, err)
+		}
+		tk.TriggerTypes = append(tk.TriggerTypes, &lockfile.TriggerType{
+			Slug: f.Slug(i), Name: f.Groups[i].Description, Type: "webhook", Toolkit: tk.Slug, Version: "1",
+			Config: cfg, Payload: json.RawMessage(`{}`),
+		})
+	}
+	return &lockfile.Lock{Toolkits: []*lockfile.Toolkit{tk}}, nil
+}
+
+// Wrap returns the config schema for a group schema of the draft whose
+// $schema is draft (see the package doc).
+func Wrap(draft string, schema json.RawMessage) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(schema))
+	dec.UseNumber() // numbers stay as written
+	var s any
+	if err := dec.Decode(&s); err != nil {
+		return nil, err
+	}
+	root := map[string]any{"$schema": draft, "type": "object"}
+	if m, ok := s.(map[string]any); ok {
+		v := map[string]any{}
+		for k, x := range m {
+			v[k] = x
+		}
+		delete(v, "$schema")
+		for _, k := range []string{"$defs", "definitions"} {
+			if defs, ok := v[k]; ok {
+				root[k] = rewrite(defs)
+				delete(v, k)
+			}
+		}
+		if id, ok := v["$id"].(string); ok && !strings.HasPrefix(id, "#") {
+			root["$id"] = id
+			delete(v, "$id")
+		}
+		s = rewrite(v)
+	}
+	root["properties"] = map[string]any{"v": s}
+	return json.Marshal(root)
+}
+
+// rewrite returns schema value x with its pointer references moved under
+// /properties/v. Data keywords (const, enum, examples, default) are left
+// alone, and so are nested resources (a subschema with its own $id), whose
+// pointers are relative to themselves.
+func rewrite(x any) any {
+	switch v := x.(type) {
+	case map[string]any:
+		if id, ok := v["$id"].(string); ok && !strings.HasPrefix(id, "#") {
+			return v
+		}
+		out := map[string]any{}
+		for k, e := range v {
+			switch k {
+			case "const", "enum", "examples", "default":
+				out[k] = e
+			case "$ref":
+				if ref, ok := e.(string); ok {
+					out[k] = rewriteRef(ref)
+				} else {
+					out[k] = e
+				}
+			default:
+				out[k] = rewrite(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = rewrite(e)
+		}
+		return out
+	}
+	return x
+}
+
+func rewriteRef(ref string) string {
+	ptr, ok := strings.CutPrefix(ref, "#")
+	if !ok || ptr != "" && !strings.HasPrefix(ptr, "/") {
+		return ref // another document, or an anchor
+	}
+	if strings.HasPrefix(ptr, "/$defs/") || strings.HasPrefix(ptr, "/definitions/") || ptr == "/$defs" || ptr == "/definitions" {
+		return ref
+	}
+	return "#/properties/v" + ptr
+}
+
+// Instance returns the instance of a test: {"v": DATA}.
+func Instance(data json.RawMessage) json.RawMessage {
+	b, _ := json.Marshal(map[string]json.RawMessage{"v": data})
+	return b
+}
+
+// Tally counts one file's results.
+type Tally struct {
+	Tests           int // tests run (of groups not refused)
+	Agree           int
+	AcceptedInvalid int
+	RejectedValid   int
+	RefusedGroups   int
+	RefusedTests    int
+}
+
+// Add counts one test run: want is the suite's verdict, got the generated
+// code's.
+func (t *Tally) Add(want, got bool) {
+	t.Tests++
+	switch {
+	case want == got:
+		t.Agree++
+	case got:
+		t.AcceptedInvalid++
+	default:
+		t.RejectedValid++
+	}
+}
+
+// Plus returns the sum of t and u.
+func (t Tally) Plus(u Tally) Tally {
+	return Tally{t.Tests + u.Tests, t.Agree + u.Agree, t.AcceptedInvalid + u.AcceptedInvalid, t.RejectedValid + u.RejectedValid,
+		t.RefusedGroups + u.RefusedGroups, t.RefusedTests + u.RefusedTests}
+}
