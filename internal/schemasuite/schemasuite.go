@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -144,32 +145,48 @@ func Wrap(draft string, schema json.RawMessage) (json.RawMessage, error) {
 		for k, x := range m {
 			v[k] = x
 		}
-		delete(v, "$schema")
-		for _, k := range []string{"$defs", "definitions"} {
-			if defs, ok := v[k]; ok {
-				root[k] = rewrite(defs)
-				delete(v, k)
-			}
+		if own, ok := v["$schema"].(string); ok {
+			root["$schema"] = own // a custom metaschema stays in force
 		}
+		delete(v, "$schema")
+		w := &rewriter{}
 		if id, ok := v["$id"].(string); ok && !strings.HasPrefix(id, "#") {
 			root["$id"] = id
 			delete(v, "$id")
+			w.rootID, _ = url.Parse(id)
 		}
-		s = rewrite(v)
+		for _, k := range []string{"$defs", "definitions"} {
+			if defs, ok := v[k]; ok {
+				root[k] = w.rewrite(defs, w.rootID, false)
+				delete(v, k)
+			}
+		}
+		s = w.rewrite(v, w.rootID, false)
 	}
 	root["properties"] = map[string]any{"v": s}
 	return json.Marshal(root)
 }
 
-// rewrite returns schema value x with its pointer references moved under
-// /properties/v. Data keywords (const, enum, examples, default) are left
-// alone, and so are nested resources (a subschema with its own $id), whose
-// pointers are relative to themselves.
-func rewrite(x any) any {
+// rewriter moves the references into the group's schema under
+// /properties/v. rootID is the group's $id (nil when none).
+type rewriter struct{ rootID *url.URL }
+
+// rewrite returns schema value x with its references rewritten; base is
+// the base URI in force (nil: the document's), nested tells that x is in a
+// nested resource (a subschema with its own $id), where a "#..." pointer is
+// relative to that resource and stays as it is. A reference that resolves
+// to the group's $id is rewritten wherever it is. Data keywords (const,
+// enum, examples, default) are left alone.
+func (w *rewriter) rewrite(x any, base *url.URL, nested bool) any {
 	switch v := x.(type) {
 	case map[string]any:
 		if id, ok := v["$id"].(string); ok && !strings.HasPrefix(id, "#") {
-			return v
+			if u, err := url.Parse(id); err == nil {
+				if base != nil {
+					u = base.ResolveReference(u)
+				}
+				base, nested = u, true
+			}
 		}
 		out := map[string]any{}
 		for k, e := range v {
@@ -178,34 +195,58 @@ func rewrite(x any) any {
 				out[k] = e
 			case "$ref":
 				if ref, ok := e.(string); ok {
-					out[k] = rewriteRef(ref)
+					out[k] = w.ref(ref, base, nested)
 				} else {
 					out[k] = e
 				}
 			default:
-				out[k] = rewrite(e)
+				out[k] = w.rewrite(e, base, nested)
 			}
 		}
 		return out
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = rewrite(e)
+			out[i] = w.rewrite(e, base, nested)
 		}
 		return out
 	}
 	return x
 }
 
-func rewriteRef(ref string) string {
-	ptr, ok := strings.CutPrefix(ref, "#")
-	if !ok || ptr != "" && !strings.HasPrefix(ptr, "/") {
-		return ref // another document, or an anchor
+// ref rewrites one reference found under base.
+func (w *rewriter) ref(ref string, base *url.URL, nested bool) string {
+	if strings.HasPrefix(ref, "#") && !nested {
+		return "#" + pointerUnderV(ref[1:])
 	}
-	if strings.HasPrefix(ptr, "/$defs/") || strings.HasPrefix(ptr, "/definitions/") || ptr == "/$defs" || ptr == "/definitions" {
+	if w.rootID == nil || base == nil {
 		return ref
 	}
-	return "#/properties/v" + ptr
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	u = base.ResolveReference(u)
+	frag := u.Fragment
+	u.Fragment = ""
+	root := *w.rootID
+	root.Fragment = ""
+	if u.String() != root.String() || frag != "" && !strings.HasPrefix(frag, "/") {
+		return ref
+	}
+	return root.String() + "#" + pointerUnderV(frag)
+}
+
+// pointerUnderV maps a JSON pointer into the group's schema to the wrapped
+// config, leaving pointers into the hoisted definitions (and anchors) alone.
+func pointerUnderV(ptr string) string {
+	if ptr != "" && !strings.HasPrefix(ptr, "/") {
+		return ptr
+	}
+	if strings.HasPrefix(ptr, "/$defs/") || strings.HasPrefix(ptr, "/definitions/") || ptr == "/$defs" || ptr == "/definitions" {
+		return ptr
+	}
+	return "/properties/v" + ptr
 }
 
 // Instance returns the instance of a test: {"v": DATA}.

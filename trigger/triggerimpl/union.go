@@ -6,6 +6,19 @@ import (
 	"math/big"
 )
 
+// HasKind reports whether the raw JSON value is of one of the JSON Schema
+// types kinds ("integer" is a "number" too); generated Validate methods use
+// it for {"type": "null"} and other values kept as raw JSON.
+func HasKind(raw json.RawMessage, kinds ...string) bool {
+	k := JSONKind(raw)
+	for _, want := range kinds {
+		if k == want || want == "number" && k == "integer" {
+			return true
+		}
+	}
+	return false
+}
+
 // JSONKind returns the JSON Schema type of the raw JSON value: "null",
 // "boolean", "integer" (a number with no fractional part), "number",
 // "string", "array" or "object"; "" for empty or malformed input. Generated
@@ -34,11 +47,12 @@ func JSONKind(raw json.RawMessage) string {
 }
 
 // DecodeAs decodes raw into a T when raw's JSON kind is kind ("number"
-// accepts integers too). Generated union accessors call it.
+// accepts integers too; "" accepts every kind but null). Generated union
+// accessors call it.
 func DecodeAs[T any](raw json.RawMessage, kind string) (T, bool) {
 	var v T
 	k := JSONKind(raw)
-	if k != kind && !(kind == "number" && k == "integer") {
+	if k == "" || k != kind && !(kind == "number" && k == "integer") && !(kind == "" && k != "null") {
 		return v, false
 	}
 	if kind == "integer" {

@@ -1,7 +1,10 @@
 package emit
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -78,7 +81,18 @@ func (e *emitter) decodeJSONMethod(f *jen.File, n *model.Named) {
 	var cases, missing []jen.Code
 	req := 0
 	for _, fl := range n.Fields {
-		body := e.decodeTo(jen.Id("x").Dot(fl.Name), fl.Type, fl.Nullable, fl.Pointer(), n.Validated, 0)
+		var body []jen.Code
+		if fl.KeepNull {
+			// x.F = nil; if !d.KeepNull(&x.extra) { ... }
+			body = []jen.Code{jen.Id("x").Dot(fl.Name).Op("=").Add(zeroValue(fl)),
+				jen.If(jen.Op("!").Id("d").Dot("KeepNull").Call(jen.Op("&").Id("x").Dot("extra"))).Block(
+					e.decodeTo(jen.Id("x").Dot(fl.Name), fl.Type, false, fl.Pointer(), n.Validated, 0)...)}
+		} else {
+			body = e.decodeTo(jen.Id("x").Dot(fl.Name), fl.Type, fl.Nullable, fl.Pointer(), n.Validated, 0)
+		}
+		if n.Validated {
+			body = append(body, constCheck(fl)...)
+		}
 		if fl.Required && n.Validated {
 			body = append([]jen.Code{jen.Id("seen").Index(jen.Lit(req)).Op("=").True()}, body...)
 			missing = append(missing, jen.If(jen.Op("!").Id("seen").Index(jen.Lit(req))).Block(
@@ -88,7 +102,10 @@ func (e *emitter) decodeJSONMethod(f *jen.File, n *model.Named) {
 		cases = append(cases, jen.Case(jen.Lit(fl.JSON)).Block(body...))
 	}
 	other := jen.Id("d").Dot("Skip").Call()
-	if n.Closed && n.Validated {
+	switch {
+	case n.Library:
+		other = jen.Id("d").Dot("Keep").Call(jen.Op("&").Id("x").Dot("extra"))
+	case n.Closed && n.Validated:
 		other = jen.Id("d").Dot("Unknown").Call()
 	}
 	body := []jen.Code{
@@ -255,4 +272,143 @@ func (e *emitter) decodeCollection(target *jen.Statement, t *model.Type, nullabl
 			jen.For(jen.Id("d").Dot(next).Call()).Block(inner...),
 		),
 	}
+}
+
+// zeroValue is the Go zero value of a field's type.
+func zeroValue(fl *model.Field) jen.Code {
+	if fl.Pointer() {
+		return jen.Nil()
+	}
+	switch fl.Type.Kind {
+	case model.DateTime:
+		return jen.Qual(triggerPkg, "DateTime").Values()
+	case model.Date:
+		return jen.Qual(triggerPkg, "Date").Values()
+	}
+	return jen.Nil()
+}
+
+// constCheck emits the decode-time check of a const property: a field whose
+// zero value marshals as the const (see marshalJSON) must not hold a zero
+// value decoded from a different JSON value, so every other value is
+// rejected while decoding; a const the type contradicts rejects any value.
+//
+//	if x.Kind != "push" {
+//		d.Fail("const", `must be "push"`)
+//	}
+func constCheck(fl *model.Field) []jen.Code {
+	c := &fl.Type.C
+	if c.Never != "" {
+		return []jen.Code{jen.Id("d").Dot("Fail").Call(jen.Lit(neverKeyword(c)), jen.Lit(c.Never))}
+	}
+	if !c.HasConst || !scalarKind(fl.Type.Kind) {
+		return nil
+	}
+	b, _ := json.Marshal(c.Const)
+	v := jen.Id("x").Dot(fl.Name)
+	cond := jen.Add(v).Op("!=").Add(literal(fl.Type.Kind, c.Const))
+	if fl.Pointer() {
+		cond = jen.Add(v).Op("!=").Nil().Op("&&").Op("*").Add(v).Op("!=").Add(literal(fl.Type.Kind, c.Const))
+	}
+	return []jen.Code{jen.If(cond).Block(jen.Id("d").Dot("Fail").Call(jen.Lit("const"), jen.Lit("must be "+string(b))))}
+}
+
+func scalarKind(k model.Kind) bool {
+	return k == model.Int || k == model.Float || k == model.Bool || k == model.String
+}
+
+func neverKeyword(c *model.Constraints) string {
+	if c.HasConst {
+		return "const"
+	}
+	return "enum"
+}
+
+// constFill reports whether marshalJSON writes the field's const when it
+// holds its zero value: a required, non-pointer scalar const field whose
+// const is not the zero value.
+func constFill(fl *model.Field) bool {
+	c := &fl.Type.C
+	return c.HasConst && c.Never == "" && scalarKind(fl.Type.Kind) && !fl.Pointer() && !isZeroLiteral(fl.Type.Kind, c.Const)
+}
+
+func isZeroLiteral(k model.Kind, v any) bool {
+	switch x := v.(type) {
+	case string:
+		return x == ""
+	case bool:
+		return !x
+	case json.Number:
+		f, err := x.Float64()
+		return err == nil && f == 0
+	}
+	return false
+}
+
+// marshalJSON emits, for a config struct with a const field or kept
+// members, a MarshalJSON that encodes it as encoding/json would, writing a
+// const field's value when the field holds its zero value (so a user never
+// sets it) and adding back the kept members:
+//
+//	func (x CommitEventConfig) MarshalJSON() ([]byte, error) {
+//		type plain CommitEventConfig
+//		p := plain(x)
+//		if p.Kind == "" {
+//			p.Kind = "push"
+//		}
+//		b, err := json.Marshal(p)
+//		if err != nil {
+//			return nil, err
+//		}
+//		return triggerimpl.AppendMembers(b, x.extra)
+//	}
+func (e *emitter) marshalJSON(f *jen.File, n *model.Named) {
+	if !n.Validated {
+		return
+	}
+	var fills []jen.Code
+	var names []string
+	for _, fl := range n.Fields {
+		if constFill(fl) {
+			p := jen.Id("p").Dot(fl.Name)
+			zero := literalZero(fl.Type.Kind)
+			fills = append(fills, jen.If(jen.Add(p).Op("==").Add(zero)).Block(jen.Add(p).Op("=").Add(literal(fl.Type.Kind, fl.Type.C.Const))))
+			names = append(names, fl.Name)
+		}
+	}
+	if len(fills) == 0 && !n.Library {
+		return
+	}
+	var doc []string
+	doc = append(doc, "MarshalJSON encodes x as encoding/json encodes its fields")
+	if len(names) > 0 {
+		doc = append(doc, fmt.Sprintf(", writing the only value the schema allows for %s when the field holds its zero value (so it never needs to be set)", strings.Join(names, ", ")))
+	}
+	if n.Library {
+		doc = append(doc, ", and adds back the members UnmarshalJSON kept without a field (unknown properties, explicit nulls of unset fields)")
+	}
+	f.Add(comment(strings.Join(doc, "") + "."))
+	body := []jen.Code{jen.Type().Id("plain").Id(n.Name), jen.Id("p").Op(":=").Id("plain").Parens(jen.Id("x"))}
+	body = append(body, fills...)
+	if n.Library {
+		body = append(body,
+			jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual(jsonPkg, "Marshal").Call(jen.Id("p")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.Return(jen.Qual(implPkg, "AppendMembers").Call(jen.Id("b"), jen.Id("x").Dot("extra"))),
+		)
+	} else {
+		body = append(body, jen.Return(jen.Qual(jsonPkg, "Marshal").Call(jen.Id("p"))))
+	}
+	f.Func().Params(jen.Id("x").Id(n.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(body...)
+	f.Line()
+}
+
+func literalZero(k model.Kind) jen.Code {
+	switch k {
+	case model.String:
+		return jen.Lit("")
+	case model.Bool:
+		return jen.False()
+	}
+	return jen.Lit(0)
 }

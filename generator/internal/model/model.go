@@ -79,12 +79,30 @@ type Named struct {
 	// its own (additionalProperties: false): its strict decoder rejects
 	// unknown keys.
 	Closed bool
+	// Library is set on the types of a config that Validate checks with
+	// santhosh-tekuri/jsonschema (see native.go): they have no validate
+	// method, and a struct keeps the members it has no field for (and
+	// explicit nulls of optional fields) to write them back, so that the
+	// library judges the instance that was decoded.
+	Library bool
+	// LibraryReason says, on a library config's root, what the native
+	// checks do not cover ("not at #/properties/v").
+	LibraryReason string
+	// Schema is a library config's schema, compact JSON, and SchemaVar the
+	// package variable holding its compiled form.
+	Schema    []byte
+	SchemaVar string
+	// SchemaURL is the URL the schema was compiled under (its references
+	// resolve against it).
+	SchemaURL string
 
 	users      map[*Trigger]bool
 	cand       *naming.Candidate
 	weak       bool   // the wanted name comes from a title or $defs key
 	strongWant string // fallback when a weak name is ambiguous
 	checks     int    // memo for HasChecks: 0 unknown, 1 no, 2 yes, 3 in progress
+	// nullVariant: a union variant accepts null.
+	nullVariant bool
 }
 
 // Field is one struct field.
@@ -106,6 +124,10 @@ type Field struct {
 	// Cycle marks a required struct field made a pointer to break a cycle,
 	// or to bound the size of the struct holding it.
 	Cycle bool
+	// KeepNull marks an optional nullable field of a library config whose
+	// Go type cannot hold null itself: a null read is kept beside the
+	// struct's unknown members and written back while the field is unset.
+	KeepNull bool
 
 	cand    *naming.Candidate
 	defCand *naming.Candidate
@@ -125,6 +147,10 @@ type Variant struct {
 	Name     string
 	Type     *Type
 	JSONKind string // JSON Schema type the variant accepts ("" = any)
+	// Ctor names the constructor of the union from this variant
+	// (NewValueString).
+	Ctor string
+	ctor *naming.Candidate
 }
 
 // Kind is the shape of a Go type.
@@ -171,6 +197,12 @@ type Constraints struct {
 	// Const is the required value (json.Number, bool, string), when set.
 	Const    any
 	HasConst bool
+	// Kinds, on a Raw value, lists the JSON types it may have ("null" for
+	// {"type": "null"}); empty means any.
+	Kinds []string
+	// Never, when set, says why no value can be valid (a const or enum
+	// that the type contradicts): the check always fails with it.
+	Never string
 }
 
 // Pattern is a package-level compiled regular expression.
@@ -244,7 +276,7 @@ func (t *Type) HasChecks() bool {
 	c := &t.C
 	if c.MinLength != nil || c.MaxLength != nil || c.Pattern != nil || c.Minimum != nil || c.Maximum != nil ||
 		c.ExclusiveMinimum != nil || c.ExclusiveMaximum != nil || c.MultipleOf != nil || c.MinItems != nil ||
-		c.MaxItems != nil || c.UniqueItems || c.MinProps != nil || c.MaxProps != nil || len(c.Enum) > 0 || c.HasConst {
+		c.MaxItems != nil || c.UniqueItems || c.MinProps != nil || c.MaxProps != nil || len(c.Enum) > 0 || c.HasConst || len(c.Kinds) > 0 || c.Never != "" {
 		return true
 	}
 	switch t.Kind {
@@ -261,6 +293,9 @@ func (t *Type) HasChecks() bool {
 
 // HasChecks reports whether the named type needs a validate method.
 func (n *Named) HasChecks() bool {
+	if n.Library {
+		return false
+	}
 	switch n.checks {
 	case 1:
 		return false

@@ -106,6 +106,9 @@ func (pb *pkgBuilder) fields(st site, n *Named, members []*jsonschema.Schema) {
 		reserved["Validate"] = "method"
 	}
 	reserved["UnmarshalJSON"] = "method" // the generated decoder
+	if n.Validated {
+		reserved["MarshalJSON"] = "method" // consts and kept members
+	}
 	for _, p := range props {
 		pptr, _ := st.doc.Pointer(p.s)
 		fst := st.at(pptr)
@@ -126,6 +129,7 @@ func (pb *pkgBuilder) fields(st site, n *Named, members []*jsonschema.Schema) {
 		cands = append(cands, f.cand)
 		fst.want = n.cand.Want + f.cand.Want
 		f.Type, f.Nullable = pb.typeOf(fst, p.s)
+		f.KeepNull = st.library && !f.Required && f.Nullable && f.Type.Kind != Raw && !(f.Type.Kind == Ref && f.Type.Named.Kind == Union)
 		f.Doc, f.Deprecated = docOf(p.s)
 		if p.s.Default != nil {
 			f.Default, f.HasDefault = *p.s.Default, true
@@ -191,7 +195,7 @@ func (pb *pkgBuilder) object(st site, s *jsonschema.Schema, members []*jsonschem
 	pb.inlining = map[*jsonschema.Schema]bool{}
 	members = pb.objectMembers(st, s)
 	pb.fields(fst, n, members)
-	n.Closed = len(members) == 1 && isFalse(s.AdditionalProperties)
+	n.Closed = !st.library && len(members) == 1 && isFalseSchema(s.AdditionalProperties)
 	pb.inlining = saved
 	return n
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
@@ -35,14 +36,13 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 	if pb.inlining[s] {
 		// A $ref cycle that reaches no object (e.g. an array of itself): a
 		// Go type would be infinite, so the value is kept as raw JSON.
-		pb.warnf(st.ptr, "recursive schema without an object in the cycle; kept as raw JSON (json.RawMessage)")
+		if !st.validated { // a config says why it is validated by the library
+			pb.warnf(st.ptr, "recursive schema without an object in the cycle; kept as raw JSON (json.RawMessage)")
+		}
 		return &Type{Kind: Raw}, true
 	}
 	pb.inlining[s] = true
 	defer delete(pb.inlining, s)
-	if pb.pkg != nil && st.validated {
-		pb.unchecked(st, s)
-	}
 	// A bare $ref (annotations beside it are allowed).
 	if s.Ref != nil && !hasStructure(s) {
 		rst := st
@@ -74,6 +74,23 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 			t, null := pb.typeOfDepth(rst, single, depth+1)
 			return t, null && !typeExcludesNull(s)
 		}
+		if st.validated && s.Ref == nil && len(s.AllOf) == 1 && !hasOwnStructure(s) && len(s.Required) == 0 {
+			// allOf of one schema beside annotations: that schema.
+			t, null := pb.typeOfDepth(st, s.AllOf[0], depth+1)
+			return t, null && !typeExcludesNull(s)
+		}
+		if st.validated {
+			// A config type must hold every value the schema accepts: an
+			// object only where a member says type object.
+			pinned, nullable := pinsObject(append(members, s))
+			if pinned {
+				return &Type{Kind: Ref, Named: pb.object(st, s, members)}, nullable
+			}
+			if objects > 0 || single == nil {
+				return &Type{Kind: Raw}, true
+			}
+			return pb.typeOfDepth(st, single, depth+1)
+		}
 		if objects > 0 {
 			return &Type{Kind: Ref, Named: pb.object(st, s, members)}, nullableTypes(s)
 		}
@@ -85,9 +102,13 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 		var nonNull []*jsonschema.Schema
 		null := false
 		for _, a := range alts {
-			if isNull(a) {
+			switch {
+			case isNull(a):
 				null = true
-			} else {
+			case st.validated && len(s.OneOf) == 0 && acceptsAll(a):
+				// anyOf with a branch that takes anything takes anything.
+				return &Type{Kind: Raw}, true
+			default:
 				nonNull = append(nonNull, a)
 			}
 		}
@@ -98,7 +119,11 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 			t, n := pb.typeOfDepth(st, nonNull[0], depth+1)
 			return t, n || null
 		}
-		return pb.union(st, s, nonNull, len(s.OneOf) > 0, depth), null
+		t, vnull := pb.union(st, s, nonNull, len(s.OneOf) > 0, depth)
+		if st.validated {
+			null = null || vnull
+		}
+		return t, null
 	}
 	types := []string{}
 	if s.Types != nil {
@@ -110,12 +135,22 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 		return pb.enum(st, s, types)
 	}
 	if s.Const != nil && len(types) == 0 {
+		if *s.Const == nil {
+			return &Type{Kind: Raw, C: Constraints{Kinds: []string{"null"}}}, true
+		}
 		t := &Type{Kind: kindOfValue(*s.Const)}
 		t.C.Const, t.C.HasConst = *s.Const, true
-		return t, *s.Const == nil
+		return t, false
 	}
 	if len(types) == 0 {
 		switch {
+		case nullable && s.Types != nil && !s.Types.IsEmpty():
+			// {"type": "null"}
+			return &Type{Kind: Raw, C: Constraints{Kinds: []string{"null"}}}, true
+		case st.validated:
+			// Without a type, properties or items do not make the value an
+			// object or an array: any JSON value is kept.
+			return &Type{Kind: Raw}, true
 		case len(s.Properties) > 0 || s.AdditionalProperties != nil:
 			types = []string{"object"}
 		case s.Items2020 != nil || s.Items != nil:
@@ -125,50 +160,19 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 			return t, true
 		}
 	}
+	if s.Const != nil {
+		if *s.Const == nil || !slices.Contains(types, jsonTypeOf(*s.Const)) && !(jsonTypeOf(*s.Const) == "integer" && slices.Contains(types, "number")) {
+			// A const the type contradicts: nothing is valid.
+			t := pb.single(st, s, types[0], depth)
+			b, _ := json.Marshal(*s.Const)
+			t.C.Never = "must be " + string(b) + ", which the schema's type (" + strings.Join(types, ", ") + ") does not allow: no value is valid"
+			return t, false
+		}
+	}
 	if len(types) > 1 {
 		return pb.scalarUnion(st, s, types), nullable
 	}
-	t := pb.single(st, s, types[0], depth)
-	if s.Const != nil {
-		t.C.Const, t.C.HasConst = *s.Const, true
-	}
-	return t, nullable
-}
-
-// unchecked warns about validation keywords of a config schema that the
-// generated Validate does not check.
-func (pb *pkgBuilder) unchecked(st site, s *jsonschema.Schema) {
-	var kws []string
-	if s.Not != nil {
-		kws = append(kws, "not")
-	}
-	if s.If != nil {
-		kws = append(kws, "if")
-	}
-	if len(s.PatternProperties) > 0 {
-		kws = append(kws, "patternProperties")
-	}
-	if s.PropertyNames != nil {
-		kws = append(kws, "propertyNames")
-	}
-	if len(s.DependentRequired) > 0 || len(s.Dependencies) > 0 {
-		kws = append(kws, "dependentRequired")
-	}
-	if len(s.DependentSchemas) > 0 {
-		kws = append(kws, "dependentSchemas")
-	}
-	if s.Contains != nil {
-		kws = append(kws, "contains")
-	}
-	if len(s.PrefixItems) > 0 {
-		kws = append(kws, "prefixItems")
-	}
-	if s.UnevaluatedProperties != nil || s.UnevaluatedItems != nil {
-		kws = append(kws, "unevaluated*")
-	}
-	if len(kws) > 0 {
-		pb.warnf(st.ptr, "Validate does not check %s", strings.Join(kws, ", "))
-	}
+	return pb.single(st, s, types[0], depth), nullable
 }
 
 func hasOwnStructure(s *jsonschema.Schema) bool {
@@ -206,6 +210,59 @@ func isObject(s *jsonschema.Schema) bool {
 		return true
 	}
 	return s.Types != nil && slices.Contains(s.Types.ToStrings(), "object")
+}
+
+// pinsObject reports whether one of the schemas says type object, and
+// whether all those with a type allow null.
+func pinsObject(ss []*jsonschema.Schema) (pinned, nullable bool) {
+	nullable = true
+	for _, s := range ss {
+		ts := typesOf(s)
+		if slices.Contains(ts, "object") {
+			pinned = true
+		}
+		if len(ts) > 0 && !slices.Contains(ts, "null") {
+			nullable = false
+		}
+	}
+	return pinned, nullable
+}
+
+// acceptsAll reports whether the schema (after bare $refs) has no
+// validation keyword: {} or true.
+func acceptsAll(s *jsonschema.Schema) bool {
+	s = bare(s)
+	if s == nil {
+		return true
+	}
+	if s.Bool != nil {
+		return *s.Bool
+	}
+	return s.Ref == nil && len(typesOf(s)) == 0 && s.Enum == nil && s.Const == nil && len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) == 0 &&
+		!hasTypeKeywords(s) && libraryKeyword(s) == ""
+}
+
+// jsonTypeOf returns the JSON Schema type of a decoded JSON value
+// ("integer" for integral numbers).
+func jsonTypeOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case json.Number:
+		if r, ok := new(big.Rat).SetString(string(x)); ok && r.IsInt() {
+			return "integer"
+		}
+		return "number"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return ""
 }
 
 func isNull(s *jsonschema.Schema) bool {
@@ -257,7 +314,7 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 			}
 		}
 		t.C.MinLength, t.C.MaxLength = s.MinLength, s.MaxLength
-		if s.Pattern != nil && t.Kind == String {
+		if s.Pattern != nil {
 			t.C.Pattern = pb.pattern(s.Pattern.String())
 		}
 	case "integer":
@@ -276,6 +333,9 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		if s.Items2020 != nil {
 			items = s.Items2020
 		}
+		if st.validated && len(s.PrefixItems) > 0 {
+			items = nil // items applies only after the prefix: elements differ
+		}
 		if items == nil {
 			t.Elem, t.ElemNullable = &Type{Kind: Raw}, true
 		} else {
@@ -285,10 +345,10 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		}
 		t.C.MinItems, t.C.MaxItems, t.C.UniqueItems = s.MinItems, s.MaxItems, s.UniqueItems
 	case "object":
-		if len(s.Properties) > 0 {
+		if len(s.Properties) > 0 || st.validated && isFalseSchema(s.AdditionalProperties) && len(s.PatternProperties) == 0 {
 			return &Type{Kind: Ref, Named: pb.object(st, s, []*jsonschema.Schema{s})}
 		}
-		if ap, ok := s.AdditionalProperties.(*jsonschema.Schema); ok && ap.Bool == nil {
+		if ap, ok := s.AdditionalProperties.(*jsonschema.Schema); ok && ap.Bool == nil && !(st.validated && len(s.PatternProperties) > 0) {
 			vst := st
 			vst.want = st.want + "Value"
 			t.Kind = Map
@@ -302,7 +362,23 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		t.C.Minimum, t.C.Maximum = s.Minimum, s.Maximum
 		t.C.ExclusiveMinimum, t.C.ExclusiveMaximum, t.C.MultipleOf = s.ExclusiveMinimum, s.ExclusiveMaximum, s.MultipleOf
 	}
+	if s.Const != nil && t.C.Never == "" {
+		t.C.Const, t.C.HasConst = *s.Const, true
+		if t.Kind == Int && !fitsInt64(*s.Const) {
+			t.C.Never = "must be " + string((*s.Const).(json.Number)) + ", an integer outside the range generated code supports (int64)"
+		}
+	}
 	return t
+}
+
+// fitsInt64 reports whether the JSON number v is an integer in int64.
+func fitsInt64(v any) bool {
+	n, ok := v.(json.Number)
+	if !ok {
+		return false
+	}
+	r, ok := new(big.Rat).SetString(string(n))
+	return ok && r.IsInt() && r.Num().IsInt64()
 }
 
 func (pb *pkgBuilder) pattern(src string) *Pattern {
@@ -361,8 +437,12 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	kindKey := strconv.Itoa(int(kind))
 	if kind != Enum {
 		// Config types decode strictly (see Named.Validated), payload types
-		// tolerantly: a struct or union is never shared between the two.
+		// tolerantly, and a library config's types keep what they do not
+		// hold: a struct or union is never shared between the three.
 		kindKey += ":" + st.part
+		if st.library {
+			kindKey += ":library"
+		}
 	}
 	ck := pb.contentKey(st, s, kindKey)
 	if n, ok := pb.byContent[ck]; ok && ck != "" {
@@ -370,7 +450,7 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 		pb.use(n, st)
 		return n, true
 	}
-	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}}
+	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}, Library: st.library && kind != Enum}
 	n.cand = &naming.Candidate{Want: st.want, Key: st.key}
 	n.strongWant = st.want
 	if lim := pb.opt.Limits.MaxTypes; lim > 0 && len(pb.types) >= lim && !pb.over {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/generator/internal/naming"
 )
 
-// enum maps a schema with "enum".
+// enum maps a schema with "enum" (types: its non-null types).
 func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type, bool) {
 	null := false
 	var vals []any
@@ -19,6 +20,9 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 		if v == nil {
 			null = true
 			continue
+		}
+		if len(types) > 0 && st.validated && !typeAllows(types, jsonTypeOf(v)) {
+			continue // the type rules this value out
 		}
 		if _, ok := v.(string); !ok {
 			allStrings = false
@@ -29,19 +33,25 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 		null = false
 	}
 	if len(types) > 0 && s.Types != nil && slices.Contains(s.Types.ToStrings(), "null") {
-		null = true
+		null = null || !st.validated
+	}
+	if st.validated && len(vals) == 0 {
+		if null {
+			return &Type{Kind: Raw, C: Constraints{Kinds: []string{"null"}}}, true
+		}
+		t := pb.single(st, s, append(types, "string")[0], 0)
+		b, _ := json.Marshal(s.Enum.Values)
+		t.C.Never = "must be one of " + string(b) + ", which the schema's type (" + strings.Join(types, ", ") + ") does not allow: no value is valid"
+		return t, false
 	}
 	if allStrings && len(vals) > 0 && (len(types) == 0 || len(types) == 1 && types[0] == "string") {
 		n, existed := pb.newNamed(st, s, Enum)
 		if !existed {
 			n.cand.Want = strings.TrimSuffix(n.cand.Want, "Item")
-			if !n.weak && s.Title != "" && false {
-				n.cand.Want = naming.Exported(s.Title, n.cand.Want)
-			}
 			seen := map[string]bool{}
-			for i, v := range vals {
-				str := v.(string)
-				if seen[str] {
+			for i, v := range s.Enum.Values {
+				str, ok := v.(string)
+				if !ok || seen[str] {
 					continue
 				}
 				seen[str] = true
@@ -70,32 +80,41 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 			}
 		}
 	}
-	if len(types) == 1 {
-		switch types[0] {
-		case "integer":
-			if kind == Int {
-				kind = Int
-			}
-		case "number":
-			if kind == Int {
-				kind = Float
-			}
-		}
+	if kind == Int && (slices.Contains(types, "number") || st.validated && !allFitInt64(vals)) {
+		kind = Float
 	}
 	t := &Type{Kind: kind}
 	if kind == Raw {
-		pb.warnf(st.ptr, "enum of mixed types is kept as raw JSON; Validate does not check it")
+		if !st.validated {
+			pb.warnf(st.ptr, "enum of mixed types is kept as raw JSON")
+		}
 		return t, true
 	}
 	t.C.Enum = vals
 	return t, null
 }
 
-// union builds a union of several non-null alternatives.
-func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Schema, oneOf bool, depth int) *Type {
+// typeAllows reports whether a value of JSON type typ satisfies a schema
+// with the (non-null) types.
+func typeAllows(types []string, typ string) bool {
+	return slices.Contains(types, typ) || typ == "integer" && slices.Contains(types, "number")
+}
+
+func allFitInt64(vals []any) bool {
+	for _, v := range vals {
+		if !fitsInt64(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// union builds a union of several non-null alternatives; null reports
+// whether one of them accepts null.
+func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Schema, oneOf bool, depth int) (*Type, bool) {
 	n, existed := pb.newNamed(st, s, Union)
 	if existed {
-		return &Type{Kind: Ref, Named: n}
+		return &Type{Kind: Ref, Named: n}, n.nullVariant
 	}
 	n.OneOf = oneOf
 	used := map[string]bool{}
@@ -105,7 +124,8 @@ func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Sc
 	for _, a := range alts {
 		ast := st
 		ast.want = n.cand.Want + "Variant"
-		t, _ := pb.typeOfDepth(ast, a, depth+1)
+		t, null := pb.typeOfDepth(ast, a, depth+1)
+		n.nullVariant = n.nullVariant || null
 		v := &Variant{Type: t, Name: variantName(t), JSONKind: jsonKind(t)}
 		base := v.Name
 		for i := 2; used[v.Name]; i++ {
@@ -114,7 +134,7 @@ func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Sc
 		used[v.Name] = true
 		n.Variants = append(n.Variants, v)
 	}
-	return &Type{Kind: Ref, Named: n}
+	return &Type{Kind: Ref, Named: n}, n.nullVariant
 }
 
 // scalarUnion builds a union from a multi-type schema ("type": ["string", "integer"]).

@@ -249,6 +249,9 @@ func (x *CheckedConfig) decodeJSON(d *triggerimpl.Decoder) {
 			x.Emoji = d.StringPtr()
 		case "flag":
 			x.Flag = d.BoolPtr()
+			if x.Flag != nil && *x.Flag != true {
+				d.Fail("const", "must be true")
+			}
 		default:
 			d.Skip()
 		}

@@ -4,6 +4,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -95,8 +96,10 @@ func (x ColoredConfig) validate(path string, errs *triggerimpl.Errors) {
 			errs.Add(path+"/mode", "enum", "must be one of \"fast\", \"slow\"")
 		}
 	}
-	if x.Version != "v1" {
-		errs.Add(path+"/version", "const", "must be \"v1\"")
+	if x.Version != "" {
+		if x.Version != "v1" {
+			errs.Add(path+"/version", "const", "must be \"v1\"")
+		}
 	}
 	if x.Kind != nil {
 		v := *x.Kind
@@ -146,8 +149,14 @@ func (x *ColoredConfig) decodeJSON(d *triggerimpl.Decoder) {
 		case "version":
 			seen[1] = true
 			x.Version = d.String()
+			if x.Version != "v1" {
+				d.Fail("const", "must be \"v1\"")
+			}
 		case "kind":
 			x.Kind = d.StringPtr()
+			if x.Kind != nil && *x.Kind != "thing" {
+				d.Fail("const", "must be \"thing\"")
+			}
 		case "legacy":
 			x.Legacy = d.StringPtr()
 		default:
@@ -160,6 +169,18 @@ func (x *ColoredConfig) decodeJSON(d *triggerimpl.Decoder) {
 	if !seen[1] {
 		d.Missing("version")
 	}
+}
+
+// MarshalJSON encodes x as encoding/json encodes its fields, writing the only
+// value the schema allows for Version when the field holds its zero value (so
+// it never needs to be set).
+func (x ColoredConfig) MarshalJSON() ([]byte, error) {
+	type plain ColoredConfig
+	p := plain(x)
+	if p.Version == "" {
+		p.Version = "v1"
+	}
+	return json.Marshal(p)
 }
 
 const (

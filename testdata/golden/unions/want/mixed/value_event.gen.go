@@ -197,6 +197,21 @@ type ValueEventConfigID struct {
 	raw json.RawMessage
 }
 
+// NewValueEventConfigIDString returns a ValueEventConfigID holding the string
+// v.
+func NewValueEventConfigIDString(v string) ValueEventConfigID {
+	var u ValueEventConfigID
+	u.SetString(v)
+	return u
+}
+
+// NewValueEventConfigIDInt returns a ValueEventConfigID holding the integer v.
+func NewValueEventConfigIDInt(v int64) ValueEventConfigID {
+	var u ValueEventConfigID
+	u.SetInt(v)
+	return u
+}
+
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigID) AsString() (v string, ok bool) {
 	return triggerimpl.DecodeAs[string](u.raw, "string")
@@ -279,6 +294,22 @@ type ValueEventConfigOpt struct {
 	raw json.RawMessage
 }
 
+// NewValueEventConfigOptString returns a ValueEventConfigOpt holding the
+// string v.
+func NewValueEventConfigOptString(v string) ValueEventConfigOpt {
+	var u ValueEventConfigOpt
+	u.SetString(v)
+	return u
+}
+
+// NewValueEventConfigOptInt returns a ValueEventConfigOpt holding the integer
+// v.
+func NewValueEventConfigOptInt(v int64) ValueEventConfigOpt {
+	var u ValueEventConfigOpt
+	u.SetInt(v)
+	return u
+}
+
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigOpt) AsString() (v string, ok bool) {
 	return triggerimpl.DecodeAs[string](u.raw, "string")
@@ -347,6 +378,22 @@ func (u ValueEventConfigOpt) validate(path string, errs *triggerimpl.Errors) {
 // The value must match any of: number, string.
 type ValueEventConfigSize struct {
 	raw json.RawMessage
+}
+
+// NewValueEventConfigSizeFloat returns a ValueEventConfigSize holding the
+// number v.
+func NewValueEventConfigSizeFloat(v float64) ValueEventConfigSize {
+	var u ValueEventConfigSize
+	u.SetFloat(v)
+	return u
+}
+
+// NewValueEventConfigSizeString returns a ValueEventConfigSize holding the
+// string v.
+func NewValueEventConfigSizeString(v string) ValueEventConfigSize {
+	var u ValueEventConfigSize
+	u.SetString(v)
+	return u
 }
 
 // AsFloat returns the value as number; ok is false when it is not one.
@@ -419,6 +466,22 @@ type ValueEventConfigTarget struct {
 	raw json.RawMessage
 }
 
+// NewValueEventConfigTargetString returns a ValueEventConfigTarget holding
+// the string v.
+func NewValueEventConfigTargetString(v string) ValueEventConfigTarget {
+	var u ValueEventConfigTarget
+	u.SetString(v)
+	return u
+}
+
+// NewValueEventConfigTargetPt returns a ValueEventConfigTarget holding the Pt
+// v.
+func NewValueEventConfigTargetPt(v Pt) ValueEventConfigTarget {
+	var u ValueEventConfigTarget
+	u.SetPt(v)
+	return u
+}
+
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigTarget) AsString() (v string, ok bool) {
 	return triggerimpl.DecodeAs[string](u.raw, "string")
@@ -487,6 +550,30 @@ func (u ValueEventConfigTarget) validate(path string, errs *triggerimpl.Errors) 
 // The value must match any of: string, array, boolean.
 type ValueEventPayloadValue struct {
 	raw json.RawMessage
+}
+
+// NewValueEventPayloadValueString returns a ValueEventPayloadValue holding
+// the string v.
+func NewValueEventPayloadValueString(v string) ValueEventPayloadValue {
+	var u ValueEventPayloadValue
+	u.SetString(v)
+	return u
+}
+
+// NewValueEventPayloadValueArray returns a ValueEventPayloadValue holding the
+// array v.
+func NewValueEventPayloadValueArray(v []string) ValueEventPayloadValue {
+	var u ValueEventPayloadValue
+	u.SetArray(v)
+	return u
+}
+
+// NewValueEventPayloadValueBool returns a ValueEventPayloadValue holding the
+// boolean v.
+func NewValueEventPayloadValueBool(v bool) ValueEventPayloadValue {
+	var u ValueEventPayloadValue
+	u.SetBool(v)
+	return u
 }
 
 // AsString returns the value as string; ok is false when it is not one.
