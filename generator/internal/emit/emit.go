@@ -21,7 +21,7 @@ const (
 	webhookPkg = "github.com/triggergen/triggergen/webhook"
 	// schemacheckPkg validates the configs the generated checks do not cover.
 	schemacheckPkg = "github.com/triggergen/triggergen/trigger/schemacheck"
-	jsonPkg    = "encoding/json"
+	jsonPkg        = "encoding/json"
 )
 
 // File is one rendered file, its path relative to the output root.
