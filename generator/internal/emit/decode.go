@@ -306,9 +306,9 @@ func constCheck(fl *model.Field) []jen.Code {
 	}
 	b, _ := json.Marshal(c.Const)
 	v := jen.Id("x").Dot(fl.Name)
-	cond := jen.Add(v).Op("!=").Add(literal(fl.Type.Kind, c.Const))
+	cond := notEqual(v, fl.Type.Kind, c.Const)
 	if fl.Pointer() {
-		cond = jen.Add(v).Op("!=").Nil().Op("&&").Op("*").Add(v).Op("!=").Add(literal(fl.Type.Kind, c.Const))
+		cond = jen.Add(v).Op("!=").Nil().Op("&&").Add(notEqual(jen.Op("*").Add(v), fl.Type.Kind, c.Const))
 	}
 	return []jen.Code{jen.If(cond).Block(jen.Id("d").Dot("Fail").Call(jen.Lit("const"), jen.Lit("must be "+string(b))))}
 }
@@ -411,4 +411,16 @@ func literalZero(k model.Kind) jen.Code {
 		return jen.False()
 	}
 	return jen.Lit(0)
+}
+
+// notEqual is the condition v != the scalar x (of kind k); for a boolean,
+// !v or v.
+func notEqual(v jen.Code, k model.Kind, x any) *jen.Statement {
+	if b, ok := x.(bool); ok {
+		if b {
+			return jen.Op("!").Add(v)
+		}
+		return jen.Add(v)
+	}
+	return jen.Add(v).Op("!=").Add(literal(k, x))
 }

@@ -119,11 +119,14 @@ func (e *emitter) checkField(fl *model.Field) []jen.Code {
 		absent = zeroCheck(t, val)
 		inner = e.checkValue(t, val, path, errs, 0)
 	case constFill(fl):
-		// The zero value marshals as the const (see marshalJSON).
-		if inner = e.checkValue(t, val, path, errs, 0); len(inner) == 0 {
+		// The zero value marshals as the const (see marshalJSON): any
+		// other value is an error.
+		b, _ := json.Marshal(t.C.Const)
+		cond := jen.Add(val).Op("!=").Add(literalZero(t.Kind)).Op("&&").Add(notEqual(val, t.Kind, t.C.Const))
+		if t.Kind == model.Bool { // the const is true: false marshals as true
 			return nil
 		}
-		return []jen.Code{jen.If(jen.Add(val).Op("!=").Add(literalZero(t.Kind))).Block(inner...)}
+		return []jen.Code{jen.If(cond).Block(add(errs, path, "const", "must be "+string(b)))}
 	default:
 		return e.checkValue(t, val, path, errs, 0)
 	}
@@ -253,7 +256,7 @@ func (e *emitter) checkValue(t *model.Type, v, path jen.Code, errs string, depth
 	}
 	if c.HasConst && (t.Kind == model.Int || t.Kind == model.Float || t.Kind == model.Bool || t.Kind == model.String) {
 		b, _ := json.Marshal(c.Const)
-		out = append(out, jen.If(jen.Add(v).Op("!=").Add(literal(t.Kind, c.Const))).Block(add(errs, path, "const", "must be "+string(b))))
+		out = append(out, jen.If(notEqual(v, t.Kind, c.Const)).Block(add(errs, path, "const", "must be "+string(b))))
 	}
 	return out
 }

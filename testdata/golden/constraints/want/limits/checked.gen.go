@@ -166,7 +166,7 @@ func (x CheckedConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 	if x.Flag != nil {
 		v := *x.Flag
-		if v != true {
+		if !v {
 			errs.Add(path+"/flag", "const", "must be true")
 		}
 	}
@@ -249,7 +249,7 @@ func (x *CheckedConfig) decodeJSON(d *triggerimpl.Decoder) {
 			x.Emoji = d.StringPtr()
 		case "flag":
 			x.Flag = d.BoolPtr()
-			if x.Flag != nil && *x.Flag != true {
+			if x.Flag != nil && !*x.Flag {
 				d.Fail("const", "must be true")
 			}
 		default:

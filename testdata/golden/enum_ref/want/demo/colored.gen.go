@@ -96,10 +96,8 @@ func (x ColoredConfig) validate(path string, errs *triggerimpl.Errors) {
 			errs.Add(path+"/mode", "enum", "must be one of \"fast\", \"slow\"")
 		}
 	}
-	if x.Version != "" {
-		if x.Version != "v1" {
-			errs.Add(path+"/version", "const", "must be \"v1\"")
-		}
+	if x.Version != "" && x.Version != "v1" {
+		errs.Add(path+"/version", "const", "must be \"v1\"")
 	}
 	if x.Kind != nil {
 		v := *x.Kind
