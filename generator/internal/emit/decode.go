@@ -372,7 +372,11 @@ func (e *emitter) marshalJSON(f *jen.File, n *model.Named) {
 		if constFill(fl) {
 			p := jen.Id("p").Dot(fl.Name)
 			zero := literalZero(fl.Type.Kind)
-			fills = append(fills, jen.If(jen.Add(p).Op("==").Add(zero)).Block(jen.Add(p).Op("=").Add(literal(fl.Type.Kind, fl.Type.C.Const))))
+			isZero := jen.Add(p).Op("==").Add(zero)
+			if fl.Type.Kind == model.Bool {
+				isZero = jen.Op("!").Add(p)
+			}
+			fills = append(fills, jen.If(isZero).Block(jen.Add(p).Op("=").Add(literal(fl.Type.Kind, fl.Type.C.Const))))
 			names = append(names, fl.Name)
 		}
 	}

@@ -3,6 +3,7 @@ package model
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -468,10 +469,14 @@ func isFalseSchema(v any) bool {
 	return false
 }
 
-// describe is the short form of a library reason for messages.
+// describe is the short form of a library reason for messages:
+// `"not" at #/properties/v`, `a false schema at the config's root`.
 func describe(ptr, what string) string {
-	if ptr == "" {
-		return what
+	if !strings.Contains(what, " ") {
+		what = strconv.Quote(what)
 	}
-	return strings.TrimSpace(what + " at #" + ptr)
+	if ptr == "" {
+		return what + " at the config's root"
+	}
+	return what + " at #" + ptr
 }

@@ -166,6 +166,7 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 			t := pb.single(st, s, types[0], depth)
 			b, _ := json.Marshal(*s.Const)
 			t.C.Never = "must be " + string(b) + ", which the schema's type (" + strings.Join(types, ", ") + ") does not allow: no value is valid"
+			t.C.Const, t.C.HasConst = *s.Const, true // Never rules: no comparison is emitted
 			return t, false
 		}
 	}
@@ -362,7 +363,7 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		t.C.Minimum, t.C.Maximum = s.Minimum, s.Maximum
 		t.C.ExclusiveMinimum, t.C.ExclusiveMaximum, t.C.MultipleOf = s.ExclusiveMinimum, s.ExclusiveMaximum, s.MultipleOf
 	}
-	if s.Const != nil && t.C.Never == "" {
+	if s.Const != nil && typeAllows([]string{typ}, jsonTypeOf(*s.Const)) {
 		t.C.Const, t.C.HasConst = *s.Const, true
 		if t.Kind == Int && !fitsInt64(*s.Const) {
 			t.C.Never = "must be " + string((*s.Const).(json.Number)) + ", an integer outside the range generated code supports (int64)"
