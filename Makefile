@@ -50,6 +50,7 @@ bench:
 	$(GO) test -run='^$$' -bench='^BenchmarkGenerate$$' -benchmem -count=$(BENCHCOUNT) ./generator/
 	cd bench/peer && $(GO) test -run='^$$' -bench='^BenchmarkPeer$$' -benchmem -count=$(BENCHCOUNT) .
 	cd bench/peer && $(GO) run ./cmd/peercompare
+	cd bench/peer && $(GO) run ./cmd/suitepeer
 	$(GO) test -run='^$$' -bench='^BenchmarkDecodePayload$$' -benchmem -count=$(BENCHCOUNT) ./bench/
 	$(GO) test -run='^$$' -bench='^Benchmark(Verify|HMACBaseline)$$' -benchmem -count=$(BENCHCOUNT) ./webhook/
 	$(GO) test -run='^$$' -bench='^BenchmarkReceiver$$' -benchmem -benchtime=20000x -count=$(BENCHCOUNT) ./bench/

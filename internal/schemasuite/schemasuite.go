@@ -263,6 +263,11 @@ type Tally struct {
 	RejectedValid   int
 	RefusedGroups   int
 	RefusedTests    int
+	// Groups run whose Validate uses a JSON Schema library at run time
+	// (triggergen only), and the tests run natively and their agreement.
+	LibraryGroups int `json:",omitempty"`
+	NativeTests   int `json:",omitempty"`
+	NativeAgree   int `json:",omitempty"`
 }
 
 // Add counts one test run: want is the suite's verdict, got the generated
@@ -282,5 +287,6 @@ func (t *Tally) Add(want, got bool) {
 // Plus returns the sum of t and u.
 func (t Tally) Plus(u Tally) Tally {
 	return Tally{t.Tests + u.Tests, t.Agree + u.Agree, t.AcceptedInvalid + u.AcceptedInvalid, t.RejectedValid + u.RejectedValid,
-		t.RefusedGroups + u.RefusedGroups, t.RefusedTests + u.RefusedTests}
+		t.RefusedGroups + u.RefusedGroups, t.RefusedTests + u.RefusedTests, t.LibraryGroups + u.LibraryGroups,
+		t.NativeTests + u.NativeTests, t.NativeAgree + u.NativeAgree}
 }
