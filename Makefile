@@ -4,7 +4,7 @@ GO      ?= go
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 5s
 # Everything `make generate` writes; CI fails when it changes a byte.
-GENERATED := gen catalog internal/generated examples
+GENERATED := gen catalog internal/generated internal/fuzzgen examples
 
 .PHONY: all build generate check-generated test vet fuzz-short bench tools
 
@@ -15,7 +15,7 @@ build:
 
 ## generate: regenerate everything that is checked in (transport, catalog, examples).
 generate:
-	$(GO) generate ./openapi/... ./catalog/... ./internal/generated/...
+	$(GO) generate ./openapi/... ./catalog/... ./internal/generated/... ./internal/fuzzgen/...
 	cd examples && $(GO) generate ./...
 
 ## check-generated: fail when `make generate` would change a checked-in byte.
@@ -43,6 +43,8 @@ fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./lockfile/
 	$(GO) test -run='^$$' -fuzz='^FuzzJSONMembers$$' -fuzztime=$(FUZZTIME) ./internal/jsonscan/
 	$(GO) test -run='^$$' -fuzz='^FuzzValid$$' -fuzztime=$(FUZZTIME) ./internal/jsonscan/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecoder$$' -fuzztime=$(FUZZTIME) ./trigger/triggerimpl/
+	$(GO) test -run='^$$' -fuzz='^FuzzConfigDecode$$' -fuzztime=$(FUZZTIME) ./internal/fuzzgen/
 
 ## bench: every figure in BENCHMARKS.md, with allocations (about 10 minutes).
 BENCHCOUNT ?= 3

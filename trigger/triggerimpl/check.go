@@ -82,15 +82,40 @@ func canonical(sb *strings.Builder, x any) {
 		}
 		sb.WriteByte(']')
 	case json.Number:
-		if r, ok := new(big.Rat).SetString(string(v)); ok {
-			sb.WriteString(r.RatString())
-		} else {
-			sb.WriteString(string(v))
-		}
+		sb.WriteString(canonicalNumber(string(v)))
 	default:
 		q, _ := json.Marshal(v)
 		sb.Write(q)
 	}
+}
+
+// canonicalNumber writes the valid JSON number n as its significant
+// digits and the power of ten of the last one ("1.50" and "15e-1" are both
+// "15e-1", "-0" is "0"), without computing a possibly huge value.
+func canonicalNumber(n string) string {
+	neg := strings.HasPrefix(n, "-")
+	n = strings.TrimPrefix(n, "-")
+	mant, exp := n, int64(0)
+	if i := strings.IndexAny(n, "eE"); i >= 0 {
+		mant = n[:i]
+		e, err := strconv.ParseInt(strings.TrimPrefix(n[i+1:], "+"), 10, 64)
+		if err != nil {
+			return n // an exponent beyond int64: compare as written
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	exp -= int64(len(frac))
+	trimmed := strings.TrimRight(digits, "0")
+	exp += int64(len(digits) - len(trimmed))
+	if trimmed == "" {
+		return "0"
+	}
+	if neg {
+		trimmed = "-" + trimmed
+	}
+	return trimmed + "e" + strconv.FormatInt(exp, 10)
 }
 
 // MultipleOf reports whether v is a multiple of m, as JSON Schema's

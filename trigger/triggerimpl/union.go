@@ -3,7 +3,7 @@ package triggerimpl
 import (
 	"bytes"
 	"encoding/json"
-	"math/big"
+	"strconv"
 )
 
 // HasKind reports whether the raw JSON value is of one of the JSON Schema
@@ -40,7 +40,7 @@ func JSONKind(raw json.RawMessage) string {
 	case '{':
 		return "object"
 	}
-	if r, ok := new(big.Rat).SetString(string(b)); ok && r.IsInt() {
+	if _, st := ParseInt(b); st != intFraction {
 		return "integer"
 	}
 	return "number"
@@ -57,11 +57,11 @@ func DecodeAs[T any](raw json.RawMessage, kind string) (T, bool) {
 	}
 	if kind == "integer" {
 		// 1.0 is an integer in JSON Schema but not to encoding/json.
-		r, _ := new(big.Rat).SetString(string(bytes.TrimSpace(raw)))
-		if !r.Num().IsInt64() {
+		n, st := ParseInt(bytes.TrimSpace(raw))
+		if st != intOK {
 			return v, false
 		}
-		raw = json.RawMessage(r.Num().String())
+		raw = strconv.AppendInt(nil, n, 10)
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return v, false
