@@ -1,6 +1,8 @@
 package jsonscan
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -27,7 +29,10 @@ func Value(b []byte, i int) int { return ValueDepth(b, i, MaxDepth) }
 // ValueDepth is Value for a value nested in max-MaxDepth containers already:
 // it accepts at most max levels of nesting within the value.
 func ValueDepth(b []byte, i, max int) int {
-	var objects [(MaxDepth + 63) / 64]uint64 // bit set: the open container is an object
+	// A bit set: the open container at each depth is an object. Shallow
+	// values fit the array; deeper ones grow a slice.
+	var small [4]uint64
+	objects := small[:]
 	depth := 0
 	max = min(max, MaxDepth)
 	for {
@@ -41,6 +46,9 @@ func ValueDepth(b []byte, i, max int) int {
 				return -1
 			}
 			obj := c == '{'
+			if depth/64 >= len(objects) {
+				objects = append(objects, 0)
+			}
 			if obj {
 				objects[depth/64] |= 1 << (depth % 64)
 			} else {
@@ -132,11 +140,48 @@ func literal(b []byte, i int, lit string) int {
 	return i + len(lit)
 }
 
+// SWAR (SIMD within a register) constants: eight bytes at a time.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// special returns the index of the first byte at or after j that is a
+// quote, a backslash or a control character, or (when ascii) not ASCII;
+// len(b) when there is none. It reads eight bytes at a time.
+func special(b []byte, j int, ascii bool) int {
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j:])
+		m := (x - ones*0x20) &^ x & highs // a byte below 0x20
+		q := x ^ (ones * '"')
+		m |= (q - ones) &^ q & highs
+		s := x ^ (ones * '\\')
+		m |= (s - ones) &^ s & highs
+		if ascii {
+			m |= x & highs
+		}
+		if m != 0 {
+			// The lowest flagged byte is exact; borrows only flag higher ones.
+			return j + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; j < len(b); j++ {
+		if c := b[j]; c < 0x20 || c == '"' || c == '\\' || ascii && c >= utf8.RuneSelf {
+			return j
+		}
+	}
+	return len(b)
+}
+
 // String returns the index just past the valid JSON string starting at b[i]
 // (a quote), or -1. Control characters must be escaped; bytes that are not
 // UTF-8 are allowed (decoding replaces them with U+FFFD).
 func String(b []byte, i int) int {
 	for j := i + 1; j < len(b); j++ {
+		j = special(b, j, false)
+		if j >= len(b) {
+			return -1
+		}
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1
@@ -167,6 +212,14 @@ func String(b []byte, i int) int {
 func StringPlain(b []byte, i int) (end int, plain bool) {
 	ascii := true
 	for j := i + 1; j < len(b); j++ {
+		if ascii {
+			j = special(b, j, true)
+		} else {
+			j = special(b, j, false)
+		}
+		if j >= len(b) {
+			return -1, false
+		}
 		switch c := b[j]; {
 		case c == '"':
 			if !ascii {
@@ -321,4 +374,58 @@ func AppendUnquoted(dst, s []byte) []byte {
 		}
 	}
 	return dst
+}
+
+// ValidObject reports whether b is exactly one valid JSON object (with
+// optional white space around it), as Valid and a leading '{' would, and
+// calls member with each member's key (unescaped as encoding/json does)
+// and raw value, in document order, as it checks them: one pass where Valid
+// and Members would take two. When it reports false, the members already
+// passed to member must be ignored. The key is only valid during the call.
+func ValidObject(b []byte, member func(key, value []byte)) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return skipSpace(b, i+1) == len(b)
+	}
+	var keyBuf []byte
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return false
+		}
+		end, plain := StringPlain(b, i)
+		if end < 0 {
+			return false
+		}
+		key := b[i+1 : end-1]
+		if !plain {
+			keyBuf = AppendUnquoted(keyBuf[:0], b[i:end])
+			key = keyBuf
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = skipSpace(b, i+1)
+		vend := ValueDepth(b, i, MaxDepth-1)
+		if vend < 0 {
+			return false
+		}
+		member(key, b[i:vend])
+		i = skipSpace(b, vend)
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return skipSpace(b, i+1) == len(b)
+		default:
+			return false
+		}
+	}
 }

@@ -56,7 +56,31 @@ func FuzzValid(f *testing.F) {
 		if valid != json.Valid(b) {
 			t.Fatalf("Valid(%q) = %v, json.Valid disagrees", b, valid)
 		}
+		var keys []string
+		ok := ValidObject(b, func(k, v []byte) {
+			keys = append(keys, string(k))
+			if !json.Valid(v) {
+				t.Fatalf("ValidObject(%q) passed %q", b, v)
+			}
+		})
 		i := skipSpace(b, 0)
+		if isObj := i < len(b) && b[i] == '{'; ok != (valid && isObj) {
+			t.Fatalf("ValidObject(%q) = %v; valid %v", b, ok, valid)
+		}
+		if ok {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range keys {
+				if _, found := m[k]; !found {
+					t.Fatalf("ValidObject(%q) passed key %q that encoding/json does not see", b, k)
+				}
+			}
+			if len(m) > len(keys) {
+				t.Fatalf("ValidObject(%q) passed %d keys, encoding/json sees %d", b, len(keys), len(m))
+			}
+		}
 		if !valid || i >= len(b) || b[i] != '"' {
 			return
 		}
