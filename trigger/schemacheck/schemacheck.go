@@ -100,8 +100,8 @@ func (s *Schema) Validate(v any) error {
 }
 
 // collect adds the violations of the error tree e: its leaves, except that
-// a failed anyOf or oneOf is one violation (listing why each alternative
-// failed would bury the point), and so is a failed not.
+// a failed anyOf, oneOf or contains is one violation (listing why each
+// alternative or item failed would bury the point), and so is a failed not.
 func collect(e *jsonschema.ValidationError, out *trigger.ValidationErrors) {
 	path := pointer(e.InstanceLocation)
 	add := func(p, keyword, msg string) {
@@ -120,6 +120,9 @@ func collect(e *jsonschema.ValidationError, out *trigger.ValidationErrors) {
 		return
 	case *kind.Not:
 		add(path, "not", "must not match the schema of not")
+		return
+	case *kind.Contains:
+		add(path, "contains", "must contain an item that matches the schema of contains")
 		return
 	case *kind.FalseSchema:
 		add(path, "false", "is not allowed (the schema is false)")
