@@ -136,7 +136,7 @@ func TestDecoderStrict(t *testing.T) {
 		{`{"name":"a","n":1e19}`, ``, `/n type`},
 		{`{"name":"a","n":1e400}`, ``, `/n type`},
 		{`{"name":"a","sub":{"x":1e400}}`, ``, `/sub/x type`},
-		{`{"name":"a","sub":{"x":-1.8e308}}`, `{a <nil> [] -1.8e+308 <nil>}`, ``},
+		{`{"name":"a","sub":{"x":-1.7e308}}`, `{a <nil> [] -1.7e+308 <nil>}`, ``},
 		// Nulls and types.
 		{`null`, ``, ` type`},
 		{`[]`, ``, ` type`},
