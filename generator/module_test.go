@@ -27,6 +27,7 @@ import (
 //	hostile/<case>/  every hostile case that generates code
 //	mutations/       the FuzzGenerate seeds and their fixed mutations
 //	suite/<pkg>/     the JSON Schema Test Suite, one package per suite file
+//	compat/v1/...    code generated for version 1 of the runtime contract
 //	driver/          a program that decodes config instances and runs Validate
 var (
 	modOnce sync.Once
@@ -167,6 +168,28 @@ func (m *module) build() error {
 		if err := writeFile(filepath.Join(dir, "mutations", f.Path), f.Content); err != nil {
 			return err
 		}
+	}
+	// Code generated for the oldest runtime contract version still supported
+	// (triggerimpl.MinVersion) must build against this runtime.
+	compat := filepath.Join(repoRoot(), "testdata", "compat")
+	compatFiles := 0
+	err = filepath.Walk(compat, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !strings.HasSuffix(p, ".go") {
+			return err
+		}
+		compatFiles++
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(compat, p)
+		return writeFile(filepath.Join(dir, "compat", rel), b)
+	})
+	if err != nil {
+		return err
+	}
+	if compatFiles == 0 {
+		return fmt.Errorf("no code in %s", compat)
 	}
 	suite, err := suiteResults()
 	if err != nil {

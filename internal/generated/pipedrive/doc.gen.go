@@ -34,11 +34,11 @@ const (
 	ToolkitVersion = "20250729_00"
 )
 
-// A compile error on the next lines means this code, generated for version 1
+// A compile error on the next lines means this code, generated for version 2
 // of triggergen's runtime contract, and the github.com/triggergen/triggergen
 // module in go.mod do not fit; the comment on the failing line says what to
 // do.
 const (
-	_ = triggerimpl.EnforceVersion(1 - triggerimpl.MinVersion) // older than this runtime supports: regenerate with the triggergen of your go.mod
-	_ = triggerimpl.EnforceVersion(triggerimpl.MaxVersion - 1) // newer than this runtime: upgrade github.com/triggergen/triggergen in go.mod
+	_ = triggerimpl.EnforceVersion(2 - triggerimpl.MinVersion) // older than this runtime supports: regenerate with the triggergen of your go.mod
+	_ = triggerimpl.EnforceVersion(triggerimpl.MaxVersion - 2) // newer than this runtime: upgrade github.com/triggergen/triggergen in go.mod
 )
