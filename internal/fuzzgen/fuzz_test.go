@@ -39,6 +39,7 @@ var subjects = []struct {
 	{func() config { return new(demo.ColoredConfig) }, `{"color":"red","maybe_color":null,"colors":["green"],"size":2,"mode":"fast","version":"v1"}`},
 	{func() config { return new(exact.ConstsConfig) }, `{"version":"v2","strict":true,"level":3,"optional_kind":"thing","nothing":null,"closed":{"a":1},"empty_closed":{}}`},
 	{func() config { return new(exact.UnionsConfig) }, `{"id":"abcd","anything":[1],"short_or_long":"ab","maybe":null}`},
+	{func() config { return new(exact.MergedConfig) }, `{"merged":{"a":2,"b":"x"},"single":3,"either":"ab","maybe_a":null,"counts":{"k":1},"ratio":0.25}`},
 	{func() config { return new(exact.LibraryConfig) }, `{"name":"n","filter":{"q":"x","x-a":1,"other":"o"},"maybe":null,"tags":["a","b"],"shape":{"sides":4},"extra":[1]}`},
 	{func() config { return new(tree.NodeEventConfig) }, `{"depth":1}`},
 	{func() config { return new(tree.OldStyleConfig) }, `{"opt":"x"}`},

@@ -225,6 +225,9 @@ func (c *nativeCheck) node(s *jsonschema.Schema, ptr string) (string, string) {
 		}
 		return "", ""
 	}
+	if s.Enum != nil && s.Const != nil {
+		return ptr, "enum beside const"
+	}
 	if s.Enum != nil || s.Const != nil {
 		var vals []any
 		if s.Enum != nil {
@@ -267,6 +270,10 @@ func (c *nativeCheck) node(s *jsonschema.Schema, ptr string) (string, string) {
 		return "", "" // {}: any value
 	}
 	if slices.Contains(types, "object") {
+		nonNull := slices.DeleteFunc(slices.Clone(types), func(t string) bool { return t == "null" })
+		if len(nonNull) > 1 && (len(s.Properties) > 0 || len(s.Required) > 0 || isFalseSchema(s.AdditionalProperties)) {
+			return ptr, "object keywords beside several types"
+		}
 		if p, w := c.object(s, ptr, false); w != "" {
 			return p, w
 		}
@@ -300,6 +307,15 @@ func (c *nativeCheck) object(s *jsonschema.Schema, ptr string, root bool) (strin
 		if _, ok := s.Properties[r]; !ok {
 			return ptr + "/required", "required names a property not under properties"
 		}
+	}
+	if root || isFalseSchema(s.AdditionalProperties) {
+		// The config itself and a closed object are structs: no map to count.
+		if s.MinProperties != nil || s.MaxProperties != nil {
+			return ptr, "minProperties or maxProperties on an object that becomes a struct"
+		}
+	}
+	if ap, ok := s.AdditionalProperties.(*jsonschema.Schema); root && ok && ap.Bool == nil {
+		return ptr + "/additionalProperties", "additionalProperties schema on the config itself"
 	}
 	if len(s.Properties) > 0 {
 		if s.MinProperties != nil || s.MaxProperties != nil {

@@ -53,6 +53,9 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 		return pb.typeOfDepth(rst, s.Ref, depth+1)
 	}
 	if s.Ref != nil || len(s.AllOf) > 0 {
+		if st.validated {
+			return pb.configAllOf(st, s, depth)
+		}
 		members := pb.objectMembers(st, s)
 		objects := 0
 		var single *jsonschema.Schema
@@ -73,23 +76,6 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 			rst.want = st.want
 			t, null := pb.typeOfDepth(rst, single, depth+1)
 			return t, null && !typeExcludesNull(s)
-		}
-		if st.validated && s.Ref == nil && len(s.AllOf) == 1 && !hasOwnStructure(s) && len(s.Required) == 0 {
-			// allOf of one schema beside annotations: that schema.
-			t, null := pb.typeOfDepth(st, s.AllOf[0], depth+1)
-			return t, null && !typeExcludesNull(s)
-		}
-		if st.validated {
-			// A config type must hold every value the schema accepts: an
-			// object only where a member says type object.
-			pinned, nullable := pinsObject(append(members, s))
-			if pinned {
-				return &Type{Kind: Ref, Named: pb.object(st, s, members)}, nullable
-			}
-			if objects > 0 || single == nil {
-				return &Type{Kind: Raw}, true
-			}
-			return pb.typeOfDepth(st, single, depth+1)
 		}
 		if objects > 0 {
 			return &Type{Kind: Ref, Named: pb.object(st, s, members)}, nullableTypes(s)
@@ -211,6 +197,38 @@ func isObject(s *jsonschema.Schema) bool {
 		return true
 	}
 	return s.Types != nil && slices.Contains(s.Types.ToStrings(), "object")
+}
+
+// configAllOf maps a config schema with allOf (or a $ref beside other
+// keywords) to a type that holds every value it accepts: the one member of
+// an allOf beside annotations only; a struct of the merged members when one
+// of them says type object; else the type of a member with a type (every
+// accepted value satisfies it), or raw JSON.
+func (pb *pkgBuilder) configAllOf(st site, s *jsonschema.Schema, depth int) (*Type, bool) {
+	own := len(typesOf(s)) > 0 || len(s.Required) > 0 || s.Enum != nil || s.Const != nil || len(s.AnyOf)+len(s.OneOf) > 0 || hasTypeKeywords(s)
+	if !own && s.Ref == nil && len(s.AllOf) == 1 {
+		rst := st
+		if rptr, ok := st.doc.Pointer(s.AllOf[0]); ok {
+			rst = st.at(rptr)
+		}
+		rst.want = st.want
+		return pb.typeOfDepth(rst, s.AllOf[0], depth+1)
+	}
+	members := pb.objectMembers(st, s)
+	if pinned, nullable := pinsObject(append(members, s)); pinned {
+		return &Type{Kind: Ref, Named: pb.object(st, s, members)}, nullable
+	}
+	for _, m := range members {
+		if m != s && (len(typesOf(m)) > 0 || m.Enum != nil || m.Const != nil) {
+			rst := st
+			if rptr, ok := st.doc.Pointer(m); ok {
+				rst = st.at(rptr)
+			}
+			rst.want = st.want
+			return pb.typeOfDepth(rst, m, depth+1)
+		}
+	}
+	return &Type{Kind: Raw}, true
 }
 
 // pinsObject reports whether one of the schemas says type object, and

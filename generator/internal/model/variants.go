@@ -29,11 +29,15 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 		}
 		vals = append(vals, v)
 	}
-	if len(types) > 0 && !slices.Contains(types, "null") && s.Types != nil {
-		null = false
-	}
-	if len(types) > 0 && s.Types != nil && slices.Contains(s.Types.ToStrings(), "null") {
-		null = null || !st.validated
+	// null is valid when the enum lists it and the type (if any) allows it;
+	// a payload is tolerant and takes null when either says so.
+	if typed := typesOf(s); len(typed) > 0 {
+		typeNull := slices.Contains(typed, "null")
+		if st.validated {
+			null = null && typeNull
+		} else {
+			null = null || typeNull
+		}
 	}
 	if st.validated && len(vals) == 0 {
 		if null {
@@ -144,7 +148,14 @@ func (pb *pkgBuilder) scalarUnion(st site, s *jsonschema.Schema, types []string)
 		return &Type{Kind: Ref, Named: n}
 	}
 	for _, typ := range types {
-		t := pb.single(st, s, typ, 0)
+		var t *Type
+		if st.validated && typ == "object" && (len(s.Properties) > 0 || isFalseSchema(s.AdditionalProperties)) {
+			// A struct made from s would be s's own named type, which is
+			// this union: keep the object raw (the library checks it).
+			t = &Type{Kind: Object}
+		} else {
+			t = pb.single(st, s, typ, 0)
+		}
 		n.Variants = append(n.Variants, &Variant{Type: t, Name: variantName(t), JSONKind: jsonKind(t)})
 	}
 	return &Type{Kind: Ref, Named: n}

@@ -12,6 +12,8 @@
 //     Consts, including ones the type contradicts, and a null-only property.
 //   - EXACT_LIBRARY (poll): [LibraryConfig], [LibraryPayload], [OnLibrary]
 //     A config whose schema needs the JSON Schema library.
+//   - EXACT_MERGED (webhook): [MergedConfig], [MergedPayload], [OnMerged]
+//     allOf merged into one struct, and other shapes the generated checks cover.
 //   - EXACT_UNIONS (webhook): [UnionsConfig], [UnionsPayload], [OnUnions]
 //     Unions, one with a branch that takes anything.
 //
