@@ -240,15 +240,34 @@ func (d *Decoder) typeError(value string, goType reflect.Type, offset int) {
 // object, whose members Member then reads. Otherwise the value is consumed,
 // and reported as a type error unless it is null in a tolerant decoder.
 func (d *Decoder) Object() bool {
-	if d.peek() != '{' {
-		d.mismatch("an object", reflect.TypeFor[map[string]any]())
+	return d.open('{', -1, "an object", reflect.TypeFor[map[string]any]())
+}
+
+// open starts the object or array opened by c (key -1 or -2 for its frame).
+func (d *Decoder) open(c byte, key int, want string, goType reflect.Type) bool {
+	if d.peek() != c {
+		d.mismatch(want, goType)
 		return false
 	}
-	if !d.push(-1) {
+	if !d.push(key) {
 		return false
 	}
 	d.pos++
 	return true
+}
+
+// next returns the open container's frame and the next byte after white
+// space; ok is false after a syntax error or at the end of the input.
+func (d *Decoder) next() (f *frame, c byte, ok bool) {
+	if d.syntax {
+		return nil, 0, false
+	}
+	d.ws()
+	if d.pos >= len(d.data) {
+		d.fail()
+		return nil, 0, false
+	}
+	return d.top(), d.data[d.pos], true
 }
 
 // Member advances to the next member of the object Object started and
@@ -256,16 +275,10 @@ func (d *Decoder) Object() bool {
 // syntax error) it reports false. Every member's value must be consumed
 // (decoded or skipped) before the next call.
 func (d *Decoder) Member() bool {
-	if d.syntax {
+	f, c, ok := d.next()
+	if !ok {
 		return false
 	}
-	f := d.top()
-	d.ws()
-	if d.pos >= len(d.data) {
-		d.fail()
-		return false
-	}
-	c := d.data[d.pos]
 	if f.n > 0 {
 		if c == '}' {
 			d.pos++
@@ -341,30 +354,16 @@ func (d *Decoder) Key() []byte { return d.key }
 // Array starts an array value, as Object does for objects; Elem then reads
 // its elements.
 func (d *Decoder) Array() bool {
-	if d.peek() != '[' {
-		d.mismatch("an array", reflect.TypeFor[[]any]())
-		return false
-	}
-	if !d.push(-2) {
-		return false
-	}
-	d.pos++
-	return true
+	return d.open('[', -2, "an array", reflect.TypeFor[[]any]())
 }
 
 // Elem advances to the next element of the array Array started and reports
 // true; at the end of the array (or after a syntax error) it reports false.
 func (d *Decoder) Elem() bool {
-	if d.syntax {
+	f, c, ok := d.next()
+	if !ok {
 		return false
 	}
-	f := d.top()
-	d.ws()
-	if d.pos >= len(d.data) {
-		d.fail()
-		return false
-	}
-	c := d.data[d.pos]
 	if c == ']' {
 		d.pos++
 		d.depth--
