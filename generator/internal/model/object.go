@@ -193,9 +193,9 @@ func (pb *pkgBuilder) object(st site, s *jsonschema.Schema, members []*jsonschem
 	fst.want = n.cand.Want
 	saved := pb.inlining
 	pb.inlining = map[*jsonschema.Schema]bool{}
-	members = pb.objectMembers(st, s)
-	pb.fields(fst, n, members)
-	n.Closed = !st.library && len(members) == 1 && isFalseSchema(s.AdditionalProperties)
+	ms := pb.objectMembers(st, s)
+	pb.fields(fst, n, ms)
+	n.Closed = !st.library && len(ms) == 1 && isFalseSchema(s.AdditionalProperties)
 	pb.inlining = saved
 	return n
 }
