@@ -195,6 +195,7 @@ func (m *module) build() error {
 	if err != nil {
 		return err
 	}
+
 	for _, sf := range suite {
 		files := map[string][]byte{}
 		for _, f := range sf.files {
