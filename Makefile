@@ -6,7 +6,7 @@ FUZZTIME ?= 5s
 # The newest Go the module must also pass on; the module proxy serves it.
 GO127 ?= go1.27.3
 # Everything `make generate` writes; CI fails when it changes a byte.
-GENERATED := gen catalog internal/generated examples
+GENERATED := gen catalog internal/generated internal/fuzzgen examples
 
 .PHONY: all build generate check-generated test test-go127 vet fuzz-short bench tools redis-note
 
@@ -17,7 +17,7 @@ build:
 
 ## generate: regenerate everything that is checked in (transport, catalog, examples).
 generate:
-	$(GO) generate ./openapi/... ./catalog/... ./internal/generated/...
+	$(GO) generate ./openapi/... ./catalog/... ./internal/generated/... ./internal/fuzzgen/...
 	cd examples && $(GO) generate ./...
 
 ## check-generated: fail when `make generate` would change a checked-in byte.
@@ -68,6 +68,9 @@ fuzz-short:
 	$(FUZZGO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./lockfile/
 	$(FUZZGO) test -run='^$$' -fuzz='^FuzzJSONMembers$$' -fuzztime=$(FUZZTIME) ./internal/jsonscan/
 	$(FUZZGO) test -run='^$$' -fuzz='^FuzzDecodePusher$$' -fuzztime=$(FUZZTIME) ./composio/realtime/
+	$(FUZZGO) test -run='^$$' -fuzz='^FuzzValid$$' -fuzztime=$(FUZZTIME) ./internal/jsonscan/
+	$(FUZZGO) test -run='^$$' -fuzz='^FuzzDecoder$$' -fuzztime=$(FUZZTIME) ./trigger/triggerimpl/
+	$(FUZZGO) test -run='^$$' -fuzz='^FuzzConfigDecode$$' -fuzztime=$(FUZZTIME) ./internal/fuzzgen/
 
 ## bench: every figure in BENCHMARKS.md, with allocations (about 10 minutes).
 BENCHCOUNT ?= 3
@@ -75,6 +78,7 @@ bench:
 	$(GO) test -run='^$$' -bench='^BenchmarkGenerate$$' -benchmem -count=$(BENCHCOUNT) ./generator/
 	cd bench/peer && $(GO) test -run='^$$' -bench='^BenchmarkPeer$$' -benchmem -count=$(BENCHCOUNT) .
 	cd bench/peer && $(GO) run ./cmd/peercompare
+	cd bench/peer && $(GO) run ./cmd/suitepeer
 	$(GO) test -run='^$$' -bench='^BenchmarkDecodePayload$$' -benchmem -count=$(BENCHCOUNT) ./bench/
 	$(GO) test -run='^$$' -bench='^Benchmark(Verify|HMACBaseline)$$' -benchmem -count=$(BENCHCOUNT) ./webhook/
 	$(GO) test -run='^$$' -bench='^Benchmark(Receiver|InboxEnqueue)$$' -benchmem -benchtime=20000x -count=$(BENCHCOUNT) ./bench/

@@ -23,9 +23,15 @@ type decodeCase struct {
 	typed func(data []byte) error // decodes into the generated payload struct
 }
 
-func typedInto[P any](data []byte) error {
+// typedInto decodes data into a P as webhook.On does: with the generated
+// UnmarshalJSON, which checks the syntax in the same pass (json.Unmarshal
+// would first run encoding/json's validation over the bytes).
+func typedInto[P any, PP interface {
+	*P
+	json.Unmarshaler
+}](data []byte) error {
 	var p P
-	return json.Unmarshal(data, &p)
+	return PP(&p).UnmarshalJSON(data)
 }
 
 var decodeCases = []decodeCase{
@@ -48,7 +54,7 @@ func readEvent(tb testing.TB, file string) []byte {
 // webhook.Decode normalises it) into the generated payload struct and into
 // map[string]any, which is what Composio's SDKs hand their users.
 //
-//	data/<event>/typed   json.Unmarshal(data, &XxxPayload)
+//	data/<event>/typed   (&XxxPayload{}).UnmarshalJSON(data), as webhook.On decodes
 //	data/<event>/map     json.Unmarshal(data, &map[string]any)
 //	body/<event>/typed   webhook.Decode(body) + the typed payload
 //	body/<event>/map     json.Unmarshal(body, &map[string]any)

@@ -34,6 +34,16 @@ import (
 //     decoding to an accepted Go zero value.
 //   - encoded: Validate(v) is nil exactly when the schema accepts
 //     json.Marshal(v), for every decoded v. This is Validate's contract.
+//
+// Besides mutations of values, every config schema gets the four kinds of
+// instance of issue 13, written as raw JSON: a key that differs from a
+// property only in case (beside the property, or instead of it), a
+// repeated key in both orders (a bad value then a good one, and the
+// reverse: the last wins), integers written 5.0, 5e0, 50e-1 (accepted) and
+// 5.5 (rejected), and integers beyond int64. The last kind is the one
+// documented limit: the schema accepts them, the generated decoder rejects
+// them with the JSON pointer and the int64 range, which the test checks
+// instead of agreement.
 func TestDifferential(t *testing.T) {
 	m := buildModule(t)
 	type subject struct {
@@ -64,9 +74,12 @@ func TestDifferential(t *testing.T) {
 	type instance struct {
 		key, desc string
 		value     any
+		raw       []byte // the instance as written, when set (value is then unused)
 		schema    *jsonschema.Schema
 		dropped   bool
+		limit     bool // an integer beyond int64: the documented limit when valid
 		ptr       string
+		baseOK    bool // the instance mutated is valid (so the mutation is what is wrong)
 	}
 	var insts []instance
 	for _, s := range subjects {
@@ -85,13 +98,18 @@ func TestDifferential(t *testing.T) {
 		var raw any
 		json.Unmarshal(s.schema, &raw)
 		g := &instGen{root: raw}
+		baseOK := validates(sch, g.valid(raw, 0))
 		for _, in := range g.instances(raw) {
-			insts = append(insts, instance{s.key, in.desc, in.value, sch, in.dropped, in.ptr})
+			insts = append(insts, instance{s.key, in.desc, in.value, in.raw, sch, in.dropped, in.limit, in.ptr, baseOK})
 		}
 	}
 	var stdin bytes.Buffer
 	for _, in := range insts {
-		b, err := json.Marshal(map[string]any{"key": in.key, "instance": in.value})
+		v := in.value
+		if in.raw != nil {
+			v = json.RawMessage(in.raw)
+		}
+		b, err := json.Marshal(map[string]any{"key": in.key, "instance": v})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +124,7 @@ func TestDifferential(t *testing.T) {
 	}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	var valid, invalid, decodeFail, agree, strict, encodedAgree, encodedTotal int
+	var valid, invalid, decodeFail, agree, strict, encodedAgree, encodedTotal, limits, rawN int
 	i := 0
 	for sc.Scan() {
 		in := insts[i]
@@ -125,7 +143,22 @@ func TestDifferential(t *testing.T) {
 		if res.Fatal != "" {
 			t.Fatalf("%s: %s", in.key, res.Fatal)
 		}
-		schemaOK := validates(in.schema, in.value)
+		var schemaOK bool
+		if in.raw != nil {
+			rawN++
+			schemaOK = validatesRaw(in.schema, in.raw)
+		} else {
+			schemaOK = validates(in.schema, in.value)
+		}
+		if in.limit && schemaOK {
+			// The documented limit: valid, but rejected while decoding,
+			// naming the pointer and the range.
+			limits++
+			if !slices.Contains(res.Paths, in.ptr) || !strings.Contains(res.Decode, "int64") {
+				t.Errorf("%s %s: want a decode error at %s naming the int64 range, got %q (valid %v)", in.key, in.desc, in.ptr, res.Decode, res.Valid)
+			}
+			continue
+		}
 		if schemaOK {
 			valid++
 		} else {
@@ -150,9 +183,12 @@ func TestDifferential(t *testing.T) {
 			agree++
 		} else {
 			b, _ := json.Marshal(in.value)
+			if in.raw != nil {
+				b = in.raw
+			}
 			t.Errorf("%s %s: Go says %v (decode %q, %s), schema says %v for %s", in.key, in.desc, goOK, res.Decode, res.Errors, schemaOK, b)
 		}
-		if in.dropped && !schemaOK && res.Paths != nil {
+		if in.dropped && in.baseOK && !schemaOK && res.Paths != nil {
 			// Rejected while decoding: the error names the mutated pointer.
 			strict++
 			if !slices.Contains(res.Paths, in.ptr) {
@@ -163,11 +199,11 @@ func TestDifferential(t *testing.T) {
 	if i != len(insts) {
 		t.Fatalf("driver answered %d of %d instances", i, len(insts))
 	}
-	t.Logf("%d config schemas; raw instances: %d (%d valid, %d invalid per jsonschema); agreement %d/%d; Go decode failures %d (%d of them a missing required property or a forbidden null, with its pointer)",
-		len(subjects), len(insts), valid, invalid, agree, len(insts), decodeFail, strict)
+	t.Logf("%d config schemas; raw instances: %d (%d valid, %d invalid per jsonschema; %d written as raw JSON: case variants, repeated keys, integer forms); agreement %d/%d; Go decode failures %d (%d of them a missing required property or a forbidden null, with its pointer); %d integers beyond int64 rejected with their pointer",
+		len(subjects), len(insts), valid, invalid, rawN, agree, len(insts)-limits, decodeFail, strict, limits)
 	t.Logf("encoded Go values: %d of %d agree", encodedAgree, encodedTotal)
-	if agree != len(insts) || encodedAgree != encodedTotal {
-		t.Errorf("disagreements: %d raw, %d encoded", len(insts)-agree, encodedTotal-encodedAgree)
+	if agree != len(insts)-limits || encodedAgree != encodedTotal {
+		t.Errorf("disagreements: %d raw, %d encoded", len(insts)-limits-agree, encodedTotal-encodedAgree)
 	}
 }
 
@@ -181,6 +217,11 @@ func loadCaseLock(c string) (*lockfile.Lock, error) {
 
 func validates(s *jsonschema.Schema, v any) bool {
 	b, _ := json.Marshal(v)
+	return validatesRaw(s, b)
+}
+
+// validatesRaw judges the JSON text b (of repeated keys the last counts).
+func validatesRaw(s *jsonschema.Schema, b []byte) bool {
 	x, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 	if err != nil {
 		return false
@@ -194,7 +235,9 @@ type instGen struct{ root any }
 type inst struct {
 	desc    string
 	value   any
+	raw     []byte // the instance as JSON text, when value cannot say it
 	dropped bool
+	limit   bool   // an integer beyond int64 (the documented limit when valid)
 	ptr     string // JSON pointer of the mutation
 }
 
@@ -402,7 +445,135 @@ func (g *instGen) instances(schema any) []inst {
 		}
 		out = append(out, inst{desc: "/" + strings.Join(path, "/") + " " + desc, value: setAt(base, path, v), dropped: dropped, ptr: ptr})
 	}, 0)
+	g.rawMutations(schema, base, nil, func(path []string, desc string, raw []byte, limit bool) {
+		out = append(out, inst{desc: "/" + strings.Join(path, "/") + " " + desc, raw: raw, limit: limit, ptr: pointerOf(path)})
+	}, 0)
 	return out
+}
+
+func pointerOf(path []string) string {
+	ptr := ""
+	for _, p := range path {
+		ptr += "/" + strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
+	}
+	return ptr
+}
+
+// placeholder marks where rawAt splices JSON text into an encoded instance.
+const placeholder = "\x00triggergen-raw\x00"
+
+// rawAt encodes base with the value at path replaced by the JSON text raw.
+func rawAt(base any, path []string, raw string) []byte {
+	b, _ := json.Marshal(setAt(base, path, placeholder))
+	q, _ := json.Marshal(placeholder)
+	return bytes.Replace(b, q, []byte(raw), 1)
+}
+
+// rawMutations reports the four kinds of issue 13 for the valid value v of
+// schema s at path: case-variant keys, repeated keys in both orders,
+// integer forms, and integers beyond int64 (limit).
+func (g *instGen) rawMutations(s any, base any, path []string, emit func(path []string, desc string, raw []byte, limit bool), depth int) {
+	m := g.resolve(s)
+	if depth > 3 {
+		return
+	}
+	v := valueAt(base, path)
+	sub := func(k string) []string { return append(append([]string{}, path...), k) }
+	switch typeOf(m) {
+	case "integer":
+		f, _ := v.(float64)
+		n := int64(f)
+		for _, form := range []string{fmt.Sprintf("%d.0", n), fmt.Sprintf("%de0", n), fmt.Sprintf("%de-1", n*10), fmt.Sprintf("%d.000E+0", n)} {
+			emit(path, "integer form "+form, rawAt(base, path, form), false)
+		}
+		if n == 0 {
+			emit(path, "integer form -0", rawAt(base, path, "-0"), false)
+		}
+		emit(path, "integer with a fraction", rawAt(base, path, fmt.Sprintf("%d.5", n)), false)
+		for _, big := range []string{"9223372036854775808", "-9223372036854775809", "1e19", "123456789012345678901234567890"} {
+			// Beyond int64: the documented limit where the schema accepts
+			// the value; where a bound rejects it, both must reject it.
+			emit(path, "beyond int64 "+big, rawAt(base, path, big), true)
+		}
+	case "array":
+		items, _ := v.([]any)
+		if len(items) > 0 {
+			g.rawMutations(m["items"], base, sub("0"), emit, depth+1)
+		}
+	case "object":
+		obj, _ := v.(map[string]any)
+		props, _ := m["properties"].(map[string]any)
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if _, declared := props[k]; !declared {
+				continue
+			}
+			good, _ := json.Marshal(obj[k])
+			for _, bad := range []string{"null", `"x"`, "123", "[]"} {
+				if bad == string(good) || kindOf(obj[k]) == kindOfRaw(bad) {
+					continue
+				}
+				q, _ := json.Marshal(k)
+				emit(sub(k), "repeated key, bad value first "+bad, rawAt(base, sub(k), bad+","+string(q)+":"+string(good)), false)
+				emit(sub(k), "repeated key, bad value last "+bad, rawAt(base, sub(k), string(good)+","+string(q)+":"+bad), false)
+				break
+			}
+			// A case variant is another key: beside the property, with a
+			// value the property would reject, and instead of it.
+			variant := caseVariant(k)
+			if variant == k {
+				continue
+			}
+			if _, declared := props[variant]; declared {
+				continue
+			}
+			emit(sub(variant), "case variant beside "+k, rawAt(base, sub(variant), "null"), false)
+			b, _ := json.Marshal(setAt(setAt(base, sub(variant), obj[k]), sub(k), dropMarker))
+			emit(sub(variant), "case variant instead of "+k, b, false)
+		}
+		for _, k := range keys {
+			if p, declared := props[k]; declared {
+				g.rawMutations(p, base, sub(k), emit, depth+1)
+			}
+		}
+	}
+}
+
+func caseVariant(k string) string {
+	if u := strings.ToUpper(k); u != k {
+		return u
+	}
+	return strings.ToLower(k)
+}
+
+func kindOfRaw(raw string) string {
+	var v any
+	json.Unmarshal([]byte(raw), &v)
+	return kindOf(v)
+}
+
+// valueAt returns the value at path in v.
+func valueAt(v any, path []string) any {
+	for _, p := range path {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[p]
+		case []any:
+			var i int
+			fmt.Sscan(p, &i)
+			if i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
 }
 
 func (g *instGen) minimal(schema any) any {

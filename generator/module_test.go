@@ -29,6 +29,8 @@ import (
 //	importer/        a program outside the output roots importing every package
 //	                 of the hostile case toolkit_dirs
 //	getters/         a program chaining the payload getters of the golden case docs
+//	suite/<pkg>/     the JSON Schema Test Suite, one package per suite file
+//	compat/v1/...    code generated for version 1 of the runtime contract
 //	driver/          a program that decodes config instances and runs Validate
 var (
 	modOnce sync.Once
@@ -175,6 +177,43 @@ func (m *module) build() error {
 		if err := writeFile(filepath.Join(dir, "mutations", f.Path), f.Content); err != nil {
 			return err
 		}
+	}
+	// Code generated for the oldest runtime contract version still supported
+	// (triggerimpl.MinVersion) must build against this runtime.
+	compat := filepath.Join(repoRoot(), "testdata", "compat")
+	compatFiles := 0
+	err = filepath.Walk(compat, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !strings.HasSuffix(p, ".go") {
+			return err
+		}
+		compatFiles++
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(compat, p)
+		return writeFile(filepath.Join(dir, "compat", rel), b)
+	})
+	if err != nil {
+		return err
+	}
+	if compatFiles == 0 {
+		return fmt.Errorf("no code in %s", compat)
+	}
+	suite, err := suiteResults()
+	if err != nil {
+		return err
+	}
+
+	for _, sf := range suite {
+		files := map[string][]byte{}
+		for _, f := range sf.files {
+			files[f.Path] = f.Content
+			if err := writeFile(filepath.Join(dir, "suite", f.Path), f.Content); err != nil {
+				return err
+			}
+		}
+		scan(suiteImportPath, files)
 	}
 	if err := writeFile(filepath.Join(dir, "driver", "main.go"), []byte(driverSource(configs))); err != nil {
 		return err
@@ -407,7 +446,9 @@ func TestFileNamesFit(t *testing.T) {
 // `go test ./generator/ -run GoDocGolden -update`).
 func TestGoDocGolden(t *testing.T) {
 	m := buildModule(t)
-	out, err := m.goCmd("doc", "-all", goldenImportPath("docs")+"/docs")
+	// A relative path: go doc may look a full import path up as a module
+	// (GOPROXY=off refuses that).
+	out, err := m.goCmd("doc", "-all", "./golden/docs/docs")
 	if err != nil {
 		t.Fatalf("go doc: %v\n%s", err, out)
 	}

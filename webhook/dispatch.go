@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -171,22 +170,26 @@ func On[P any](d *Dispatcher, slug string, h func(ctx context.Context, ev *Event
 	})
 }
 
+// decodePayload decodes data into into. A generated payload type decodes
+// itself in one pass that checks the syntax too, so its UnmarshalJSON is
+// called directly, without encoding/json's validation pass; other types go
+// through json.Unmarshal. In strict mode, the fields of data that the type
+// does not declare are then reported.
 func decodePayload(data []byte, into any, strict bool) error {
 	if len(data) == 0 {
 		data = []byte("{}")
 	}
-	if !strict {
-		return json.Unmarshal(data, into)
+	var err error
+	if u, ok := into.(json.Unmarshaler); ok {
+		err = u.UnmarshalJSON(data)
+	} else {
+		err = json.Unmarshal(data, into)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(into)
-	if err != nil && strings.HasPrefix(err.Error(), "json: unknown field ") {
-		// encoding/json names the field but not where it is: find every
-		// unknown field with its path.
-		if paths := unknownFields(data, reflect.TypeOf(into)); len(paths) > 0 {
-			return &UnknownFieldsError{Paths: paths}
-		}
+	if err != nil || !strict {
+		return err
 	}
-	return err
+	if paths := unknownFields(data, reflect.TypeOf(into)); len(paths) > 0 {
+		return &UnknownFieldsError{Paths: paths}
+	}
+	return nil
 }

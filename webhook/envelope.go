@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/triggergen/triggergen/internal/jsonscan"
 )
@@ -136,17 +135,17 @@ func DecodeParts(id string, version Version, body []byte) (*Event, error) {
 	if hdr != "" && !hdr.known() {
 		return nil, &DecodeError{Err: ErrUnknownVersion, Message: fmt.Sprintf("%.20q", string(hdr))}
 	}
-	// json.Valid plus a '{' is exactly what a successful json.Unmarshal
-	// into a non-nil map needs; the members are then read in place.
-	if !json.Valid(body) || !jsonscan.IsObject(body) {
+	// Valid JSON plus a '{' is exactly what a successful json.Unmarshal
+	// into a non-nil map needs. jsonscan.ValidObject checks that (agreeing
+	// with json.Valid) and reads the members in place, in one pass.
+	d := &decoder{header: hdr}
+	if !jsonscan.ValidObject(body, d.top.member) {
 		reason := "body is not a JSON object"
 		if len(bytes.TrimSpace(body)) == 0 {
 			reason = "body is empty"
 		}
 		return nil, &DecodeError{HeaderVersion: hdr, Err: ErrMalformedEvent, Message: reason}
 	}
-	d := &decoder{header: hdr}
-	d.top.scan(body)
 	shape := d.top.detect()
 	switch {
 	case shape == "" && hdr == "":
@@ -190,30 +189,29 @@ type envelope struct {
 	connectionID, payload              []byte
 }
 
-func (e *envelope) scan(body []byte) {
-	for k, v := range jsonscan.Members(body) {
-		switch string(k) {
-		case "id":
-			e.id = v
-		case "type":
-			e.typ = v
-		case "timestamp":
-			e.timestamp = v
-		case "metadata":
-			e.metadata = v
-		case "data":
-			e.data = v
-		case "log_id":
-			e.logID = v
-		case "trigger_name":
-			e.triggerName = v
-		case "trigger_id":
-			e.triggerID = v
-		case "connection_id":
-			e.connectionID = v
-		case "payload":
-			e.payload = v
-		}
+// member records one top-level member (the last of repeated keys wins).
+func (e *envelope) member(k, v []byte) {
+	switch string(k) {
+	case "id":
+		e.id = v
+	case "type":
+		e.typ = v
+	case "timestamp":
+		e.timestamp = v
+	case "metadata":
+		e.metadata = v
+	case "data":
+		e.data = v
+	case "log_id":
+		e.logID = v
+	case "trigger_name":
+		e.triggerName = v
+	case "trigger_id":
+		e.triggerID = v
+	case "connection_id":
+		e.connectionID = v
+	case "payload":
+		e.payload = v
 	}
 }
 
@@ -223,13 +221,15 @@ func (e *envelope) detect() Version {
 		if isNull(e.typ) {
 			return V2 // null unmarshals into a string as ""
 		}
-		s, ok := plainString(e.typ)
-		if !ok {
-			var u string
-			if json.Unmarshal(e.typ, &u) != nil {
-				return ""
+		if b, ok := plainBytes(e.typ); ok {
+			if bytes.HasPrefix(b, []byte("composio.")) {
+				return V3
 			}
-			s = u
+			return V2
+		}
+		var s string
+		if json.Unmarshal(e.typ, &s) != nil {
+			return ""
 		}
 		if strings.HasPrefix(s, "composio.") {
 			return V3
@@ -334,19 +334,24 @@ func (d *decoder) timestamp(required bool) time.Time {
 	return t
 }
 
-// plainString decodes a JSON string without escapes, the common case,
-// without going through encoding/json. raw is a valid JSON value.
+// plainString decodes a JSON string without escapes and in UTF-8, the
+// common case, without going through encoding/json. raw is a valid JSON
+// value.
 func plainString(raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", false
+	b, ok := plainBytes(raw)
+	return string(b), ok
+}
+
+// plainBytes is plainString without the copy: the bytes between the quotes.
+func plainBytes(raw []byte) ([]byte, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return nil, false
 	}
-	in := raw[1 : len(raw)-1]
-	for _, c := range in {
-		if c < 0x20 || c == '\\' || c == '"' || c >= utf8.RuneSelf {
-			return "", false
-		}
+	end, plain := jsonscan.StringPlain(raw, 0)
+	if !plain || end != len(raw) {
+		return nil, false
 	}
-	return string(in), true
+	return raw[1 : len(raw)-1], true
 }
 
 // isNull reports whether the raw value (no surrounding white space) is null.

@@ -106,7 +106,8 @@ type Stats struct {
 	Validate, ValidateChecking int
 	// UnmarshalJSON counts UnmarshalJSON methods; RequiredChecks the if
 	// statements whose body reports a missing required field (a string
-	// literal mentioning "required", nested ifs not included).
+	// literal mentioning "required", or triggergen's d.Missing call; nested
+	// ifs not included).
 	UnmarshalJSON, RequiredChecks int
 	// Enums counts constants of named string types.
 	Enums int
@@ -238,6 +239,11 @@ func reportsRequired(body *ast.BlockStmt) bool {
 				if s, err := strconv.Unquote(n.Value); err == nil && strings.Contains(s, "required") {
 					found = true
 				}
+			}
+		case *ast.SelectorExpr:
+			// triggergen's decoders report a missing property with d.Missing.
+			if n.Sel.Name == "Missing" {
+				found = true
 			}
 		}
 		return !found

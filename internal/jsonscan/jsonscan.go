@@ -127,6 +127,9 @@ func skipSpace(b []byte, i int) int {
 func scanString(b []byte, i int) (int, bool) {
 	escaped := false
 	for j := i + 1; j < len(b); j++ {
+		if j = special(b, j, false); j >= len(b) {
+			break
+		}
 		switch b[j] {
 		case '\\':
 			escaped = true

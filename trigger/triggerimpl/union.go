@@ -3,8 +3,21 @@ package triggerimpl
 import (
 	"bytes"
 	"encoding/json"
-	"math/big"
+	"strconv"
 )
+
+// HasKind reports whether the raw JSON value is of one of the JSON Schema
+// types kinds ("integer" is a "number" too); generated Validate methods use
+// it for {"type": "null"} and other values kept as raw JSON.
+func HasKind(raw json.RawMessage, kinds ...string) bool {
+	k := JSONKind(raw)
+	for _, want := range kinds {
+		if k == want || want == "number" && k == "integer" {
+			return true
+		}
+	}
+	return false
+}
 
 // JSONKind returns the JSON Schema type of the raw JSON value: "null",
 // "boolean", "integer" (a number with no fractional part), "number",
@@ -27,27 +40,28 @@ func JSONKind(raw json.RawMessage) string {
 	case '{':
 		return "object"
 	}
-	if r, ok := new(big.Rat).SetString(string(b)); ok && r.IsInt() {
+	if _, st := ParseInt(b); st != intFraction {
 		return "integer"
 	}
 	return "number"
 }
 
 // DecodeAs decodes raw into a T when raw's JSON kind is kind ("number"
-// accepts integers too). Generated union accessors call it.
+// accepts integers too; "" accepts every kind but null). Generated union
+// accessors call it.
 func DecodeAs[T any](raw json.RawMessage, kind string) (T, bool) {
 	var v T
 	k := JSONKind(raw)
-	if k != kind && !(kind == "number" && k == "integer") {
+	if k == "" || k != kind && !(kind == "number" && k == "integer") && !(kind == "" && k != "null") {
 		return v, false
 	}
 	if kind == "integer" {
 		// 1.0 is an integer in JSON Schema but not to encoding/json.
-		r, _ := new(big.Rat).SetString(string(bytes.TrimSpace(raw)))
-		if !r.Num().IsInt64() {
+		n, st := ParseInt(bytes.TrimSpace(raw))
+		if st != intOK {
 			return v, false
 		}
-		raw = json.RawMessage(r.Num().String())
+		raw = strconv.AppendInt(nil, n, 10)
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return v, false

@@ -4,7 +4,6 @@ package github
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -62,51 +61,41 @@ func (IssueAddedEventConfig) Validate() error {
 
 var _ trigger.Config = IssueAddedEventConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *IssueAddedEventConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain IssueAddedEventConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*IssueAddedEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *IssueAddedEventConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = IssueAddedEventConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "owner":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/owner", "type", "must not be null")
-			}
+			x.Owner = d.String()
 		case "repo":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/repo", "type", "must not be null")
-			}
+			x.Repo = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/owner", "required", "is required")
+		d.Missing("owner")
 	}
 	if !seen[1] {
-		errs.Add(path+"/repo", "required", "is required")
+		d.Missing("repo")
 	}
 }
 
@@ -146,6 +135,46 @@ type IssueAddedEventPayload struct {
 	//
 	// Examples: "https://github.com/octocat/Hello-World/issues/42".
 	URL string `json:"url"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *IssueAddedEventPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "IssueAddedEventPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *IssueAddedEventPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = IssueAddedEventPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = d.String()
+		case "createdAt":
+			x.CreatedAt = d.String()
+		case "createdBy":
+			x.CreatedBy = d.String()
+		case "description":
+			x.Description = d.StringOrNull()
+		case "issue_id":
+			x.IssueID = d.Int()
+		case "number":
+			x.Number = d.Int()
+		case "title":
+			x.Title = d.String()
+		case "url":
+			x.URL = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetDescription returns *x.Description, or "" when x or x.Description is nil.

@@ -19,7 +19,9 @@ const (
 	implPkg    = "github.com/triggergen/triggergen/trigger/triggerimpl"
 	secretPkg  = "github.com/triggergen/triggergen/secret"
 	webhookPkg = "github.com/triggergen/triggergen/webhook"
-	jsonPkg    = "encoding/json"
+	// schemacheckPkg validates the configs the generated checks do not cover.
+	schemacheckPkg = "github.com/triggergen/triggergen/trigger/schemacheck"
+	jsonPkg        = "encoding/json"
 )
 
 // File is one rendered file, its path relative to the output root.
@@ -78,6 +80,7 @@ func (e *emitter) file(name string) *jen.File {
 	f.ImportName(implPkg, "triggerimpl")
 	f.ImportName(secretPkg, "secret")
 	f.ImportName(webhookPkg, "webhook")
+	f.ImportName(schemacheckPkg, "schemacheck")
 	e.files[name] = f
 	return f
 }

@@ -38,7 +38,7 @@ func (e *emitter) getters(f *jen.File, n *model.Named) {
 			result = goType(fl.Type)
 			f.Add(comment(fmt.Sprintf("%s returns *x.%s, or %s when x or x.%s is nil.", fl.Getter, fl.Name, zeroDesc(fl.Type), fl.Name)))
 			body = []jen.Code{
-				jen.If(jen.Id("x").Op("==").Nil().Op("||").Add(field).Op("==").Nil()).Block(jen.Return(zeroValue(fl.Type))),
+				jen.If(jen.Id("x").Op("==").Nil().Op("||").Add(field).Op("==").Nil()).Block(jen.Return(scalarZero(fl.Type))),
 				jen.Return(jen.Op("*").Add(field)),
 			}
 		}
@@ -47,8 +47,8 @@ func (e *emitter) getters(f *jen.File, n *model.Named) {
 	}
 }
 
-// zeroValue is the Go zero value of a scalar or enum type.
-func zeroValue(t *model.Type) jen.Code {
+// scalarZero is the Go zero value of a scalar or enum type.
+func scalarZero(t *model.Type) jen.Code {
 	switch t.Kind {
 	case model.Bool:
 		return jen.False()

@@ -1,8 +1,10 @@
 package emit
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -22,10 +24,9 @@ func (e *emitter) named(n *model.Named) {
 		if n.Validated && n.HasChecks() {
 			e.validateMethod(f, n)
 		}
-		if n.Validated {
-			e.unmarshalStrict(f, n)
-			e.checkJSONMethod(f, n)
-		}
+		e.unmarshalJSON(f, n)
+		e.decodeJSONMethod(f, n)
+		e.marshalJSON(f, n)
 		if n.Role == "config" {
 			e.defaultConsts(f, n)
 		}
@@ -40,6 +41,7 @@ func (e *emitter) named(n *model.Named) {
 		f.Add(comment(typeDoc(n) + "\n\nThe schema lists no properties, so the payload keeps every field as raw JSON."))
 		f.Type().Id(n.Name).Map(jen.String()).Qual(jsonPkg, "RawMessage")
 		f.Line()
+		e.unmarshalRawMap(f, n)
 	}
 }
 
@@ -75,6 +77,10 @@ func (e *emitter) structDecl(f *jen.File, n *model.Named) {
 			s = comment(d).Line()
 		}
 		fields = append(fields, s.Id(fl.Name).Add(fieldType(fl)).Tag(tags))
+	}
+	if n.Library {
+		fields = append(fields, jen.Line().Comment("extra holds the members read without a field here (and explicit nulls of").Line().
+			Comment("optional fields), which MarshalJSON writes back.").Line().Id("extra").Index().Qual(implPkg, "Member"))
 	}
 	f.Type().Id(n.Name).Struct(fields...)
 	f.Line()
@@ -147,6 +153,19 @@ func (e *emitter) configMethods(f *jen.File, n *model.Named) {
 		)),
 	)
 	f.Line()
+	if n.Library {
+		f.Add(comment(fmt.Sprintf("Validate checks c against the config schema of %s with the JSON Schema library santhosh-tekuri/jsonschema (the generated checks do not cover %s): it encodes c and validates the JSON. A violation makes the error a trigger.ValidationErrors listing each with its JSON pointer.", t.Slug, n.LibraryReason)))
+		f.Func().Params(jen.Id("c").Id(n.Name)).Id("Validate").Params().Error().Block(
+			jen.Return(jen.Id(n.SchemaVar).Dot("Validate").Call(jen.Id("c"))),
+		)
+		f.Line()
+		f.Add(comment(fmt.Sprintf("%s is the config schema of %s, compiled on first use.", n.SchemaVar, t.Slug)))
+		f.Var().Id(n.SchemaVar).Op("=").Qual(schemacheckPkg, "New").Call(jen.Lit(n.SchemaURL), schemaLit(n.Schema))
+		f.Line()
+		f.Var().Id("_").Qual(triggerPkg, "Config").Op("=").Id(n.Name).Values()
+		f.Line()
+		return
+	}
 	f.Add(comment(fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug)))
 	if n.HasChecks() {
 		f.Func().Params(jen.Id("c").Id(n.Name)).Id("Validate").Params().Error().Block(
@@ -243,6 +262,19 @@ func (e *emitter) unionDecl(f *jen.File, n *model.Named) {
 	f.Type().Id(n.Name).Struct(jen.Id("raw").Qual(jsonPkg, "RawMessage"))
 	f.Line()
 	for _, v := range n.Variants {
+		what := "the " + variantDesc(v) + " v"
+		if v.Type.Kind == model.Raw {
+			what = "the JSON value v"
+		}
+		f.Add(comment(fmt.Sprintf("%s returns a %s holding %s.", v.Ctor, n.Name, what)))
+		f.Func().Id(v.Ctor).Params(jen.Id("v").Add(goType(v.Type))).Id(n.Name).Block(
+			jen.Var().Id("u").Id(n.Name),
+			jen.Id("u").Dot("Set"+v.Name).Call(jen.Id("v")),
+			jen.Return(jen.Id("u")),
+		)
+		f.Line()
+	}
+	for _, v := range n.Variants {
 		gt := goType(v.Type)
 		f.Add(comment(fmt.Sprintf("As%s returns the value as %s; ok is false when it is not one.", v.Name, variantDesc(v))))
 		f.Func().Params(jen.Id("u").Id(n.Name)).Id("As"+v.Name).Params().Params(jen.Id("v").Add(gt), jen.Id("ok").Bool()).Block(
@@ -288,7 +320,9 @@ func literal(k model.Kind, x any) jen.Code {
 	switch v := x.(type) {
 	case json.Number:
 		if k == model.Int {
-			return jen.Id(string(v))
+			// The model keeps only integer consts and enums in int64.
+			r, _ := new(big.Rat).SetString(string(v))
+			return jen.Id(r.Num().String())
 		}
 		f, _ := v.Float64()
 		return jen.Lit(f)
@@ -298,4 +332,14 @@ func literal(k model.Kind, x any) jen.Code {
 		return jen.Lit(v)
 	}
 	return jen.Nil()
+}
+
+// schemaLit is the Go literal of a schema: the JSON indented in a raw
+// string, or a quoted string when the JSON holds a backquote.
+func schemaLit(schema []byte) jen.Code {
+	var buf bytes.Buffer
+	if json.Indent(&buf, schema, "", "\t") != nil || bytes.ContainsRune(buf.Bytes(), '`') || bytes.ContainsRune(buf.Bytes(), '\r') {
+		return jen.Lit(string(schema))
+	}
+	return jen.Op("`" + buf.String() + "`")
 }

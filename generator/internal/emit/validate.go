@@ -99,7 +99,7 @@ func (e *emitter) checkField(fl *model.Field) []jen.Code {
 	switch {
 	case fl.Pointer():
 		absent = jen.Add(val).Op("==").Nil()
-		if inner = e.checkValue(t, jen.Id("v"), path, errs, 0); len(inner) > 0 {
+		if inner = e.checkValue(t, jen.Id("v"), path, errs, 0); len(inner) > 0 && t.C.Never == "" {
 			inner = append([]jen.Code{jen.Id("v").Op(":=").Op("*").Add(val)}, inner...)
 		}
 	case t.Kind == model.Ref && t.Named.Kind == model.Union:
@@ -118,6 +118,15 @@ func (e *emitter) checkField(fl *model.Field) []jen.Code {
 	case t.Nilable():
 		absent = zeroCheck(t, val)
 		inner = e.checkValue(t, val, path, errs, 0)
+	case constFill(fl):
+		// The zero value marshals as the const (see marshalJSON): any
+		// other value is an error.
+		b, _ := json.Marshal(t.C.Const)
+		cond := jen.Add(val).Op("!=").Add(literalZero(t.Kind)).Op("&&").Add(notEqual(val, t.Kind, t.C.Const))
+		if t.Kind == model.Bool { // the const is true: false marshals as true
+			return nil
+		}
+		return []jen.Code{jen.If(cond).Block(add(errs, path, "const", "must be "+string(b)))}
 	default:
 		return e.checkValue(t, val, path, errs, 0)
 	}
@@ -163,20 +172,23 @@ func negate(t *model.Type, pointer bool, val jen.Code) *jen.Statement {
 func (e *emitter) checkValue(t *model.Type, v, path jen.Code, errs string, depth int) []jen.Code {
 	var out []jen.Code
 	c := &t.C
+	if c.Never != "" {
+		return []jen.Code{add(errs, path, neverKeyword(c), c.Never)}
+	}
 	switch t.Kind {
+	case model.Raw:
+		if len(c.Kinds) > 0 {
+			var kinds []jen.Code
+			for _, k := range c.Kinds {
+				kinds = append(kinds, jen.Lit(k))
+			}
+			out = append(out, jen.If(jen.Op("!").Qual(implPkg, "HasKind").Call(append([]jen.Code{v}, kinds...)...)).Block(
+				add(errs, path, "type", "must be "+strings.Join(c.Kinds, " or "))))
+		}
+	case model.DateTime, model.Date:
+		out = append(out, stringChecks(c, jen.Add(v).Dot("String").Call(), path, errs)...)
 	case model.String:
-		if c.MinLength != nil {
-			out = append(out, jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(v).Op("<").Lit(*c.MinLength)).Block(
-				add(errs, path, "minLength", fmt.Sprintf("must be at least %d characters long", *c.MinLength))))
-		}
-		if c.MaxLength != nil {
-			out = append(out, jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(v).Op(">").Lit(*c.MaxLength)).Block(
-				add(errs, path, "maxLength", fmt.Sprintf("must be at most %d characters long", *c.MaxLength))))
-		}
-		if c.Pattern != nil {
-			out = append(out, jen.If(jen.Op("!").Id(c.Pattern.Var).Dot("MatchString").Call(v)).Block(
-				add(errs, path, "pattern", fmt.Sprintf("must match the pattern %q", c.Pattern.Source))))
-		}
+		out = append(out, stringChecks(c, v, path, errs)...)
 	case model.Int, model.Float:
 		out = append(out, e.numberChecks(t, v, path, errs)...)
 	case model.Slice:
@@ -244,7 +256,25 @@ func (e *emitter) checkValue(t *model.Type, v, path jen.Code, errs string, depth
 	}
 	if c.HasConst && (t.Kind == model.Int || t.Kind == model.Float || t.Kind == model.Bool || t.Kind == model.String) {
 		b, _ := json.Marshal(c.Const)
-		out = append(out, jen.If(jen.Add(v).Op("!=").Add(literal(t.Kind, c.Const))).Block(add(errs, path, "const", "must be "+string(b))))
+		out = append(out, jen.If(notEqual(v, t.Kind, c.Const)).Block(add(errs, path, "const", "must be "+string(b))))
+	}
+	return out
+}
+
+// stringChecks emits minLength, maxLength and pattern for the string v.
+func stringChecks(c *model.Constraints, v, path jen.Code, errs string) []jen.Code {
+	var out []jen.Code
+	if c.MinLength != nil {
+		out = append(out, jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(v).Op("<").Lit(*c.MinLength)).Block(
+			add(errs, path, "minLength", fmt.Sprintf("must be at least %d characters long", *c.MinLength))))
+	}
+	if c.MaxLength != nil {
+		out = append(out, jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(v).Op(">").Lit(*c.MaxLength)).Block(
+			add(errs, path, "maxLength", fmt.Sprintf("must be at most %d characters long", *c.MaxLength))))
+	}
+	if c.Pattern != nil {
+		out = append(out, jen.If(jen.Op("!").Id(c.Pattern.Var).Dot("MatchString").Call(v)).Block(
+			add(errs, path, "pattern", fmt.Sprintf("must match the pattern %q", c.Pattern.Source))))
 	}
 	return out
 }
@@ -266,7 +296,9 @@ func (e *emitter) elemChecks(t *model.Type, ev, path jen.Code, errs string, dept
 		if len(inner) == 0 {
 			return nil
 		}
-		inner = append([]jen.Code{jen.Id(pv).Op(":=").Op("*").Add(ev)}, inner...)
+		if el.C.Never == "" {
+			inner = append([]jen.Code{jen.Id(pv).Op(":=").Op("*").Add(ev)}, inner...)
+		}
 		return []jen.Code{jen.If(jen.Add(ev).Op("!=").Nil()).Block(inner...)}
 	case el.Nilable() && el.Kind != model.Raw:
 		inner := e.checkValue(el, ev, path, errs, depth+1)

@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	neturl "net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,13 +80,13 @@ func Compile(url string, data []byte, lim Limits) (*Doc, error) {
 	}
 	root, err := c.Compile(url)
 	if err != nil {
-		return nil, compileError(url, err)
+		return nil, compileError(url, raw, err)
 	}
 	return &Doc{URL: url, Root: root, raw: raw, keys: keys}, nil
 }
 
-// compileError locates a compile error within the document.
-func compileError(url string, err error) error {
+// compileError locates a compile error within the document raw.
+func compileError(url string, raw any, err error) error {
 	var sve *jsonschema.SchemaValidationError
 	if errors.As(err, &sve) {
 		var ve *jsonschema.ValidationError
@@ -104,11 +105,67 @@ func compileError(url string, err error) error {
 	}
 	var le *jsonschema.LoadURLError
 	if errors.As(err, &le) {
-		return &Error{Msg: fmt.Sprintf("$ref to %s: only references within the schema are supported", le.URL)}
+		ptr, kw := refPointer(raw, url, le.URL)
+		if kw == "$schema" {
+			return &Error{Pointer: ptr, Msg: fmt.Sprintf("$schema %s: a metaschema of another document (a custom vocabulary) cannot be loaded; only the draft metaschemas and references within the schema are supported", le.URL)}
+		}
+		return &Error{Pointer: ptr, Msg: fmt.Sprintf("$ref to %s: only references within the schema are supported", le.URL)}
 	}
 	msg := err.Error()
 	msg = strings.ReplaceAll(msg, url, "")
 	return &Error{Msg: msg}
+}
+
+// refPointer returns the JSON pointer of the first "$ref" (or "$schema")
+// in raw that resolves to the document target, with "$id"s changing the
+// base as they do for the compiler, and which keyword it is; "" when none
+// does.
+func refPointer(raw any, docURL, target string) (string, string) {
+	strip := func(s string) string { s, _, _ = strings.Cut(s, "#"); return s }
+	target = strip(target)
+	var walk func(v any, base *neturl.URL, ptr string) (string, string)
+	walk = func(v any, base *neturl.URL, ptr string) (string, string) {
+		switch x := v.(type) {
+		case map[string]any:
+			if id, ok := x["$id"].(string); ok {
+				if u, err := neturl.Parse(id); err == nil {
+					base = base.ResolveReference(u)
+				}
+			}
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				switch k {
+				case "$ref", "$dynamicRef", "$schema":
+					if s, ok := x[k].(string); ok {
+						if u, err := neturl.Parse(s); err == nil && strip(base.ResolveReference(u).String()) == target {
+							return ptr + "/" + Escape(k), k
+						}
+					}
+				case "const", "enum", "examples", "default":
+				default:
+					if p, kw := walk(x[k], base, ptr+"/"+Escape(k)); kw != "" {
+						return p, kw
+					}
+				}
+			}
+		case []any:
+			for i, e := range x {
+				if p, kw := walk(e, base, ptr+"/"+strconv.Itoa(i)); kw != "" {
+					return p, kw
+				}
+			}
+		}
+		return "", ""
+	}
+	base, err := neturl.Parse(docURL)
+	if err != nil {
+		return "", ""
+	}
+	return walk(raw, base, "")
 }
 
 func deepest(ve *jsonschema.ValidationError) *jsonschema.ValidationError {

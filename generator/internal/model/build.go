@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -161,6 +162,7 @@ type site struct {
 	key       string // rename key of the schema
 	ptr       string // lock pointer of the schema
 	validated bool
+	library   bool // a config that Validate checks with the library
 }
 
 func (s site) at(docPtr string) site {
@@ -263,13 +265,29 @@ func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named 
 		return nil
 	}
 	st.doc = doc
+	var libraryReason string
+	if st.validated {
+		if p, what := libraryNeed(doc, doc.Root); what != "" {
+			st.library = true
+			libraryReason = describe(p, what)
+		}
+	}
 	suffix := "Config"
 	if part == "payload" {
 		suffix = "Payload"
 	}
 	st.want = t.baseCand.Got + suffix
 	s := doc.Root
-	n := &Named{Kind: Struct, Key: st.key, Role: part, Trigger: t, users: map[*Trigger]bool{t: true}, Validated: st.validated}
+	n := &Named{Kind: Struct, Key: st.key, Role: part, Trigger: t, users: map[*Trigger]bool{t: true}, Validated: st.validated, Library: st.library}
+	if st.library {
+		n.LibraryReason = libraryReason
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, raw); err == nil {
+			n.Schema = buf.Bytes()
+		}
+		n.SchemaURL = doc.URL
+		pb.warnf(st.ptr, "Validate checks this config with santhosh-tekuri/jsonschema (the package imports trigger/schemacheck): the generated checks do not cover %s", libraryReason)
+	}
 	n.cand = &naming.Candidate{Want: st.want, Key: st.key}
 	if v := pb.exportedRename("type:"+st.key, st.ptr); v != "" {
 		n.cand.Want, n.cand.Fixed = v, true
@@ -292,6 +310,7 @@ func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named 
 		pb.errorf(st.ptr+"/type", "a trigger %s must be an object schema, not %s", part, s.Types)
 	}
 	pb.fields(st, n, members)
+	n.Closed = !st.library && len(members) == 1 && isFalseSchema(s.AdditionalProperties)
 	return n
 }
 

@@ -69,12 +69,32 @@ type Named struct {
 	Role    string
 	Trigger *Trigger
 	// Validated is set when the type is reachable from a config: it gets a
-	// validate method when it has anything to check, and a struct gets a
-	// strict UnmarshalJSON (missing required keys and forbidden nulls are
-	// errors). Payload types are never Validated and decode tolerantly.
+	// validate method when it has anything to check, and a struct decodes
+	// strictly (missing required keys and forbidden nulls are errors).
+	// Payload types are never Validated and decode tolerantly.
 	Validated bool
 	// NullOK is set on a config root whose schema allows JSON null.
 	NullOK bool
+	// Closed is set on a struct whose schema allows no properties beyond
+	// its own (additionalProperties: false): its strict decoder rejects
+	// unknown keys.
+	Closed bool
+	// Library is set on the types of a config that Validate checks with
+	// santhosh-tekuri/jsonschema (see native.go): they have no validate
+	// method, and a struct keeps the members it has no field for (and
+	// explicit nulls of optional fields) to write them back, so that the
+	// library judges the instance that was decoded.
+	Library bool
+	// LibraryReason says, on a library config's root, what the native
+	// checks do not cover ("not at #/properties/v").
+	LibraryReason string
+	// Schema is a library config's schema, compact JSON, and SchemaVar the
+	// package variable holding its compiled form.
+	Schema    []byte
+	SchemaVar string
+	// SchemaURL is the URL the schema was compiled under (its references
+	// resolve against it).
+	SchemaURL string
 
 	users      map[*Trigger]bool
 	cand       *naming.Candidate
@@ -84,6 +104,8 @@ type Named struct {
 	roleFree   string // Enum: the name without Config/Payload, when shared by both
 	part       string // "config" or "payload": where the type was first made
 	checks     int    // memo for HasChecks: 0 unknown, 1 no, 2 yes, 3 in progress
+	// nullVariant: a union variant accepts null.
+	nullVariant bool
 }
 
 // Field is one struct field.
@@ -111,6 +133,10 @@ type Field struct {
 	// Getter names the nil-safe getter of a payload struct's pointer field
 	// ("GetBotID"), or is "".
 	Getter string
+	// KeepNull marks an optional nullable field of a library config whose
+	// Go type cannot hold null itself: a null read is kept beside the
+	// struct's unknown members and written back while the field is unset.
+	KeepNull bool
 
 	cand    *naming.Candidate
 	defCand *naming.Candidate
@@ -130,6 +156,10 @@ type Variant struct {
 	Name     string
 	Type     *Type
 	JSONKind string // JSON Schema type the variant accepts ("" = any)
+	// Ctor names the constructor of the union from this variant
+	// (NewValueString).
+	Ctor string
+	ctor *naming.Candidate
 }
 
 // Kind is the shape of a Go type.
@@ -176,6 +206,12 @@ type Constraints struct {
 	// Const is the required value (json.Number, bool, string), when set.
 	Const    any
 	HasConst bool
+	// Kinds, on a Raw value, lists the JSON types it may have ("null" for
+	// {"type": "null"}); empty means any.
+	Kinds []string
+	// Never, when set, says why no value can be valid (a const or enum
+	// that the type contradicts): the check always fails with it.
+	Never string
 }
 
 // Pattern is a package-level compiled regular expression.
@@ -247,7 +283,7 @@ func (t *Type) HasChecks() bool {
 	c := &t.C
 	if c.MinLength != nil || c.MaxLength != nil || c.Pattern != nil || c.Minimum != nil || c.Maximum != nil ||
 		c.ExclusiveMinimum != nil || c.ExclusiveMaximum != nil || c.MultipleOf != nil || c.MinItems != nil ||
-		c.MaxItems != nil || c.UniqueItems || c.MinProps != nil || c.MaxProps != nil || len(c.Enum) > 0 || c.HasConst {
+		c.MaxItems != nil || c.UniqueItems || c.MinProps != nil || c.MaxProps != nil || len(c.Enum) > 0 || c.HasConst || len(c.Kinds) > 0 || c.Never != "" {
 		return true
 	}
 	switch t.Kind {
@@ -264,6 +300,9 @@ func (t *Type) HasChecks() bool {
 
 // HasChecks reports whether the named type needs a validate method.
 func (n *Named) HasChecks() bool {
+	if n.Library {
+		return false
+	}
 	switch n.checks {
 	case 1:
 		return false

@@ -105,8 +105,9 @@ func (pb *pkgBuilder) fields(st site, n *Named, members []*jsonschema.Schema) {
 		reserved["TriggerType"] = "method"
 		reserved["Validate"] = "method"
 	}
+	reserved["UnmarshalJSON"] = "method" // the generated decoder
 	if n.Validated {
-		reserved["UnmarshalJSON"] = "method" // the strict decoder
+		reserved["MarshalJSON"] = "method" // consts and kept members
 	}
 	for _, p := range props {
 		pptr, _ := st.doc.Pointer(p.s)
@@ -128,6 +129,7 @@ func (pb *pkgBuilder) fields(st site, n *Named, members []*jsonschema.Schema) {
 		cands = append(cands, f.cand)
 		fst.want = n.cand.Want + f.cand.Want
 		f.Type, f.Nullable = pb.typeOf(fst, p.s)
+		f.KeepNull = st.library && !f.Required && f.Nullable && f.Type.Kind != Raw && !(f.Type.Kind == Ref && f.Type.Named.Kind == Union)
 		f.Doc, f.Examples, f.Deprecated = docOf(p.s, p.name, f.Type)
 		if p.s.Default != nil {
 			f.Default, f.HasDefault = *p.s.Default, true
@@ -205,7 +207,9 @@ func (pb *pkgBuilder) object(st site, s *jsonschema.Schema, members []*jsonschem
 	fst.want = n.cand.Want
 	saved := pb.inlining
 	pb.inlining = map[*jsonschema.Schema]bool{}
-	pb.fields(fst, n, pb.objectMembers(st, s))
+	ms := pb.objectMembers(st, s)
+	pb.fields(fst, n, ms)
+	n.Closed = !st.library && len(ms) == 1 && isFalseSchema(s.AdditionalProperties)
 	pb.inlining = saved
 	return n
 }

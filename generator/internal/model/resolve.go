@@ -65,6 +65,9 @@ func (pb *pkgBuilder) resolve() {
 	}
 	for _, n := range pb.types {
 		n.Name = n.cand.Got
+		if n.Library && n.Role == "config" {
+			n.SchemaVar = "schema" + n.Name // unexported: no exported name collides
+		}
 	}
 	if cr := p.Creds; cr != nil {
 		cr.Type, cr.Update = credCands[0].Got, credCands[1].Got
@@ -76,9 +79,20 @@ func (pb *pkgBuilder) resolve() {
 	for k, v := range taken {
 		used[k] = v
 	}
-	// Enum constants and default constants.
+	for _, n := range pb.types {
+		for _, v := range n.Variants {
+			if v.Name == "" {
+				v.Name = v.Type.Named.Name
+			}
+		}
+	}
+	// Enum constants, default constants and union constructors.
 	var second []*naming.Candidate
 	for _, n := range pb.types {
+		for _, v := range n.Variants {
+			v.ctor = &naming.Candidate{Want: "New" + n.Name + v.Name, Key: n.Key + "#new" + v.Name}
+			second = append(second, v.ctor)
+		}
 		for _, v := range n.Values {
 			if !v.cand.Fixed {
 				v.cand.Want = n.Name + v.cand.Want
@@ -112,9 +126,7 @@ func (pb *pkgBuilder) resolve() {
 			}
 		}
 		for _, v := range n.Variants {
-			if v.Name == "" {
-				v.Name = v.Type.Named.Name
-			}
+			v.Ctor = v.ctor.Got
 		}
 	}
 	// Files: a type used by one trigger lives in its file, others in types.gen.go.

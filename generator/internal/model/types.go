@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
@@ -35,14 +36,13 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 	if pb.inlining[s] {
 		// A $ref cycle that reaches no object (e.g. an array of itself): a
 		// Go type would be infinite, so the value is kept as raw JSON.
-		pb.warnf(st.ptr, "recursive schema without an object in the cycle; kept as raw JSON (json.RawMessage)")
+		if !st.validated { // a config says why it is validated by the library
+			pb.warnf(st.ptr, "recursive schema without an object in the cycle; kept as raw JSON (json.RawMessage)")
+		}
 		return &Type{Kind: Raw}, true
 	}
 	pb.inlining[s] = true
 	defer delete(pb.inlining, s)
-	if pb.pkg != nil && st.validated {
-		pb.unchecked(st, s)
-	}
 	// A bare $ref (annotations beside it are allowed).
 	if s.Ref != nil && !hasStructure(s) {
 		rst := st
@@ -53,6 +53,9 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 		return pb.typeOfDepth(rst, s.Ref, depth+1)
 	}
 	if s.Ref != nil || len(s.AllOf) > 0 {
+		if st.validated {
+			return pb.configAllOf(st, s, depth)
+		}
 		members := pb.objectMembers(st, s)
 		objects := 0
 		var single *jsonschema.Schema
@@ -85,9 +88,13 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 		var nonNull []*jsonschema.Schema
 		null := false
 		for _, a := range alts {
-			if isNull(a) {
+			switch {
+			case isNull(a):
 				null = true
-			} else {
+			case st.validated && len(s.OneOf) == 0 && acceptsAll(a):
+				// anyOf with a branch that takes anything takes anything.
+				return &Type{Kind: Raw}, true
+			default:
 				nonNull = append(nonNull, a)
 			}
 		}
@@ -98,7 +105,11 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 			t, n := pb.typeOfDepth(st, nonNull[0], depth+1)
 			return t, n || null
 		}
-		return pb.union(st, s, nonNull, len(s.OneOf) > 0, depth), null
+		t, vnull := pb.union(st, s, nonNull, len(s.OneOf) > 0, depth)
+		if st.validated {
+			null = null || vnull
+		}
+		return t, null
 	}
 	types := []string{}
 	if s.Types != nil {
@@ -110,12 +121,22 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 		return pb.enum(st, s, types)
 	}
 	if s.Const != nil && len(types) == 0 {
+		if *s.Const == nil {
+			return &Type{Kind: Raw, C: Constraints{Kinds: []string{"null"}}}, true
+		}
 		t := &Type{Kind: kindOfValue(*s.Const)}
 		t.C.Const, t.C.HasConst = *s.Const, true
-		return t, *s.Const == nil
+		return t, false
 	}
 	if len(types) == 0 {
 		switch {
+		case nullable && s.Types != nil && !s.Types.IsEmpty():
+			// {"type": "null"}
+			return &Type{Kind: Raw, C: Constraints{Kinds: []string{"null"}}}, true
+		case st.validated:
+			// Without a type, properties or items do not make the value an
+			// object or an array: any JSON value is kept.
+			return &Type{Kind: Raw}, true
 		case len(s.Properties) > 0 || s.AdditionalProperties != nil:
 			types = []string{"object"}
 		case s.Items2020 != nil || s.Items != nil:
@@ -125,50 +146,20 @@ func (pb *pkgBuilder) typeOfDepth(st site, s *jsonschema.Schema, depth int) (*Ty
 			return t, true
 		}
 	}
+	if s.Const != nil {
+		if *s.Const == nil || !slices.Contains(types, jsonTypeOf(*s.Const)) && !(jsonTypeOf(*s.Const) == "integer" && slices.Contains(types, "number")) {
+			// A const the type contradicts: nothing is valid.
+			t := pb.single(st, s, types[0], depth)
+			b, _ := json.Marshal(*s.Const)
+			t.C.Never = "must be " + string(b) + ", which the schema's type (" + strings.Join(types, ", ") + ") does not allow: no value is valid"
+			t.C.Const, t.C.HasConst = *s.Const, true // Never rules: no comparison is emitted
+			return t, false
+		}
+	}
 	if len(types) > 1 {
 		return pb.scalarUnion(st, s, types), nullable
 	}
-	t := pb.single(st, s, types[0], depth)
-	if s.Const != nil {
-		t.C.Const, t.C.HasConst = *s.Const, true
-	}
-	return t, nullable
-}
-
-// unchecked warns about validation keywords of a config schema that the
-// generated Validate does not check.
-func (pb *pkgBuilder) unchecked(st site, s *jsonschema.Schema) {
-	var kws []string
-	if s.Not != nil {
-		kws = append(kws, "not")
-	}
-	if s.If != nil {
-		kws = append(kws, "if")
-	}
-	if len(s.PatternProperties) > 0 {
-		kws = append(kws, "patternProperties")
-	}
-	if s.PropertyNames != nil {
-		kws = append(kws, "propertyNames")
-	}
-	if len(s.DependentRequired) > 0 || len(s.Dependencies) > 0 {
-		kws = append(kws, "dependentRequired")
-	}
-	if len(s.DependentSchemas) > 0 {
-		kws = append(kws, "dependentSchemas")
-	}
-	if s.Contains != nil {
-		kws = append(kws, "contains")
-	}
-	if len(s.PrefixItems) > 0 {
-		kws = append(kws, "prefixItems")
-	}
-	if s.UnevaluatedProperties != nil || s.UnevaluatedItems != nil {
-		kws = append(kws, "unevaluated*")
-	}
-	if len(kws) > 0 {
-		pb.warnf(st.ptr, "Validate does not check %s", strings.Join(kws, ", "))
-	}
+	return pb.single(st, s, types[0], depth), nullable
 }
 
 func hasOwnStructure(s *jsonschema.Schema) bool {
@@ -206,6 +197,91 @@ func isObject(s *jsonschema.Schema) bool {
 		return true
 	}
 	return s.Types != nil && slices.Contains(s.Types.ToStrings(), "object")
+}
+
+// configAllOf maps a config schema with allOf (or a $ref beside other
+// keywords) to a type that holds every value it accepts: the one member of
+// an allOf beside annotations only; a struct of the merged members when one
+// of them says type object; else the type of a member with a type (every
+// accepted value satisfies it), or raw JSON.
+func (pb *pkgBuilder) configAllOf(st site, s *jsonschema.Schema, depth int) (*Type, bool) {
+	own := len(typesOf(s)) > 0 || len(s.Required) > 0 || s.Enum != nil || s.Const != nil || len(s.AnyOf)+len(s.OneOf) > 0 || hasTypeKeywords(s)
+	if !own && s.Ref == nil && len(s.AllOf) == 1 {
+		rst := st
+		if rptr, ok := st.doc.Pointer(s.AllOf[0]); ok {
+			rst = st.at(rptr)
+		}
+		rst.want = st.want
+		return pb.typeOfDepth(rst, s.AllOf[0], depth+1)
+	}
+	members := pb.objectMembers(st, s)
+	if pinned, nullable := pinsObject(append(members, s)); pinned {
+		return &Type{Kind: Ref, Named: pb.object(st, s, members)}, nullable
+	}
+	for _, m := range members {
+		if m != s && (len(typesOf(m)) > 0 || m.Enum != nil || m.Const != nil) {
+			rst := st
+			if rptr, ok := st.doc.Pointer(m); ok {
+				rst = st.at(rptr)
+			}
+			rst.want = st.want
+			return pb.typeOfDepth(rst, m, depth+1)
+		}
+	}
+	return &Type{Kind: Raw}, true
+}
+
+// pinsObject reports whether one of the schemas says type object, and
+// whether all those with a type allow null.
+func pinsObject(ss []*jsonschema.Schema) (pinned, nullable bool) {
+	nullable = true
+	for _, s := range ss {
+		ts := typesOf(s)
+		if slices.Contains(ts, "object") {
+			pinned = true
+		}
+		if len(ts) > 0 && !slices.Contains(ts, "null") {
+			nullable = false
+		}
+	}
+	return pinned, nullable
+}
+
+// acceptsAll reports whether the schema (after bare $refs) has no
+// validation keyword: {} or true.
+func acceptsAll(s *jsonschema.Schema) bool {
+	s = bare(s)
+	if s == nil {
+		return true
+	}
+	if s.Bool != nil {
+		return *s.Bool
+	}
+	return s.Ref == nil && len(typesOf(s)) == 0 && s.Enum == nil && s.Const == nil && len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) == 0 &&
+		!hasTypeKeywords(s) && libraryKeyword(s) == ""
+}
+
+// jsonTypeOf returns the JSON Schema type of a decoded JSON value
+// ("integer" for integral numbers).
+func jsonTypeOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case json.Number:
+		if r, ok := new(big.Rat).SetString(string(x)); ok && r.IsInt() {
+			return "integer"
+		}
+		return "number"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return ""
 }
 
 func isNull(s *jsonschema.Schema) bool {
@@ -257,7 +333,7 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 			}
 		}
 		t.C.MinLength, t.C.MaxLength = s.MinLength, s.MaxLength
-		if s.Pattern != nil && t.Kind == String {
+		if s.Pattern != nil {
 			t.C.Pattern = pb.pattern(s.Pattern.String())
 		}
 	case "integer":
@@ -276,6 +352,9 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		if s.Items2020 != nil {
 			items = s.Items2020
 		}
+		if st.validated && len(s.PrefixItems) > 0 {
+			items = nil // items applies only after the prefix: elements differ
+		}
 		if items == nil {
 			t.Elem, t.ElemNullable = &Type{Kind: Raw}, true
 		} else {
@@ -286,10 +365,10 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		}
 		t.C.MinItems, t.C.MaxItems, t.C.UniqueItems = s.MinItems, s.MaxItems, s.UniqueItems
 	case "object":
-		if len(s.Properties) > 0 {
+		if len(s.Properties) > 0 || st.validated && isFalseSchema(s.AdditionalProperties) && len(s.PatternProperties) == 0 {
 			return &Type{Kind: Ref, Named: pb.object(st, s, []*jsonschema.Schema{s})}
 		}
-		if ap, ok := s.AdditionalProperties.(*jsonschema.Schema); ok && ap.Bool == nil {
+		if ap, ok := s.AdditionalProperties.(*jsonschema.Schema); ok && ap.Bool == nil && !(st.validated && len(s.PatternProperties) > 0) {
 			vst := st
 			vst.want = st.want + "Value"
 			t.Kind = Map
@@ -303,7 +382,23 @@ func (pb *pkgBuilder) single(st site, s *jsonschema.Schema, typ string, depth in
 		t.C.Minimum, t.C.Maximum = s.Minimum, s.Maximum
 		t.C.ExclusiveMinimum, t.C.ExclusiveMaximum, t.C.MultipleOf = s.ExclusiveMinimum, s.ExclusiveMaximum, s.MultipleOf
 	}
+	if s.Const != nil && typeAllows([]string{typ}, jsonTypeOf(*s.Const)) {
+		t.C.Const, t.C.HasConst = *s.Const, true
+		if t.Kind == Int && !fitsInt64(*s.Const) {
+			t.C.Never = "must be " + string((*s.Const).(json.Number)) + ", an integer outside the range generated code supports (int64)"
+		}
+	}
 	return t
+}
+
+// fitsInt64 reports whether the JSON number v is an integer in int64.
+func fitsInt64(v any) bool {
+	n, ok := v.(json.Number)
+	if !ok {
+		return false
+	}
+	r, ok := new(big.Rat).SetString(string(n))
+	return ok && r.IsInt() && r.Num().IsInt64()
 }
 
 func (pb *pkgBuilder) pattern(src string) *Pattern {
@@ -362,8 +457,12 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	kindKey := strconv.Itoa(int(kind))
 	if kind != Enum {
 		// Config types decode strictly (see Named.Validated), payload types
-		// tolerantly: a struct or union is never shared between the two.
+		// tolerantly, and a library config's types keep what they do not
+		// hold: a struct or union is never shared between the three.
 		kindKey += ":" + st.part
+		if st.library {
+			kindKey += ":library"
+		}
 	}
 	ck := pb.contentKey(st, s, kindKey)
 	if n, ok := pb.byContent[ck]; ok && ck != "" {
@@ -371,7 +470,7 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 		pb.use(n, st)
 		return n, true
 	}
-	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}, part: st.part}
+	n := &Named{Kind: kind, Key: st.key, users: map[*Trigger]bool{}, part: st.part, Library: st.library && kind != Enum}
 	n.cand = &naming.Candidate{Want: st.want, Key: st.key}
 	n.strongWant = st.want
 	if lim := pb.opt.Limits.MaxTypes; lim > 0 && len(pb.types) >= lim && !pb.over {

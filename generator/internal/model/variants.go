@@ -11,7 +11,7 @@ import (
 	"github.com/triggergen/triggergen/generator/internal/naming"
 )
 
-// enum maps a schema with "enum".
+// enum maps a schema with "enum" (types: its non-null types).
 func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type, bool) {
 	null := false
 	var vals []any
@@ -21,16 +21,32 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 			null = true
 			continue
 		}
+		if len(types) > 0 && st.validated && !typeAllows(types, jsonTypeOf(v)) {
+			continue // the type rules this value out
+		}
 		if _, ok := v.(string); !ok {
 			allStrings = false
 		}
 		vals = append(vals, v)
 	}
-	if len(types) > 0 && !slices.Contains(types, "null") && s.Types != nil {
-		null = false
+	// null is valid when the enum lists it and the type (if any) allows it;
+	// a payload is tolerant and takes null when either says so.
+	if typed := typesOf(s); len(typed) > 0 {
+		typeNull := slices.Contains(typed, "null")
+		if st.validated {
+			null = null && typeNull
+		} else {
+			null = null || typeNull
+		}
 	}
-	if len(types) > 0 && s.Types != nil && slices.Contains(s.Types.ToStrings(), "null") {
-		null = true
+	if st.validated && len(vals) == 0 {
+		if null {
+			return &Type{Kind: Raw, C: Constraints{Kinds: []string{"null"}}}, true
+		}
+		t := pb.single(st, s, append(types, "string")[0], 0)
+		b, _ := json.Marshal(s.Enum.Values)
+		t.C.Never = "must be one of " + string(b) + ", which the schema's type (" + strings.Join(types, ", ") + ") does not allow: no value is valid"
+		return t, false
 	}
 	if allStrings && len(vals) > 0 && (len(types) == 0 || len(types) == 1 && types[0] == "string") {
 		if st.want == st.itemWant && st.itemWant != "" {
@@ -48,9 +64,9 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 		if !existed {
 			n.roleFree = roleFree(st)
 			seen := map[string]bool{}
-			for i, v := range vals {
-				str := v.(string)
-				if seen[str] {
+			for i, v := range s.Enum.Values {
+				str, ok := v.(string)
+				if !ok || seen[str] {
 					continue
 				}
 				seen[str] = true
@@ -79,21 +95,14 @@ func (pb *pkgBuilder) enum(st site, s *jsonschema.Schema, types []string) (*Type
 			}
 		}
 	}
-	if len(types) == 1 {
-		switch types[0] {
-		case "integer":
-			if kind == Int {
-				kind = Int
-			}
-		case "number":
-			if kind == Int {
-				kind = Float
-			}
-		}
+	if kind == Int && (slices.Contains(types, "number") || st.validated && !allFitInt64(vals)) {
+		kind = Float
 	}
 	t := &Type{Kind: kind}
 	if kind == Raw {
-		pb.warnf(st.ptr, "enum of mixed types is kept as raw JSON; Validate does not check it")
+		if !st.validated {
+			pb.warnf(st.ptr, "enum of mixed types is kept as raw JSON")
+		}
 		return t, true
 	}
 	t.C.Enum = vals
@@ -137,11 +146,27 @@ func roleFree(st site) string {
 	return ""
 }
 
-// union builds a union of several non-null alternatives.
-func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Schema, oneOf bool, depth int) *Type {
+// typeAllows reports whether a value of JSON type typ satisfies a schema
+// with the (non-null) types.
+func typeAllows(types []string, typ string) bool {
+	return slices.Contains(types, typ) || typ == "integer" && slices.Contains(types, "number")
+}
+
+func allFitInt64(vals []any) bool {
+	for _, v := range vals {
+		if !fitsInt64(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// union builds a union of several non-null alternatives; null reports
+// whether one of them accepts null.
+func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Schema, oneOf bool, depth int) (*Type, bool) {
 	n, existed := pb.newNamed(st, s, Union)
 	if existed {
-		return &Type{Kind: Ref, Named: n}
+		return &Type{Kind: Ref, Named: n}, n.nullVariant
 	}
 	n.OneOf = oneOf
 	used := map[string]bool{}
@@ -151,7 +176,8 @@ func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Sc
 	for _, a := range alts {
 		ast := st
 		ast.want = n.cand.Want + "Variant"
-		t, _ := pb.typeOfDepth(ast, a, depth+1)
+		t, null := pb.typeOfDepth(ast, a, depth+1)
+		n.nullVariant = n.nullVariant || null
 		v := &Variant{Type: t, Name: variantName(t), JSONKind: jsonKind(t)}
 		base := v.Name
 		for i := 2; used[v.Name]; i++ {
@@ -160,7 +186,7 @@ func (pb *pkgBuilder) union(st site, s *jsonschema.Schema, alts []*jsonschema.Sc
 		used[v.Name] = true
 		n.Variants = append(n.Variants, v)
 	}
-	return &Type{Kind: Ref, Named: n}
+	return &Type{Kind: Ref, Named: n}, n.nullVariant
 }
 
 // scalarUnion builds a union from a multi-type schema ("type": ["string", "integer"]).
@@ -170,7 +196,14 @@ func (pb *pkgBuilder) scalarUnion(st site, s *jsonschema.Schema, types []string)
 		return &Type{Kind: Ref, Named: n}
 	}
 	for _, typ := range types {
-		t := pb.single(st, s, typ, 0)
+		var t *Type
+		if st.validated && typ == "object" && (len(s.Properties) > 0 || isFalseSchema(s.AdditionalProperties)) {
+			// A struct made from s would be s's own named type, which is
+			// this union: keep the object raw (the library checks it).
+			t = &Type{Kind: Object}
+		} else {
+			t = pb.single(st, s, typ, 0)
+		}
 		n.Variants = append(n.Variants, &Variant{Type: t, Name: variantName(t), JSONKind: jsonKind(t)})
 	}
 	return &Type{Kind: Ref, Named: n}

@@ -56,51 +56,41 @@ func (TaskConfig) Validate() error {
 
 var _ trigger.Config = TaskConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *TaskConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain TaskConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*TaskConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *TaskConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = TaskConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "project_gid":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/project_gid", "type", "must not be null")
-			}
+			x.ProjectGid = d.String()
 		case "workspace_gid":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/workspace_gid", "type", "must not be null")
-			}
+			x.WorkspaceGid = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/project_gid", "required", "is required")
+		d.Missing("project_gid")
 	}
 	if !seen[1] {
-		errs.Add(path+"/workspace_gid", "required", "is required")
+		d.Missing("workspace_gid")
 	}
 }
 
@@ -108,4 +98,36 @@ func (*TaskConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
 type TaskPayload struct {
 	// List of events that triggered the webhook
 	Events []json.RawMessage `json:"events"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *TaskPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "TaskPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *TaskPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = TaskPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "events":
+			x.Events = nil
+			if d.Array() {
+				x.Events = []json.RawMessage{}
+				for d.Elem() {
+					x.Events = append(x.Events, d.Raw())
+				}
+			}
+		default:
+			d.Skip()
+		}
+	}
 }

@@ -89,53 +89,49 @@ func (NewDiscussionConfig) Validate() error {
 
 var _ trigger.Config = NewDiscussionConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewDiscussionConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewDiscussionConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewDiscussionConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *NewDiscussionConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewDiscussionConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "course_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/course_id", "type", "must not be null")
-			}
+			x.CourseID = d.Int()
+		case "filter_by":
+			x.FilterBy = d.StringPtr()
 		case "include":
-			for i, e := range triggerimpl.JSONElements(v) {
-				if triggerimpl.IsJSONNull(e) {
-					errs.Add(triggerimpl.PathIndex(path+"/include", i), "type", "must not be null")
+			x.Include = nil
+			if !d.Null() && d.Array() {
+				x.Include = []string{}
+				for d.Elem() {
+					x.Include = append(x.Include, d.String())
 				}
 			}
-		case "filter_by", "interval", "order_by":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+		case "interval":
+			x.Interval = d.FloatPtr()
+		case "order_by":
+			x.OrderBy = d.StringPtr()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/course_id", "required", "is required")
+		d.Missing("course_id")
 	}
 }
 
@@ -167,6 +163,34 @@ type NewDiscussionPayload struct {
 	Topic DiscussionTopic `json:"topic"`
 }
 
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewDiscussionPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewDiscussionPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewDiscussionPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewDiscussionPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "event_type":
+			x.EventType = d.StringOrNull()
+		case "topic":
+			x.Topic.decodeJSON(d)
+		default:
+			d.Skip()
+		}
+	}
+}
+
 // GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
 func (x *NewDiscussionPayload) GetEventType() string {
 	if x == nil || x.EventType == nil {
@@ -191,6 +215,42 @@ type DiscussionTopic struct {
 	Title string `json:"title"`
 	// User ID of the discussion author.
 	UserID *int64 `json:"user_id,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *DiscussionTopic) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "DiscussionTopic")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *DiscussionTopic) decodeJSON(d *triggerimpl.Decoder) {
+	*x = DiscussionTopic{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "author":
+			x.Author = d.RawMap()
+		case "course_id":
+			x.CourseID = d.Int()
+		case "id":
+			x.ID = d.Int()
+		case "posted_at":
+			x.PostedAt = d.StringOrNull()
+		case "title":
+			x.Title = d.String()
+		case "user_id":
+			x.UserID = d.IntOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetPostedAt returns *x.PostedAt, or "" when x or x.PostedAt is nil.

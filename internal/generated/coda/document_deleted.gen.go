@@ -4,7 +4,6 @@ package coda
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -84,37 +83,41 @@ func (DocumentDeletedConfig) Validate() error {
 
 var _ trigger.Config = DocumentDeletedConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *DocumentDeletedConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain DocumentDeletedConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*DocumentDeletedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *DocumentDeletedConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = DocumentDeletedConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
-		case "interval", "limit":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "folderId":
+			x.FolderID = d.StringOrNull()
+		case "interval":
+			x.Interval = d.FloatPtr()
+		case "isOwner":
+			x.IsOwner = d.BoolOrNull()
+		case "isPublished":
+			x.IsPublished = d.BoolOrNull()
+		case "isStarred":
+			x.IsStarred = d.BoolOrNull()
+		case "limit":
+			x.Limit = d.IntPtr()
+		case "workspaceId":
+			x.WorkspaceID = d.StringOrNull()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -140,6 +143,34 @@ type DocumentDeletedPayload struct {
 	EventType string `json:"event_type"`
 }
 
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *DocumentDeletedPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "DocumentDeletedPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *DocumentDeletedPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = DocumentDeletedPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "document":
+			x.Document.decodeJSON(d)
+		case "event_type":
+			x.EventType = d.String()
+		default:
+			d.Skip()
+		}
+	}
+}
+
 // DocDeleted is a nested object.
 //
 // The document that was deleted
@@ -160,6 +191,46 @@ type DocDeleted struct {
 	OwnerName *string `json:"ownerName,omitempty"`
 	// The ID of the workspace that contained the document
 	WorkspaceID *string `json:"workspaceId,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *DocDeleted) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "DocDeleted")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *DocDeleted) decodeJSON(d *triggerimpl.Decoder) {
+	*x = DocDeleted{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "createdAt":
+			x.CreatedAt = d.StringOrNull()
+		case "deleted_at":
+			x.DeletedAt = d.String()
+		case "folderId":
+			x.FolderID = d.StringOrNull()
+		case "id":
+			x.ID = d.String()
+		case "name":
+			x.Name = d.StringOrNull()
+		case "owner":
+			x.Owner = d.StringOrNull()
+		case "ownerName":
+			x.OwnerName = d.StringOrNull()
+		case "workspaceId":
+			x.WorkspaceID = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.

@@ -60,37 +60,29 @@ func (TranscriptionCompleteConfig) Validate() error {
 
 var _ trigger.Config = TranscriptionCompleteConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *TranscriptionCompleteConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain TranscriptionCompleteConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*TranscriptionCompleteConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *TranscriptionCompleteConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = TranscriptionCompleteConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "interval":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.Interval = d.FloatPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -115,6 +107,34 @@ type TranscriptionCompletePayload struct {
 	Transcript Transcript `json:"transcript"`
 }
 
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *TranscriptionCompletePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "TranscriptionCompletePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *TranscriptionCompletePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = TranscriptionCompletePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "event_type":
+			x.EventType = d.StringOrNull()
+		case "transcript":
+			x.Transcript.decodeJSON(d)
+		default:
+			d.Skip()
+		}
+	}
+}
+
 // GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
 func (x *TranscriptionCompletePayload) GetEventType() string {
 	if x == nil || x.EventType == nil {
@@ -131,4 +151,32 @@ type Transcript struct {
 	ID string `json:"id"`
 	// The summary of the transcript
 	Summary map[string]json.RawMessage `json:"summary,omitzero"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *Transcript) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "Transcript")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *Transcript) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Transcript{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "id":
+			x.ID = d.String()
+		case "summary":
+			x.Summary = d.RawMap()
+		default:
+			d.Skip()
+		}
+	}
 }

@@ -90,37 +90,35 @@ func (NewMessageConfig) Validate() error {
 
 var _ trigger.Config = NewMessageConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewMessageConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewMessageConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewMessageConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *NewMessageConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewMessageConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
-		case "interval", "labelIds", "query", "userId":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "interval":
+			x.Interval = d.FloatPtr()
+		case "labelIds":
+			x.LabelIDs = d.StringPtr()
+		case "query":
+			x.Query = d.StringPtr()
+		case "userId":
+			x.UserID = d.StringPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -160,6 +158,54 @@ type NewMessagePayload struct {
 	ThreadID *string `json:"thread_id,omitempty"`
 	// The recipient of the message
 	To *string `json:"to,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewMessagePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewMessagePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewMessagePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewMessagePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "attachment_list":
+			x.AttachmentList = nil
+			if d.Array() {
+				x.AttachmentList = []json.RawMessage{}
+				for d.Elem() {
+					x.AttachmentList = append(x.AttachmentList, d.Raw())
+				}
+			}
+		case "message_id":
+			x.MessageID = d.StringOrNull()
+		case "message_text":
+			x.MessageText = d.StringOrNull()
+		case "message_timestamp":
+			x.MessageTimestamp = d.StringOrNull()
+		case "payload":
+			x.Payload = d.RawMap()
+		case "sender":
+			x.Sender = d.StringOrNull()
+		case "subject":
+			x.Subject = d.StringOrNull()
+		case "thread_id":
+			x.ThreadID = d.StringOrNull()
+		case "to":
+			x.To = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetMessageID returns *x.MessageID, or "" when x or x.MessageID is nil.

@@ -4,7 +4,6 @@ package googlecalendar
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -66,37 +65,31 @@ func (EventChangeConfig) Validate() error {
 
 var _ trigger.Config = EventChangeConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *EventChangeConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain EventChangeConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*EventChangeConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *EventChangeConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = EventChangeConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
-		case "calendar_id", "ttl":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "calendar_id":
+			x.CalendarID = d.StringPtr()
+		case "ttl":
+			x.TTL = d.IntPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -124,4 +117,36 @@ type EventChangePayload struct {
 	ResourceState string `json:"resource_state"`
 	// The url for the resource
 	ResourceURL string `json:"resource_url"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *EventChangePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "EventChangePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *EventChangePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = EventChangePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "channel_id":
+			x.ChannelID = d.String()
+		case "resource_id":
+			x.ResourceID = d.String()
+		case "resource_state":
+			x.ResourceState = d.String()
+		case "resource_url":
+			x.ResourceURL = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }

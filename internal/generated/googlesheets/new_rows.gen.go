@@ -4,7 +4,6 @@ package googlesheets
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -99,47 +98,41 @@ func (x NewRowsConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewRowsConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewRowsConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewRowsConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *NewRowsConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewRowsConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
+		case "interval":
+			x.Interval = d.FloatPtr()
+		case "sheet_name":
+			x.SheetName = d.StringPtr()
 		case "spreadsheet_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/spreadsheet_id", "type", "must not be null")
-			}
-		case "interval", "sheet_name", "start_row":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.SpreadsheetID = d.String()
+		case "start_row":
+			x.StartRow = d.IntPtr()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/spreadsheet_id", "required", "is required")
+		d.Missing("spreadsheet_id")
 	}
 }
 
@@ -169,4 +162,44 @@ type NewRowsPayload struct {
 	SheetName string `json:"sheet_name"`
 	// The spreadsheet ID
 	SpreadsheetID string `json:"spreadsheet_id"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewRowsPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewRowsPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewRowsPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewRowsPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "detected_at":
+			x.DetectedAt = d.String()
+		case "row_data":
+			x.RowData = nil
+			if d.Array() {
+				x.RowData = []string{}
+				for d.Elem() {
+					x.RowData = append(x.RowData, d.String())
+				}
+			}
+		case "row_number":
+			x.RowNumber = d.Int()
+		case "sheet_name":
+			x.SheetName = d.String()
+		case "spreadsheet_id":
+			x.SpreadsheetID = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }

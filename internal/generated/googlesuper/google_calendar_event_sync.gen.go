@@ -103,37 +103,35 @@ func (x GoogleCalendarEventSyncConfig) validate(path string, errs *triggerimpl.E
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *GoogleCalendarEventSyncConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain GoogleCalendarEventSyncConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*GoogleCalendarEventSyncConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *GoogleCalendarEventSyncConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = GoogleCalendarEventSyncConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
-		case "calendarId", "interval", "maxResults", "showDeleted":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "calendarId":
+			x.CalendarID = d.StringPtr()
+		case "interval":
+			x.Interval = d.FloatPtr()
+		case "maxResults":
+			x.MaxResults = d.IntPtr()
+		case "showDeleted":
+			x.ShowDeleted = d.BoolPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -200,6 +198,74 @@ type GoogleCalendarEventSyncPayload struct {
 	UpdatedAt *string `json:"updated_at,omitempty"`
 	// Event visibility
 	Visibility *string `json:"visibility,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *GoogleCalendarEventSyncPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "GoogleCalendarEventSyncPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *GoogleCalendarEventSyncPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = GoogleCalendarEventSyncPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "attendees":
+			x.Attendees = nil
+			if d.Array() {
+				x.Attendees = []map[string]json.RawMessage{}
+				for d.Elem() {
+					x.Attendees = append(x.Attendees, d.RawMap())
+				}
+			}
+		case "calendar_id":
+			x.CalendarID = d.String()
+		case "created_at":
+			x.CreatedAt = d.StringOrNull()
+		case "creator_email":
+			x.CreatorEmail = d.StringOrNull()
+		case "creator_name":
+			x.CreatorName = d.StringOrNull()
+		case "description":
+			x.Description = d.StringOrNull()
+		case "end_time":
+			x.EndTime = d.StringOrNull()
+		case "event_id":
+			x.EventID = d.String()
+		case "event_type":
+			x.EventType = d.String()
+		case "html_link":
+			x.HTMLLink = d.StringOrNull()
+		case "location":
+			x.Location = d.StringOrNull()
+		case "organizer_email":
+			x.OrganizerEmail = d.StringOrNull()
+		case "organizer_name":
+			x.OrganizerName = d.StringOrNull()
+		case "recurring_event_id":
+			x.RecurringEventID = d.StringOrNull()
+		case "start_time":
+			x.StartTime = d.StringOrNull()
+		case "status":
+			x.Status = d.StringOrNull()
+		case "summary":
+			x.Summary = d.StringOrNull()
+		case "updated_at":
+			x.UpdatedAt = d.StringOrNull()
+		case "visibility":
+			x.Visibility = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.

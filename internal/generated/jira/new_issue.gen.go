@@ -4,7 +4,6 @@ package jira
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -54,43 +53,35 @@ func (NewIssueConfig) Validate() error {
 
 var _ trigger.Config = NewIssueConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewIssueConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewIssueConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewIssueConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *NewIssueConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewIssueConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "project_key":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/project_key", "type", "must not be null")
-			}
+			x.ProjectKey = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/project_key", "required", "is required")
+		d.Missing("project_key")
 	}
 }
 
@@ -114,6 +105,46 @@ type NewIssuePayload struct {
 	Reporter string `json:"reporter"`
 	// Summary of the issue
 	Summary string `json:"summary"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewIssuePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewIssuePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewIssuePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewIssuePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "assignee":
+			x.Assignee = d.StringOrNull()
+		case "created_at":
+			x.CreatedAt = d.String()
+		case "description":
+			x.Description = d.StringOrNull()
+		case "issue_id":
+			x.IssueID = d.String()
+		case "issue_key":
+			x.IssueKey = d.String()
+		case "project_key":
+			x.ProjectKey = d.String()
+		case "reporter":
+			x.Reporter = d.String()
+		case "summary":
+			x.Summary = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetAssignee returns *x.Assignee, or "" when x or x.Assignee is nil.

@@ -4,7 +4,6 @@ package jira
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -50,28 +49,27 @@ func (NewProjectConfig) Validate() error {
 
 var _ trigger.Config = NewProjectConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewProjectConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewProjectConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewProjectConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
+// decodeJSON decodes the next JSON value into x.
+func (x *NewProjectConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewProjectConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
+}
 
 // NewProjectPayload is the payload of JIRA_NEW_PROJECT_TRIGGER events.
 //
@@ -89,4 +87,40 @@ type NewProjectPayload struct {
 	ProjectName string `json:"project_name"`
 	// The type of the created project
 	ProjectType string `json:"project_type"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewProjectPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewProjectPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewProjectPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewProjectPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "created_at":
+			x.CreatedAt = d.String()
+		case "lead_name":
+			x.LeadName = d.String()
+		case "project_id":
+			x.ProjectID = d.String()
+		case "project_key":
+			x.ProjectKey = d.String()
+		case "project_name":
+			x.ProjectName = d.String()
+		case "project_type":
+			x.ProjectType = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }

@@ -54,43 +54,35 @@ func (IssueCreatedConfig) Validate() error {
 
 var _ trigger.Config = IssueCreatedConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *IssueCreatedConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain IssueCreatedConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*IssueCreatedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *IssueCreatedConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = IssueCreatedConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "team_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/team_id", "type", "must not be null")
-			}
+			x.TeamID = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/team_id", "required", "is required")
+		d.Missing("team_id")
 	}
 }
 
@@ -104,4 +96,36 @@ type IssueCreatedPayload struct {
 	Type string `json:"type"`
 	// URL of the issue
 	URL string `json:"url"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *IssueCreatedPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "IssueCreatedPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *IssueCreatedPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = IssueCreatedPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = d.String()
+		case "data":
+			x.Data = d.RawMap()
+		case "type":
+			x.Type = d.String()
+		case "url":
+			x.URL = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }

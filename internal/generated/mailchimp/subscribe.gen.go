@@ -56,43 +56,35 @@ func (SubscribeConfig) Validate() error {
 
 var _ trigger.Config = SubscribeConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *SubscribeConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain SubscribeConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*SubscribeConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *SubscribeConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = SubscribeConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "list_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/list_id", "type", "must not be null")
-			}
+			x.ListID = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/list_id", "required", "is required")
+		d.Missing("list_id")
 	}
 }
 
@@ -111,6 +103,40 @@ type SubscribePayload struct {
 	MergeFields map[string]json.RawMessage `json:"merge_fields,omitzero"`
 	// When the event occurred
 	Timestamp *string `json:"timestamp,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *SubscribePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "SubscribePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *SubscribePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = SubscribePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "email":
+			x.Email = d.StringOrNull()
+		case "event_type":
+			x.EventType = d.StringOrNull()
+		case "list_id":
+			x.ListID = d.StringOrNull()
+		case "merge_fields":
+			x.MergeFields = d.RawMap()
+		case "timestamp":
+			x.Timestamp = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetEmail returns *x.Email, or "" when x or x.Email is nil.

@@ -69,47 +69,37 @@ func (PageAddedToDatabaseConfig) Validate() error {
 
 var _ trigger.Config = PageAddedToDatabaseConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *PageAddedToDatabaseConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain PageAddedToDatabaseConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*PageAddedToDatabaseConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *PageAddedToDatabaseConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = PageAddedToDatabaseConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "database_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/database_id", "type", "must not be null")
-			}
+			x.DatabaseID = d.String()
 		case "interval":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.Interval = d.FloatPtr()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/database_id", "required", "is required")
+		d.Missing("database_id")
 	}
 }
 
@@ -131,6 +121,34 @@ type PageAddedToDatabasePayload struct {
 	EventType *string `json:"event_type,omitempty"`
 	// The Notion page that was added
 	Page map[string]json.RawMessage `json:"page"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *PageAddedToDatabasePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "PageAddedToDatabasePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *PageAddedToDatabasePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = PageAddedToDatabasePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "event_type":
+			x.EventType = d.StringOrNull()
+		case "page":
+			x.Page = d.RawMap()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetEventType returns *x.EventType, or "" when x or x.EventType is nil.

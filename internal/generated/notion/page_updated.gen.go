@@ -57,47 +57,37 @@ func (PageUpdatedConfig) Validate() error {
 
 var _ trigger.Config = PageUpdatedConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *PageUpdatedConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain PageUpdatedConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*PageUpdatedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *PageUpdatedConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = PageUpdatedConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
+		case "interval":
+			x.Interval = d.FloatPtr()
 		case "page_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/page_id", "type", "must not be null")
-			}
-		case "interval":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.PageID = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/page_id", "required", "is required")
+		d.Missing("page_id")
 	}
 }
 
@@ -118,6 +108,34 @@ type PageUpdatedPayload struct {
 	//
 	// Default: "block_updated".
 	EventType *string `json:"event_type,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *PageUpdatedPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "PageUpdatedPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *PageUpdatedPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = PageUpdatedPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "block":
+			x.Block = d.RawMap()
+		case "event_type":
+			x.EventType = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetEventType returns *x.EventType, or "" when x or x.EventType is nil.

@@ -2,7 +2,11 @@
 
 package onedrive
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/triggergen/triggergen/trigger/triggerimpl"
+)
 
 // Item is a nested object.
 //
@@ -30,6 +34,48 @@ type Item struct {
 	Type *string `json:"type,omitempty"`
 	// The web URL of the item
 	WebURL *string `json:"web_url,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *Item) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "Item")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *Item) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Item{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "created_time":
+			x.CreatedTime = d.StringOrNull()
+		case "deleted":
+			x.Deleted = d.BoolOrNull()
+		case "item_id":
+			x.ItemID = d.StringOrNull()
+		case "last_modified":
+			x.LastModified = d.StringOrNull()
+		case "name":
+			x.Name = d.StringOrNull()
+		case "payload":
+			x.Payload = d.RawMap()
+		case "size":
+			x.Size = d.IntOrNull()
+		case "type":
+			x.Type = d.StringOrNull()
+		case "web_url":
+			x.WebURL = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetCreatedTime returns *x.CreatedTime, or "" when x or x.CreatedTime is nil.

@@ -4,7 +4,6 @@ package pipedrive
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -52,28 +51,27 @@ func (NewNoteConfig) Validate() error {
 
 var _ trigger.Config = NewNoteConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewNoteConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewNoteConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewNoteConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
+// decodeJSON decodes the next JSON value into x.
+func (x *NewNoteConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewNoteConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
+}
 
 // NewNotePayload is the payload of PIPEDRIVE_PIPEDRIVE_NEW_NOTE_TRIGGER
 // events.
@@ -94,6 +92,44 @@ type NewNotePayload struct {
 	PersonID *string `json:"person_id,omitempty"`
 	// ID of the user who created the note
 	UserID *string `json:"user_id,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewNotePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewNotePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewNotePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewNotePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "add_time":
+			x.AddTime = d.StringOrNull()
+		case "content":
+			x.Content = d.StringOrNull()
+		case "deal_id":
+			x.DealID = d.StringOrNull()
+		case "id":
+			x.ID = d.StringOrNull()
+		case "org_id":
+			x.OrgID = d.StringOrNull()
+		case "person_id":
+			x.PersonID = d.StringOrNull()
+		case "user_id":
+			x.UserID = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetAddTime returns *x.AddTime, or "" when x or x.AddTime is nil.

@@ -4,7 +4,6 @@ package pipedrive
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -54,28 +53,27 @@ func (NewOrganizationConfig) Validate() error {
 
 var _ trigger.Config = NewOrganizationConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewOrganizationConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewOrganizationConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewOrganizationConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
+// decodeJSON decodes the next JSON value into x.
+func (x *NewOrganizationConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewOrganizationConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
+}
 
 // NewOrganizationPayload is the payload of
 // PIPEDRIVE_PIPEDRIVE_NEW_ORGANIZATION_TRIGGER events.
@@ -96,6 +94,44 @@ type NewOrganizationPayload struct {
 	Phone *string `json:"phone,omitempty"`
 	// Website of the organization
 	Web *string `json:"web,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewOrganizationPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewOrganizationPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewOrganizationPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewOrganizationPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "address":
+			x.Address = d.StringOrNull()
+		case "email":
+			x.Email = d.StringOrNull()
+		case "id":
+			x.ID = d.StringOrNull()
+		case "name":
+			x.Name = d.StringOrNull()
+		case "owner_id":
+			x.OwnerID = d.StringOrNull()
+		case "phone":
+			x.Phone = d.StringOrNull()
+		case "web":
+			x.Web = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetAddress returns *x.Address, or "" when x or x.Address is nil.

@@ -4,7 +4,6 @@ package slackbot
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -66,28 +65,27 @@ func (ReceiveBotMessageConfig) Validate() error {
 
 var _ trigger.Config = ReceiveBotMessageConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *ReceiveBotMessageConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain ReceiveBotMessageConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*ReceiveBotMessageConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
+// decodeJSON decodes the next JSON value into x.
+func (x *ReceiveBotMessageConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ReceiveBotMessageConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
+}
 
 // ReceiveBotMessagePayload is the payload of SLACKBOT_RECEIVE_BOT_MESSAGE
 // events.
@@ -108,6 +106,46 @@ type ReceiveBotMessagePayload struct {
 	Ts string `json:"ts"`
 	// The username of the bot that posted the message
 	Username *string `json:"username,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *ReceiveBotMessagePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "ReceiveBotMessagePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *ReceiveBotMessagePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ReceiveBotMessagePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "bot_id":
+			x.BotID = d.String()
+		case "channel":
+			x.Channel = d.String()
+		case "channel_type":
+			x.ChannelType = d.StringOrNull()
+		case "subtype":
+			x.Subtype = d.String()
+		case "team_id":
+			x.TeamID = d.StringOrNull()
+		case "text":
+			x.Text = d.String()
+		case "ts":
+			x.Ts = d.String()
+		case "username":
+			x.Username = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetChannelType returns *x.ChannelType, or "" when x or x.ChannelType is nil.

@@ -53,28 +53,27 @@ func (CheckoutSessionCompletedConfig) Validate() error {
 
 var _ trigger.Config = CheckoutSessionCompletedConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *CheckoutSessionCompletedConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain CheckoutSessionCompletedConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*CheckoutSessionCompletedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
+// decodeJSON decodes the next JSON value into x.
+func (x *CheckoutSessionCompletedConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CheckoutSessionCompletedConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
+}
 
 // CheckoutSessionCompletedPayload is the payload of
 // STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER events.
@@ -87,4 +86,32 @@ type CheckoutSessionCompletedPayload struct {
 	Body json.RawMessage `json:"body"`
 	// The type of event
 	EventType string `json:"event_type"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *CheckoutSessionCompletedPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "CheckoutSessionCompletedPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *CheckoutSessionCompletedPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CheckoutSessionCompletedPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "body":
+			x.Body = d.Raw()
+		case "event_type":
+			x.EventType = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }

@@ -4,7 +4,6 @@ package trello
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -58,43 +57,35 @@ func (ArchivedCardConfig) Validate() error {
 
 var _ trigger.Config = ArchivedCardConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *ArchivedCardConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain ArchivedCardConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*ArchivedCardConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *ArchivedCardConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ArchivedCardConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "board_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/board_id", "type", "must not be null")
-			}
+			x.BoardID = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/board_id", "required", "is required")
+		d.Missing("board_id")
 	}
 }
 
@@ -117,6 +108,44 @@ type ArchivedCardPayload struct {
 	CardName string `json:"card_name"`
 	// Card description if any
 	Description *string `json:"description,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *ArchivedCardPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "ArchivedCardPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *ArchivedCardPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ArchivedCardPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "archived_at":
+			x.ArchivedAt = d.StringOrNull()
+		case "archived_by":
+			x.ArchivedBy = d.StringOrNull()
+		case "board_id":
+			x.BoardID = d.StringOrNull()
+		case "board_name":
+			x.BoardName = d.StringOrNull()
+		case "card_id":
+			x.CardID = d.String()
+		case "card_name":
+			x.CardName = d.String()
+		case "description":
+			x.Description = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetArchivedAt returns *x.ArchivedAt, or "" when x or x.ArchivedAt is nil.

@@ -4,7 +4,6 @@ package trello
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -51,28 +50,27 @@ func (NewActivityConfig) Validate() error {
 
 var _ trigger.Config = NewActivityConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewActivityConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewActivityConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewActivityConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
+// decodeJSON decodes the next JSON value into x.
+func (x *NewActivityConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewActivityConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
+}
 
 // NewActivityPayload is the payload of TRELLO_TRELLO_NEW_ACTIVITY_TRIGGER
 // events.
@@ -97,6 +95,48 @@ type NewActivityPayload struct {
 	MemberID *string `json:"member_id,omitempty"`
 	// Name of the member who performed the action
 	MemberName *string `json:"member_name,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewActivityPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewActivityPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewActivityPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewActivityPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "action_id":
+			x.ActionID = d.String()
+		case "action_type":
+			x.ActionType = d.String()
+		case "board_id":
+			x.BoardID = d.StringOrNull()
+		case "board_name":
+			x.BoardName = d.StringOrNull()
+		case "card_id":
+			x.CardID = d.StringOrNull()
+		case "card_name":
+			x.CardName = d.StringOrNull()
+		case "created_at":
+			x.CreatedAt = d.StringOrNull()
+		case "member_id":
+			x.MemberID = d.StringOrNull()
+		case "member_name":
+			x.MemberName = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetBoardID returns *x.BoardID, or "" when x or x.BoardID is nil.

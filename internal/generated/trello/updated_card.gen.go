@@ -57,43 +57,35 @@ func (UpdatedCardConfig) Validate() error {
 
 var _ trigger.Config = UpdatedCardConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *UpdatedCardConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain UpdatedCardConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*UpdatedCardConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *UpdatedCardConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = UpdatedCardConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "card_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/card_id", "type", "must not be null")
-			}
+			x.CardID = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/card_id", "required", "is required")
+		d.Missing("card_id")
 	}
 }
 
@@ -120,6 +112,48 @@ type UpdatedCardPayload struct {
 	UpdatedAt *string `json:"updated_at,omitempty"`
 	// Username who updated the card
 	UpdatedBy *string `json:"updated_by,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *UpdatedCardPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "UpdatedCardPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *UpdatedCardPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = UpdatedCardPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "board_id":
+			x.BoardID = d.StringOrNull()
+		case "board_name":
+			x.BoardName = d.StringOrNull()
+		case "card_id":
+			x.CardID = d.String()
+		case "card_name":
+			x.CardName = d.String()
+		case "description":
+			x.Description = d.StringOrNull()
+		case "new_data":
+			x.NewData = d.RawMap()
+		case "old_data":
+			x.OldData = d.RawMap()
+		case "updated_at":
+			x.UpdatedAt = d.StringOrNull()
+		case "updated_by":
+			x.UpdatedBy = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetBoardID returns *x.BoardID, or "" when x or x.BoardID is nil.

@@ -62,37 +62,29 @@ func (NewTicketConfig) Validate() error {
 
 var _ trigger.Config = NewTicketConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewTicketConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewTicketConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewTicketConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *NewTicketConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewTicketConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "interval":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.Interval = d.FloatPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -114,6 +106,34 @@ type NewTicketPayload struct {
 	EventType *string `json:"event_type,omitempty"`
 	// Ticket details
 	Ticket TicketPayload `json:"ticket"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewTicketPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewTicketPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewTicketPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewTicketPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "event_type":
+			x.EventType = d.StringOrNull()
+		case "ticket":
+			x.Ticket.decodeJSON(d)
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetEventType returns *x.EventType, or "" when x or x.EventType is nil.
@@ -148,6 +168,50 @@ type TicketPayload struct {
 	Subject *string `json:"subject,omitempty"`
 	// The last update timestamp
 	UpdatedAt *string `json:"updated_at,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *TicketPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "TicketPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *TicketPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = TicketPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "assignee_id":
+			x.AssigneeID = d.IntOrNull()
+		case "created_at":
+			x.CreatedAt = d.StringOrNull()
+		case "description":
+			x.Description = d.StringOrNull()
+		case "id":
+			x.ID = d.IntOrNull()
+		case "payload":
+			x.Payload = d.RawMap()
+		case "priority":
+			x.Priority = d.StringOrNull()
+		case "requester_id":
+			x.RequesterID = d.IntOrNull()
+		case "status":
+			x.Status = d.StringOrNull()
+		case "subject":
+			x.Subject = d.StringOrNull()
+		case "updated_at":
+			x.UpdatedAt = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetAssigneeID returns *x.AssigneeID, or 0 when x or x.AssigneeID is nil.

@@ -4,7 +4,6 @@ package limits
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"slices"
 	"unicode/utf8"
@@ -172,117 +171,139 @@ func (x CheckedConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 	if x.Flag != nil {
 		v := *x.Flag
-		if v != true {
+		if !v {
 			errs.Add(path+"/flag", "const", "must be true")
 		}
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *CheckedConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain CheckedConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*CheckedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *CheckedConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CheckedConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [4]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "name":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/name", "type", "must not be null")
-			}
+			x.Name = d.String()
+		case "code":
+			x.Code = d.StringPtr()
 		case "count":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/count", "type", "must not be null")
-			}
+			x.Count = d.Int()
+		case "ratio":
+			x.Ratio = d.FloatPtr()
+		case "step":
+			x.Step = d.IntPtr()
+		case "half":
+			x.Half = d.FloatPtr()
 		case "labels":
 			seen[2] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/labels", "type", "must not be null")
-			} else {
-				for i, e := range triggerimpl.JSONElements(v) {
-					if triggerimpl.IsJSONNull(e) {
-						errs.Add(triggerimpl.PathIndex(path+"/labels", i), "type", "must not be null")
-					}
+			x.Labels = nil
+			if d.Array() {
+				x.Labels = []string{}
+				for d.Elem() {
+					x.Labels = append(x.Labels, d.String())
 				}
 			}
 		case "matrix":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/matrix", "type", "must not be null")
-			} else {
-				for i, e := range triggerimpl.JSONElements(v) {
-					if triggerimpl.IsJSONNull(e) {
-						errs.Add(triggerimpl.PathIndex(path+"/matrix", i), "type", "must not be null")
-					} else {
-						for i1, e1 := range triggerimpl.JSONElements(e) {
-							if triggerimpl.IsJSONNull(e1) {
-								errs.Add(triggerimpl.PathIndex(triggerimpl.PathIndex(path+"/matrix", i), i1), "type", "must not be null")
-							}
+			x.Matrix = nil
+			if d.Array() {
+				x.Matrix = [][]int64{}
+				for d.Elem() {
+					var e0 []int64
+					e0 = nil
+					if d.Array() {
+						e0 = []int64{}
+						for d.Elem() {
+							e0 = append(e0, d.Int())
 						}
 					}
+					x.Matrix = append(x.Matrix, e0)
 				}
 			}
+		case "maybe":
+			x.Maybe = d.IntOrNull()
 		case "limits":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/limits", "type", "must not be null")
-			} else {
-				for mk, e := range triggerimpl.JSONMembers(v) {
-					if triggerimpl.IsJSONNull(e) {
-						errs.Add(triggerimpl.PathJoin(path+"/limits", string(mk)), "type", "must not be null")
-					}
+			x.Limits = nil
+			if d.Object() {
+				x.Limits = map[string]float64{}
+				for d.Member() {
+					k0 := string(d.Key())
+					x.Limits[k0] = d.Float()
 				}
 			}
 		case "nested":
 			seen[3] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/nested", "type", "must not be null")
-			} else {
-				(*Window)(nil).checkJSON(v, path+"/nested", errs)
+			x.Nested.decodeJSON(d)
+		case "emoji":
+			x.Emoji = d.StringPtr()
+		case "flag":
+			x.Flag = d.BoolPtr()
+			if x.Flag != nil && !*x.Flag {
+				d.Fail("const", "must be true")
 			}
-		case "code", "ratio", "step", "half", "emoji", "flag":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/name", "required", "is required")
+		d.Missing("name")
 	}
 	if !seen[1] {
-		errs.Add(path+"/count", "required", "is required")
+		d.Missing("count")
 	}
 	if !seen[2] {
-		errs.Add(path+"/labels", "required", "is required")
+		d.Missing("labels")
 	}
 	if !seen[3] {
-		errs.Add(path+"/nested", "required", "is required")
+		d.Missing("nested")
 	}
 }
 
 // CheckedPayload is the payload of LIMITS_CHECKED events.
 type CheckedPayload struct {
 	Ok *bool `json:"ok,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *CheckedPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "CheckedPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *CheckedPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CheckedPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "ok":
+			x.Ok = d.BoolOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetOk returns *x.Ok, or false when x or x.Ok is nil.
@@ -307,50 +328,40 @@ func (x Window) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *Window) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain Window
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*Window) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *Window) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Window{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "start":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/start", "type", "must not be null")
-			}
+			x.Start = d.Int()
 		case "end":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/end", "type", "must not be null")
-			}
+			x.End = d.Int()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/start", "required", "is required")
+		d.Missing("start")
 	}
 	if !seen[1] {
-		errs.Add(path+"/end", "required", "is required")
+		d.Missing("end")
 	}
 }

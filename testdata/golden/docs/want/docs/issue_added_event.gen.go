@@ -4,7 +4,6 @@ package docs
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -114,71 +113,58 @@ func (x IssueAddedEventConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *IssueAddedEventConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain IssueAddedEventConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*IssueAddedEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *IssueAddedEventConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = IssueAddedEventConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [3]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "userId":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/userId", "type", "must not be null")
-			}
+			x.UserID = d.String()
+		case "api_url":
+			x.APIURL = d.StringPtr()
+		case "1st_choice":
+			x.X1stChoice = d.StringPtr()
+		case "nickname":
+			x.Nickname = d.StringPtr()
 		case "owner":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/owner", "type", "must not be null")
-			} else {
-				(*IssueAddedEventConfigOwner)(nil).checkJSON(v, path+"/owner", errs)
-			}
+			x.Owner.decodeJSON(d)
 		case "reviewer":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/reviewer", "type", "must not be null")
-			} else {
-				(*IssueAddedEventConfigOwner)(nil).checkJSON(v, path+"/reviewer", errs)
-			}
+			x.Reviewer = new(IssueAddedEventConfigOwner)
+			x.Reviewer.decodeJSON(d)
 		case "status":
 			seen[2] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/status", "type", "must not be null")
-			}
-		case "api_url", "1st_choice", "nickname", "priority":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.Status = Status(d.String())
+		case "priority":
+			x.Priority = (*IssueAddedEventConfigPriority)(d.StringPtr())
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/userId", "required", "is required")
+		d.Missing("userId")
 	}
 	if !seen[1] {
-		errs.Add(path+"/owner", "required", "is required")
+		d.Missing("owner")
 	}
 	if !seen[2] {
-		errs.Add(path+"/status", "required", "is required")
+		d.Missing("status")
 	}
 }
 
@@ -186,6 +172,38 @@ func (*IssueAddedEventConfig) checkJSON(b []byte, path string, errs *triggerimpl
 type IssueAddedEventPayload struct {
 	ID   *string                     `json:"id,omitempty"`
 	User *IssueAddedEventPayloadUser `json:"user,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *IssueAddedEventPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "IssueAddedEventPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *IssueAddedEventPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = IssueAddedEventPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "id":
+			x.ID = d.StringOrNull()
+		case "user":
+			x.User = nil
+			if !d.Null() {
+				x.User = new(IssueAddedEventPayloadUser)
+				x.User.decodeJSON(d)
+			}
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetID returns *x.ID, or "" when x or x.ID is nil.
@@ -212,43 +230,35 @@ type IssueAddedEventConfigOwner struct {
 	Login string `json:"login" triggergen:"required"`
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *IssueAddedEventConfigOwner) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain IssueAddedEventConfigOwner
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*IssueAddedEventConfigOwner) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *IssueAddedEventConfigOwner) decodeJSON(d *triggerimpl.Decoder) {
+	*x = IssueAddedEventConfigOwner{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "login":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/login", "type", "must not be null")
-			}
+			x.Login = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/login", "required", "is required")
+		d.Missing("login")
 	}
 }
 
@@ -274,6 +284,32 @@ func (v IssueAddedEventConfigPriority) Valid() bool {
 // IssueAddedEventPayloadUser is a nested object.
 type IssueAddedEventPayloadUser struct {
 	Login *string `json:"login,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *IssueAddedEventPayloadUser) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "IssueAddedEventPayloadUser")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *IssueAddedEventPayloadUser) decodeJSON(d *triggerimpl.Decoder) {
+	*x = IssueAddedEventPayloadUser{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "login":
+			x.Login = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetLogin returns *x.Login, or "" when x or x.Login is nil.

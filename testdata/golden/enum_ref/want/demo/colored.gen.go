@@ -97,7 +97,7 @@ func (x ColoredConfig) validate(path string, errs *triggerimpl.Errors) {
 			errs.Add(path+"/mode", "enum", "must be one of \"fast\", \"slow\"")
 		}
 	}
-	if x.Version != "v1" {
+	if x.Version != "" && x.Version != "v1" {
 		errs.Add(path+"/version", "const", "must be \"v1\"")
 	}
 	if x.Kind != nil {
@@ -108,66 +108,78 @@ func (x ColoredConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *ColoredConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain ColoredConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*ColoredConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *ColoredConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ColoredConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "color":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/color", "type", "must not be null")
-			}
+			x.Color = Color(d.String())
+		case "maybe_color":
+			x.MaybeColor = (*Color)(d.StringOrNull())
 		case "colors":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/colors", "type", "must not be null")
-			} else {
-				for i, e := range triggerimpl.JSONElements(v) {
-					if triggerimpl.IsJSONNull(e) {
-						errs.Add(triggerimpl.PathIndex(path+"/colors", i), "type", "must not be null")
-					}
+			x.Colors = nil
+			if d.Array() {
+				x.Colors = []Color{}
+				for d.Elem() {
+					x.Colors = append(x.Colors, Color(d.String()))
 				}
 			}
+		case "size":
+			x.Size = d.IntPtr()
+		case "mode":
+			x.Mode = (*ColoredConfigMode)(d.StringPtr())
 		case "version":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/version", "type", "must not be null")
+			x.Version = d.String()
+			if x.Version != "v1" {
+				d.Fail("const", "must be \"v1\"")
 			}
-		case "size", "mode", "kind", "legacy":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
+		case "kind":
+			x.Kind = d.StringPtr()
+			if x.Kind != nil && *x.Kind != "thing" {
+				d.Fail("const", "must be \"thing\"")
 			}
+		case "legacy":
+			x.Legacy = d.StringPtr()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/color", "required", "is required")
+		d.Missing("color")
 	}
 	if !seen[1] {
-		errs.Add(path+"/version", "required", "is required")
+		d.Missing("version")
 	}
+}
+
+// MarshalJSON encodes x as encoding/json encodes its fields, writing the only
+// value the schema allows for Version when the field holds its zero value (so
+// it never needs to be set).
+func (x ColoredConfig) MarshalJSON() ([]byte, error) {
+	type plain ColoredConfig
+	p := plain(x)
+	if p.Version == "" {
+		p.Version = "v1"
+	}
+	return json.Marshal(p)
 }
 
 const (
@@ -180,6 +192,40 @@ const (
 type ColoredPayload struct {
 	Color *Color              `json:"color,omitempty"`
 	Tags  []ColoredPayloadTag `json:"tags,omitzero"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *ColoredPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "ColoredPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *ColoredPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ColoredPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "color":
+			x.Color = (*Color)(d.StringOrNull())
+		case "tags":
+			x.Tags = nil
+			if d.Array() {
+				x.Tags = []ColoredPayloadTag{}
+				for d.Elem() {
+					x.Tags = append(x.Tags, ColoredPayloadTag(d.String()))
+				}
+			}
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetColor returns *x.Color, or "" when x or x.Color is nil.

@@ -4,7 +4,6 @@ package repo
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -75,57 +74,45 @@ func (x PullRequestConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *PullRequestConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain PullRequestConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*PullRequestConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *PullRequestConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = PullRequestConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "statuses":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/statuses", "type", "must not be null")
-			} else {
-				for i, e := range triggerimpl.JSONElements(v) {
-					if triggerimpl.IsJSONNull(e) {
-						errs.Add(triggerimpl.PathIndex(path+"/statuses", i), "type", "must not be null")
-					}
-				}
-			}
-		case "categories":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/categories", "type", "must not be null")
-			} else {
-				for i, e := range triggerimpl.JSONElements(v) {
-					if triggerimpl.IsJSONNull(e) {
-						errs.Add(triggerimpl.PathIndex(path+"/categories", i), "type", "must not be null")
-					}
+			x.Statuses = nil
+			if d.Array() {
+				x.Statuses = []PullRequestStatus{}
+				for d.Elem() {
+					x.Statuses = append(x.Statuses, PullRequestStatus(d.String()))
 				}
 			}
 		case "line_item":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
+			x.LineItem = (*PullRequestConfigLineItem)(d.StringPtr())
+		case "categories":
+			x.Categories = nil
+			if d.Array() {
+				x.Categories = []PullRequestCategory{}
+				for d.Elem() {
+					x.Categories = append(x.Categories, PullRequestCategory(d.String()))
+				}
 			}
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -135,6 +122,34 @@ type PullRequestPayload struct {
 	// The pull request's status.
 	Status   *PullRequestStatus   `json:"status,omitempty"`
 	Category *PullRequestCategory `json:"category,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *PullRequestPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "PullRequestPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *PullRequestPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = PullRequestPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "status":
+			x.Status = (*PullRequestStatus)(d.StringOrNull())
+		case "category":
+			x.Category = (*PullRequestCategory)(d.StringOrNull())
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetStatus returns *x.Status, or "" when x or x.Status is nil.

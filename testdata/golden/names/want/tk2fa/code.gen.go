@@ -46,31 +46,38 @@ func (CodeConfig) Validate() error {
 
 var _ trigger.Config = CodeConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *CodeConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain CodeConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*CodeConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
+// decodeJSON decodes the next JSON value into x.
+func (x *CodeConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CodeConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
+}
 
 // CodePayload is the payload of 2FA_CODE events.
 //
 // The schema lists no properties, so the payload keeps every field as raw
 // JSON.
 type CodePayload map[string]json.RawMessage
+
+// UnmarshalJSON decodes a JSON object into x in one pass; of repeated keys
+// the last wins, and null leaves x nil.
+func (x *CodePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "CodePayload")
+	*x = d.RawMap()
+	return d.Finish()
+}

@@ -4,7 +4,6 @@ package typepkg
 
 import (
 	"context"
-	"encoding/json"
 	"unicode/utf8"
 
 	"github.com/triggergen/triggergen/trigger"
@@ -69,47 +68,55 @@ func (x DisabledConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *DisabledConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain DisabledConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*DisabledConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *DisabledConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = DisabledConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
+		case "disabled_at":
+			x.DisabledAt2 = d.StringPtr()
+		case "disabledAt":
+			x.DisabledAt = d.StringPtr()
+		case "type":
+			x.Type = d.StringPtr()
+		case "func":
+			x.Func = d.IntPtr()
+		case "string":
+			x.String = d.BoolPtr()
+		case "nil":
+			x.Nil = d.StringPtr()
+		case "2fa":
+			x.X2fa = d.StringPtr()
+		case "validate":
+			x.Validate2 = d.StringPtr()
+		case "trigger_type":
+			x.TriggerType2 = d.StringPtr()
 		case "a/b~c":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/a~1b~0c", "type", "must not be null")
-			}
-		case "disabled_at", "disabledAt", "type", "func", "string", "nil", "2fa", "validate", "trigger_type", "café":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.ABC = d.String()
+		case "café":
+			x.CafU00E9 = d.StringPtr()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/a~1b~0c", "required", "is required")
+		d.Missing("a/b~c")
 	}
 }
 
@@ -117,6 +124,34 @@ func (*DisabledConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors
 type DisabledPayload struct {
 	WithSpace *string `json:"with space,omitempty"`
 	Ok        *bool   `json:"ok,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *DisabledPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "DisabledPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *DisabledPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = DisabledPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "with space":
+			x.WithSpace = d.StringOrNull()
+		case "ok":
+			x.Ok = d.BoolOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetWithSpace returns *x.WithSpace, or "" when x or x.WithSpace is nil.

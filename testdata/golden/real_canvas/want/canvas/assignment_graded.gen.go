@@ -4,7 +4,6 @@ package canvas
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -76,55 +75,43 @@ func (AssignmentGradedConfig) Validate() error {
 
 var _ trigger.Config = AssignmentGradedConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *AssignmentGradedConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain AssignmentGradedConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*AssignmentGradedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *AssignmentGradedConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = AssignmentGradedConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "assignment_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/assignment_id", "type", "must not be null")
-			}
+			x.AssignmentID = d.Int()
 		case "course_id":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/course_id", "type", "must not be null")
-			}
+			x.CourseID = d.Int()
 		case "interval":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.Interval = d.FloatPtr()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/assignment_id", "required", "is required")
+		d.Missing("assignment_id")
 	}
 	if !seen[1] {
-		errs.Add(path+"/course_id", "required", "is required")
+		d.Missing("course_id")
 	}
 }
 
@@ -144,6 +131,36 @@ type AssignmentGradedPayload struct {
 	IsGraded bool `json:"is_graded"`
 	// The ID of the user who submitted the assignment.
 	UserID int64 `json:"user_id"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *AssignmentGradedPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "AssignmentGradedPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *AssignmentGradedPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = AssignmentGradedPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "grade":
+			x.Grade = d.StringOrNull()
+		case "is_graded":
+			x.IsGraded = d.Bool()
+		case "user_id":
+			x.UserID = d.Int()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetGrade returns *x.Grade, or "" when x or x.Grade is nil.

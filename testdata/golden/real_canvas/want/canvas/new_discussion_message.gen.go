@@ -79,55 +79,43 @@ func (NewDiscussionMessageConfig) Validate() error {
 
 var _ trigger.Config = NewDiscussionMessageConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NewDiscussionMessageConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NewDiscussionMessageConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NewDiscussionMessageConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *NewDiscussionMessageConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewDiscussionMessageConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "course_id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/course_id", "type", "must not be null")
-			}
+			x.CourseID = d.Int()
+		case "interval":
+			x.Interval = d.FloatPtr()
 		case "topic_id":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/topic_id", "type", "must not be null")
-			}
-		case "interval":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.TopicID = d.Int()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/course_id", "required", "is required")
+		d.Missing("course_id")
 	}
 	if !seen[1] {
-		errs.Add(path+"/topic_id", "required", "is required")
+		d.Missing("topic_id")
 	}
 }
 
@@ -163,6 +151,50 @@ type NewDiscussionMessagePayload struct {
 	UserID *int64 `json:"user_id,omitempty"`
 	// The name of the user who posted the entry.
 	UserName *string `json:"user_name,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NewDiscussionMessagePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NewDiscussionMessagePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NewDiscussionMessagePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NewDiscussionMessagePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "course_id":
+			x.CourseID = d.Int()
+		case "created_at":
+			x.CreatedAt = d.StringOrNull()
+		case "id":
+			x.ID = d.Int()
+		case "message":
+			x.Message = d.StringOrNull()
+		case "parent_id":
+			x.ParentID = d.IntOrNull()
+		case "raw_entry":
+			x.RawEntry = d.RawMap()
+		case "topic_id":
+			x.TopicID = d.Int()
+		case "updated_at":
+			x.UpdatedAt = d.StringOrNull()
+		case "user_id":
+			x.UserID = d.IntOrNull()
+		case "user_name":
+			x.UserName = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetCreatedAt returns *x.CreatedAt, or "" when x or x.CreatedAt is nil.

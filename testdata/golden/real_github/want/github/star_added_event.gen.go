@@ -4,7 +4,6 @@ package github
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -61,51 +60,41 @@ func (StarAddedEventConfig) Validate() error {
 
 var _ trigger.Config = StarAddedEventConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *StarAddedEventConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain StarAddedEventConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*StarAddedEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *StarAddedEventConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = StarAddedEventConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "owner":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/owner", "type", "must not be null")
-			}
+			x.Owner = d.String()
 		case "repo":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/repo", "type", "must not be null")
-			}
+			x.Repo = d.String()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/owner", "required", "is required")
+		d.Missing("owner")
 	}
 	if !seen[1] {
-		errs.Add(path+"/repo", "required", "is required")
+		d.Missing("repo")
 	}
 }
 
@@ -135,4 +124,40 @@ type StarAddedEventPayload struct {
 	//
 	// Examples: "octocat".
 	StarredBy string `json:"starred_by"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *StarAddedEventPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "StarAddedEventPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *StarAddedEventPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = StarAddedEventPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = d.String()
+		case "repository_id":
+			x.RepositoryID = d.Int()
+		case "repository_name":
+			x.RepositoryName = d.String()
+		case "repository_url":
+			x.RepositoryURL = d.String()
+		case "starred_at":
+			x.StarredAt = d.String()
+		case "starred_by":
+			x.StarredBy = d.String()
+		default:
+			d.Skip()
+		}
+	}
 }

@@ -4,7 +4,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -70,28 +69,27 @@ func (ReceiveMpimMessageConfig) Validate() error {
 
 var _ trigger.Config = ReceiveMpimMessageConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *ReceiveMpimMessageConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain ReceiveMpimMessageConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*ReceiveMpimMessageConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {}
+// decodeJSON decodes the next JSON value into x.
+func (x *ReceiveMpimMessageConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ReceiveMpimMessageConfig{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		d.Skip()
+	}
+}
 
 // ReceiveMpimMessagePayload is the payload of SLACK_RECEIVE_MPIM_MESSAGE
 // events.
@@ -118,6 +116,44 @@ type ReceiveMpimMessagePayload struct {
 	//
 	// Required; nil is sent as null.
 	User *string `json:"user"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *ReceiveMpimMessagePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "ReceiveMpimMessagePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *ReceiveMpimMessagePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ReceiveMpimMessagePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "bot_id":
+			x.BotID = d.StringOrNull()
+		case "channel":
+			x.Channel = d.String()
+		case "channel_type":
+			x.ChannelType = d.StringOrNull()
+		case "team_id":
+			x.TeamID = d.StringOrNull()
+		case "text":
+			x.Text = d.String()
+		case "ts":
+			x.Ts = d.String()
+		case "user":
+			x.User = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetBotID returns *x.BotID, or "" when x or x.BotID is nil.

@@ -60,37 +60,29 @@ func (x NodeEventConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *NodeEventConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain NodeEventConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*NodeEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *NodeEventConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NodeEventConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "depth":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.Depth = d.IntPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -111,6 +103,84 @@ type NodeEventPayload struct {
 	Anything json.RawMessage            `json:"anything,omitzero"`
 	When     trigger.DateTime           `json:"when"`
 	Day      trigger.Date               `json:"day,omitzero"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NodeEventPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NodeEventPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NodeEventPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NodeEventPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "root":
+			x.Root.decodeJSON(d)
+		case "loop":
+			x.Loop = nil
+			if !d.Null() {
+				x.Loop = new(Loop)
+				x.Loop.decodeJSON(d)
+			}
+		case "item":
+			x.Item = nil
+			if !d.Null() {
+				x.Item = new(NodeEventPayloadItem)
+				x.Item.decodeJSON(d)
+			}
+		case "wrapped":
+			x.Wrapped = nil
+			if !d.Null() {
+				x.Wrapped = new(Base)
+				x.Wrapped.decodeJSON(d)
+			}
+		case "owner":
+			x.Owner = nil
+			if !d.Null() {
+				x.Owner = new(Owner)
+				x.Owner.decodeJSON(d)
+			}
+		case "counts":
+			x.Counts = nil
+			if d.Object() {
+				x.Counts = map[string]int64{}
+				for d.Member() {
+					k0 := string(d.Key())
+					x.Counts[k0] = d.Int()
+				}
+			}
+		case "owners":
+			x.Owners = nil
+			if d.Object() {
+				x.Owners = map[string]Owner{}
+				for d.Member() {
+					k0 := string(d.Key())
+					var e0 Owner
+					e0.decodeJSON(d)
+					x.Owners[k0] = e0
+				}
+			}
+		case "extra":
+			x.Extra = d.RawMap()
+		case "anything":
+			x.Anything = d.Raw()
+		case "when":
+			x.When = d.DateTime()
+		case "day":
+			x.Day = d.Date()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetLoop returns x.Loop, or nil when x is nil.
@@ -151,9 +221,67 @@ type Base struct {
 	Created trigger.DateTime `json:"created,omitzero"`
 }
 
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *Base) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "Base")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *Base) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Base{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "id":
+			x.ID = d.String()
+		case "created":
+			x.Created = d.DateTime()
+		default:
+			d.Skip()
+		}
+	}
+}
+
 // Loop is a nested object.
 type Loop struct {
 	Self *Loop `json:"self"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *Loop) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "Loop")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *Loop) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Loop{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "self":
+			x.Self = nil
+			if !d.Null() {
+				x.Self = new(Loop)
+				x.Self.decodeJSON(d)
+			}
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetSelf returns x.Self, or nil when x is nil.
@@ -171,6 +299,48 @@ type Node struct {
 	Parent   *Node  `json:"parent,omitempty"`
 }
 
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *Node) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "Node")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *Node) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Node{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "name":
+			x.Name = d.String()
+		case "children":
+			x.Children = nil
+			if d.Array() {
+				x.Children = []Node{}
+				for d.Elem() {
+					var e0 Node
+					e0.decodeJSON(d)
+					x.Children = append(x.Children, e0)
+				}
+			}
+		case "parent":
+			x.Parent = nil
+			if !d.Null() {
+				x.Parent = new(Node)
+				x.Parent.decodeJSON(d)
+			}
+		default:
+			d.Skip()
+		}
+	}
+}
+
 // GetParent returns x.Parent, or nil when x is nil.
 func (x *Node) GetParent() *Node {
 	if x == nil {
@@ -186,4 +356,34 @@ type NodeEventPayloadItem struct {
 	ID      string           `json:"id"`
 	Created trigger.DateTime `json:"created,omitzero"`
 	Size    int64            `json:"size"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *NodeEventPayloadItem) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "NodeEventPayloadItem")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *NodeEventPayloadItem) decodeJSON(d *triggerimpl.Decoder) {
+	*x = NodeEventPayloadItem{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "id":
+			x.ID = d.String()
+		case "created":
+			x.Created = d.DateTime()
+		case "size":
+			x.Size = d.Int()
+		default:
+			d.Skip()
+		}
+	}
 }

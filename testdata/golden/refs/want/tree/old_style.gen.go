@@ -4,7 +4,6 @@ package tree
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -60,37 +59,29 @@ func (x OldStyleConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *OldStyleConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain OldStyleConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*OldStyleConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *OldStyleConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = OldStyleConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "opt":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.Opt = (*Opt)(d.StringPtr())
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -98,6 +89,36 @@ func (*OldStyleConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors
 // OldStylePayload is the payload of TREE_OLD_STYLE events.
 type OldStylePayload struct {
 	Owner *Owner `json:"owner,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *OldStylePayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "OldStylePayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *OldStylePayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = OldStylePayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "owner":
+			x.Owner = nil
+			if !d.Null() {
+				x.Owner = new(Owner)
+				x.Owner.decodeJSON(d)
+			}
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetOwner returns x.Owner, or nil when x is nil.

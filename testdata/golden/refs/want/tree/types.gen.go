@@ -2,11 +2,39 @@
 
 package tree
 
+import "github.com/triggergen/triggergen/trigger/triggerimpl"
+
 // Owner is a nested object.
 //
 // Inline copy of $defs/Owner.
 type Owner struct {
 	Login *string `json:"login,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *Owner) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "Owner")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *Owner) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Owner{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "login":
+			x.Login = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetLogin returns *x.Login, or "" when x or x.Login is nil.

@@ -4,7 +4,6 @@ package gh
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -51,37 +50,33 @@ func (CommitConfig) Validate() error {
 
 var _ trigger.Config = CommitConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *CommitConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain CommitConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*CommitConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *CommitConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CommitConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
-		case "user_id", "disabled_at", "disabledAt":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "user_id":
+			x.UserIdent = d.StringPtr()
+		case "disabled_at":
+			x.DisabledAtSnake = d.StringPtr()
+		case "disabledAt":
+			x.DisabledAt = d.StringPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -89,6 +84,36 @@ func (*CommitConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) 
 // CommitPayload is the payload of GITHUB_COMMIT_EVENT events.
 type CommitPayload struct {
 	Author *Author `json:"author,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *CommitPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "CommitPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *CommitPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CommitPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "author":
+			x.Author = nil
+			if !d.Null() {
+				x.Author = new(Author)
+				x.Author.decodeJSON(d)
+			}
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetAuthor returns x.Author, or nil when x is nil.
@@ -102,6 +127,32 @@ func (x *CommitPayload) GetAuthor() *Author {
 // Author is a nested object.
 type Author struct {
 	Login *string `json:"login,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *Author) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "Author")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *Author) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Author{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "login":
+			x.Login = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetLogin returns *x.Login, or "" when x or x.Login is nil.

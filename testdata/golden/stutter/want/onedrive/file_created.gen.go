@@ -4,7 +4,6 @@ package onedrive
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -51,37 +50,29 @@ func (FileCreatedConfig) Validate() error {
 
 var _ trigger.Config = FileCreatedConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *FileCreatedConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain FileCreatedConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*FileCreatedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *FileCreatedConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = FileCreatedConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "a":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.A = d.StringPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -90,6 +81,36 @@ func (*FileCreatedConfig) checkJSON(b []byte, path string, errs *triggerimpl.Err
 // ONE_DRIVE_ONE_DRIVE_FILE_CREATED_TRIGGER events.
 type FileCreatedPayload struct {
 	Item *Item `json:"item,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *FileCreatedPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "FileCreatedPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *FileCreatedPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = FileCreatedPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "item":
+			x.Item = nil
+			if !d.Null() {
+				x.Item = new(Item)
+				x.Item.decodeJSON(d)
+			}
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetItem returns x.Item, or nil when x is nil.

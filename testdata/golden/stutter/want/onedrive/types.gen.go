@@ -2,10 +2,40 @@
 
 package onedrive
 
+import "github.com/triggergen/triggergen/trigger/triggerimpl"
+
 // Item is a nested object.
 type Item struct {
 	ID   *string `json:"id,omitempty"`
 	Name *string `json:"name,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *Item) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "Item")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *Item) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Item{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "id":
+			x.ID = d.StringOrNull()
+		case "name":
+			x.Name = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetID returns *x.ID, or "" when x or x.ID is nil.

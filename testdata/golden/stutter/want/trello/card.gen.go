@@ -4,7 +4,6 @@ package trello
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/trigger/triggerimpl"
@@ -46,37 +45,29 @@ func (CardConfig) Validate() error {
 
 var _ trigger.Config = CardConfig{}
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *CardConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain CardConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*CardConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *CardConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CardConfig{}
+	if !d.Object() {
+		return
 	}
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "a":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.A = d.StringPtr()
+		default:
+			d.Skip()
 		}
 	}
 }
@@ -84,6 +75,36 @@ func (*CardConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
 // CardPayload is the payload of TRELLO_CARD events.
 type CardPayload struct {
 	C *TrelloOnCardSchema `json:"c,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *CardPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "CardPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *CardPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = CardPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "c":
+			x.C = nil
+			if !d.Null() {
+				x.C = new(TrelloOnCardSchema)
+				x.C.decodeJSON(d)
+			}
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetC returns x.C, or nil when x is nil.
@@ -97,6 +118,32 @@ func (x *CardPayload) GetC() *TrelloOnCardSchema {
 // TrelloOnCardSchema is a nested object.
 type TrelloOnCardSchema struct {
 	ID *string `json:"id,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *TrelloOnCardSchema) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "TrelloOnCardSchema")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *TrelloOnCardSchema) decodeJSON(d *triggerimpl.Decoder) {
+	*x = TrelloOnCardSchema{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "id":
+			x.ID = d.StringOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetID returns *x.ID, or "" when x or x.ID is nil.

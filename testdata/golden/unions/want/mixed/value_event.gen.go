@@ -73,47 +73,41 @@ func (x ValueEventConfig) validate(path string, errs *triggerimpl.Errors) {
 	}
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *ValueEventConfig) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain ValueEventConfig
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*ValueEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *ValueEventConfig) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ValueEventConfig{}
+	if !d.Object() {
+		return
 	}
 	var seen [1]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "id":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/id", "type", "must not be null")
-			}
-		case "target", "size":
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(triggerimpl.PathJoin(path, string(k)), "type", "must not be null")
-			}
+			x.ID.raw = d.RawNotNull()
+		case "target":
+			x.Target.raw = d.RawNotNull()
+		case "size":
+			x.Size.raw = d.RawNotNull()
+		case "opt":
+			x.Opt.raw = d.Raw()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/id", "required", "is required")
+		d.Missing("id")
 	}
 }
 
@@ -121,6 +115,34 @@ func (*ValueEventConfig) checkJSON(b []byte, path string, errs *triggerimpl.Erro
 type ValueEventPayload struct {
 	Value ValueEventPayloadValue `json:"value,omitzero"`
 	N     *int64                 `json:"n,omitempty"`
+}
+
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly,
+// the last of repeated keys wins, unknown keys are ignored, and a null or a
+// missing property leaves the Go zero value. A value of the wrong type is a
+// *json.UnmarshalTypeError (the rest is still decoded).
+func (x *ValueEventPayload) UnmarshalJSON(b []byte) error {
+	d := triggerimpl.NewTolerantDecoder(b, "ValueEventPayload")
+	x.decodeJSON(&d)
+	return d.Finish()
+}
+
+// decodeJSON decodes the next JSON value into x.
+func (x *ValueEventPayload) decodeJSON(d *triggerimpl.Decoder) {
+	*x = ValueEventPayload{}
+	if !d.Object() {
+		return
+	}
+	for d.Member() {
+		switch string(d.Key()) {
+		case "value":
+			x.Value.raw = d.Raw()
+		case "n":
+			x.N = d.IntOrNull()
+		default:
+			d.Skip()
+		}
+	}
 }
 
 // GetN returns *x.N, or 0 when x or x.N is nil.
@@ -139,51 +161,41 @@ type Pt struct {
 	Y float64 `json:"y" triggergen:"required"`
 }
 
-// UnmarshalJSON decodes a JSON object into x. A required property that is
-// missing, or a null the schema does not allow (here or in a nested object),
-// is an error (a trigger.ValidationErrors with the JSON pointer of each)
-// instead of a Go zero value; the other constraints are Validate's.
+// UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly
+// and the last of repeated keys wins. A value of the wrong type, a null the
+// schema does not allow, a missing required property and an integer outside
+// int64 are errors: a trigger.ValidationErrors with the JSON pointer of each.
+// The other constraints are Validate's.
 func (x *Pt) UnmarshalJSON(b []byte) error {
-	var errs triggerimpl.Errors
-	if triggerimpl.IsJSONNull(b) {
-		errs.Add("", "type", "must not be null")
-	} else {
-		x.checkJSON(b, "", &errs)
-	}
-	if len(errs) > 0 && json.Valid(b) {
-		return errs.Err()
-	}
-	type plain Pt
-	return json.Unmarshal(b, (*plain)(x))
+	d := triggerimpl.NewDecoder(b)
+	x.decodeJSON(&d)
+	return d.Finish()
 }
 
-// checkJSON adds to errs, at path, each required property missing from the
-// JSON object b and each null the schema does not allow, in b and in the
-// objects nested in it.
-func (*Pt) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
-	if !triggerimpl.IsJSONObject(b) {
-		return // the decoder reports the type
+// decodeJSON decodes the next JSON value into x.
+func (x *Pt) decodeJSON(d *triggerimpl.Decoder) {
+	*x = Pt{}
+	if !d.Object() {
+		return
 	}
 	var seen [2]bool
-	for k, v := range triggerimpl.JSONMembers(b) {
-		switch string(k) {
+	for d.Member() {
+		switch string(d.Key()) {
 		case "x":
 			seen[0] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/x", "type", "must not be null")
-			}
+			x.X = d.Float()
 		case "y":
 			seen[1] = true
-			if triggerimpl.IsJSONNull(v) {
-				errs.Add(path+"/y", "type", "must not be null")
-			}
+			x.Y = d.Float()
+		default:
+			d.Skip()
 		}
 	}
 	if !seen[0] {
-		errs.Add(path+"/x", "required", "is required")
+		d.Missing("x")
 	}
 	if !seen[1] {
-		errs.Add(path+"/y", "required", "is required")
+		d.Missing("y")
 	}
 }
 
@@ -193,6 +205,21 @@ func (*Pt) checkJSON(b []byte, path string, errs *triggerimpl.Errors) {
 // The value must match any of: string, integer.
 type ValueEventConfigID struct {
 	raw json.RawMessage
+}
+
+// NewValueEventConfigIDString returns a ValueEventConfigID holding the string
+// v.
+func NewValueEventConfigIDString(v string) ValueEventConfigID {
+	var u ValueEventConfigID
+	u.SetString(v)
+	return u
+}
+
+// NewValueEventConfigIDInt returns a ValueEventConfigID holding the integer v.
+func NewValueEventConfigIDInt(v int64) ValueEventConfigID {
+	var u ValueEventConfigID
+	u.SetInt(v)
+	return u
 }
 
 // AsString returns the value as string; ok is false when it is not one.
@@ -277,6 +304,22 @@ type ValueEventConfigOpt struct {
 	raw json.RawMessage
 }
 
+// NewValueEventConfigOptString returns a ValueEventConfigOpt holding the
+// string v.
+func NewValueEventConfigOptString(v string) ValueEventConfigOpt {
+	var u ValueEventConfigOpt
+	u.SetString(v)
+	return u
+}
+
+// NewValueEventConfigOptInt returns a ValueEventConfigOpt holding the integer
+// v.
+func NewValueEventConfigOptInt(v int64) ValueEventConfigOpt {
+	var u ValueEventConfigOpt
+	u.SetInt(v)
+	return u
+}
+
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigOpt) AsString() (v string, ok bool) {
 	return triggerimpl.DecodeAs[string](u.raw, "string")
@@ -345,6 +388,22 @@ func (u ValueEventConfigOpt) validate(path string, errs *triggerimpl.Errors) {
 // The value must match any of: number, string.
 type ValueEventConfigSize struct {
 	raw json.RawMessage
+}
+
+// NewValueEventConfigSizeFloat returns a ValueEventConfigSize holding the
+// number v.
+func NewValueEventConfigSizeFloat(v float64) ValueEventConfigSize {
+	var u ValueEventConfigSize
+	u.SetFloat(v)
+	return u
+}
+
+// NewValueEventConfigSizeString returns a ValueEventConfigSize holding the
+// string v.
+func NewValueEventConfigSizeString(v string) ValueEventConfigSize {
+	var u ValueEventConfigSize
+	u.SetString(v)
+	return u
 }
 
 // AsFloat returns the value as number; ok is false when it is not one.
@@ -417,6 +476,22 @@ type ValueEventConfigTarget struct {
 	raw json.RawMessage
 }
 
+// NewValueEventConfigTargetString returns a ValueEventConfigTarget holding
+// the string v.
+func NewValueEventConfigTargetString(v string) ValueEventConfigTarget {
+	var u ValueEventConfigTarget
+	u.SetString(v)
+	return u
+}
+
+// NewValueEventConfigTargetPt returns a ValueEventConfigTarget holding the Pt
+// v.
+func NewValueEventConfigTargetPt(v Pt) ValueEventConfigTarget {
+	var u ValueEventConfigTarget
+	u.SetPt(v)
+	return u
+}
+
 // AsString returns the value as string; ok is false when it is not one.
 func (u ValueEventConfigTarget) AsString() (v string, ok bool) {
 	return triggerimpl.DecodeAs[string](u.raw, "string")
@@ -485,6 +560,30 @@ func (u ValueEventConfigTarget) validate(path string, errs *triggerimpl.Errors) 
 // The value must match any of: string, array, boolean.
 type ValueEventPayloadValue struct {
 	raw json.RawMessage
+}
+
+// NewValueEventPayloadValueString returns a ValueEventPayloadValue holding
+// the string v.
+func NewValueEventPayloadValueString(v string) ValueEventPayloadValue {
+	var u ValueEventPayloadValue
+	u.SetString(v)
+	return u
+}
+
+// NewValueEventPayloadValueArray returns a ValueEventPayloadValue holding the
+// array v.
+func NewValueEventPayloadValueArray(v []string) ValueEventPayloadValue {
+	var u ValueEventPayloadValue
+	u.SetArray(v)
+	return u
+}
+
+// NewValueEventPayloadValueBool returns a ValueEventPayloadValue holding the
+// boolean v.
+func NewValueEventPayloadValueBool(v bool) ValueEventPayloadValue {
+	var u ValueEventPayloadValue
+	u.SetBool(v)
+	return u
 }
 
 // AsString returns the value as string; ok is false when it is not one.
