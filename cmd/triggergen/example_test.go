@@ -160,21 +160,42 @@ func addRequiredConfigField(t *testing.T, tk *lockfile.Toolkit, slug, field stri
 			if err := json.Unmarshal(tt.Raw, &obj); err != nil {
 				t.Fatal(err)
 			}
-			cfg := obj["config"].(map[string]any)
-			cfg["properties"].(map[string]any)[field] = map[string]any{
-				"type": "string", "title": "Branch", "description": "Only commits to this branch",
+			// The config's properties keep their order, the new one last,
+			// as Composio would add it.
+			var cfg map[string]json.RawMessage
+			if err := json.Unmarshal(tt.Config, &cfg); err != nil {
+				t.Fatal(err)
 			}
-			req, _ := cfg["required"].([]any)
-			cfg["required"] = append(req, field)
+			var props orderedProps
+			if err := json.Unmarshal(cfg["properties"], &props); err != nil {
+				t.Fatal(err)
+			}
+			var merged orderedObject
+			for _, p := range props {
+				merged = append(merged, member{p.name, p.schema})
+			}
+			merged = append(merged, member{field, map[string]any{
+				"type": "string", "title": "Branch", "description": "Only commits to this branch",
+			}})
+			var req []string
+			_ = json.Unmarshal(cfg["required"], &req)
+			cfg["required"], _ = json.Marshal(append(req, field))
+			var err error
+			if cfg["properties"], err = json.Marshal(merged); err != nil {
+				t.Fatal(err)
+			}
+			cfgJSON, err := json.Marshal(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			obj["config"] = json.RawMessage(cfgJSON)
 			raw, err := json.Marshal(obj)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c := *tt
 			c.Raw = raw
-			if c.Config, err = json.Marshal(cfg); err != nil {
-				t.Fatal(err)
-			}
+			c.Config = cfgJSON
 			tt = &c
 		}
 		out.TriggerTypes = append(out.TriggerTypes, tt)

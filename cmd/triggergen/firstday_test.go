@@ -130,11 +130,24 @@ func readmeSection(t *testing.T, readme, heading string) string {
 	return rest
 }
 
-// fencedBlocks returns the bodies of the ```lang blocks of text.
+// fencedBlocks returns the bodies of the fenced blocks of text whose info
+// string is lang ("" for a bare ``` block).
 func fencedBlocks(text, lang string) []string {
 	var out []string
-	for _, m := range regexp.MustCompile("(?s)```"+lang+"\n(.*?)```").FindAllStringSubmatch(text, -1) {
-		out = append(out, strings.TrimRight(m[1], "\n"))
+	var body []string
+	inside, keep := false, false
+	for _, line := range strings.Split(text, "\n") {
+		switch {
+		case !inside && strings.HasPrefix(line, "```"):
+			inside, keep, body = true, strings.TrimPrefix(line, "```") == lang, nil
+		case inside && line == "```":
+			inside = false
+			if keep {
+				out = append(out, strings.Join(body, "\n"))
+			}
+		case inside:
+			body = append(body, line)
+		}
 	}
 	return out
 }

@@ -121,3 +121,127 @@ func editTriggerType(t *testing.T, tk *lockfile.Toolkit, slug string, edit func(
 	}
 	return &out
 }
+
+// The -check, -check -q and vet samples: a module with the github toolkit
+// generated from the catalog; GITHUB_COMMIT_EVENT then gains a required
+// config field branch in the lock, and nothing is regenerated (-check), or
+// the code is regenerated and a program still omits the field (vet).
+func TestReadmeCheckAndVetSamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks a module; skipped with -short")
+	}
+	check := readmeBlock(t, "### 6. `generate -check` in CI", "go tool triggergen generate -check")
+	quiet := readmeBlock(t, "### 6. `generate -check` in CI", "triggergen generate -check -q")
+	vet := readmeBlock(t, "### 8. Catching required fields: `triggergen vet`", "go tool triggergen vet ./...")
+
+	repo, err := filepath.Abs("../..")
+	must(t, err)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	gomod := "module example.com/app\n\ngo 1.26\n\nrequire github.com/triggergen/triggergen v0.0.0\n\nreplace github.com/triggergen/triggergen => " + repo + "\n"
+	must(t, os.WriteFile("go.mod", []byte(gomod), 0o644))
+	if r := runTG(t, nil, "init", "-toolkits", "github"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := runTG(t, nil, "generate"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	lk := readLockT(t, "triggergen.lock.json")
+	lk.Toolkits[0] = addRequiredConfigField(t, lk.Toolkit("github"), "GITHUB_COMMIT_EVENT", "branch")
+	data, err := lk.Marshal()
+	must(t, err)
+	must(t, os.WriteFile("triggergen.lock.json", data, 0o644))
+
+	r := runTG(t, nil, "generate", "-check")
+	got := strings.Split(strings.TrimRight(r.stdout+r.stderr, "\n"), "\n")
+	// The README shows the first hunk, then "… (…)" for the rest, then the
+	// summary line.
+	cut := slices.IndexFunc(check, func(l string) bool { return strings.HasPrefix(l, "…") })
+	if r.code != 1 || cut < 0 || len(got) < cut+1 || !slices.Equal(got[:cut], check[:cut]) || got[len(got)-1] != check[len(check)-1] {
+		t.Errorf("generate -check: exit %d, prints:\n%s\nthe README shows:\n%s", r.code, strings.Join(got, "\n"), strings.Join(check, "\n"))
+	}
+	r = runTG(t, nil, "generate", "-check", "-q")
+	if got := strings.Split(strings.TrimRight(r.stdout+r.stderr, "\n"), "\n"); r.code != 1 || !slices.Equal(got, quiet) {
+		t.Errorf("generate -check -q: exit %d, prints:\n%s\nthe README shows:\n%s", r.code, strings.Join(got, "\n"), strings.Join(quiet, "\n"))
+	}
+
+	// Regenerated, a program that omits the new field compiles; vet says
+	// where.
+	if r := runTG(t, nil, "generate"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	must(t, os.WriteFile("main.go", []byte(readmeVetProgram), 0o644))
+	goCmd(t, dir, nil, "mod", "tidy")
+	r = runTG(t, nil, "vet", "./...")
+	if got := strings.Split(strings.TrimRight(r.stdout+r.stderr, "\n"), "\n"); r.code != 1 || !slices.Equal(got, vet) {
+		t.Errorf("vet: exit %d, prints:\n%s\nthe README shows:\n%s", r.code, strings.Join(got, "\n"), strings.Join(vet, "\n"))
+	}
+}
+
+// readmeVetProgram is the program of the README's vet sample: main.go with
+// the config literal at line 17, column 63.
+const readmeVetProgram = `// Command app creates a commit trigger.
+package main
+
+import (
+	"context"
+	"log"
+
+	"example.com/app/composiotriggers/github"
+	"github.com/triggergen/triggergen/composio"
+)
+
+func main() {
+	client, err := composio.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg := composio.CreateTriggerParams{UserID: "alice", Config: github.CommitEventConfig{Owner: "octocat", Repo: "hello-world"}}
+	if _, err := client.CreateTrigger(context.Background(), cfg); err != nil {
+		log.Fatal(err)
+	}
+}
+`
+
+// TestReadmeWhatYouGet: each declaration the README's first Go block shows
+// (types, fields with their tags, function signatures) is in the generated
+// GITHUB_COMMIT_EVENT code, comments aside.
+func TestReadmeWhatYouGet(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	must(t, err)
+	blocks := fencedBlocks(readmeSection(t, string(readme), "## What you get"), "go")
+	if len(blocks) == 0 {
+		t.Fatal("no Go block in the README's What you get")
+	}
+	src, err := os.ReadFile("../../internal/generated/github/commit_event.gen.go")
+	must(t, err)
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	var have []string
+	for _, l := range strings.Split(string(src), "\n") {
+		have = append(have, norm(l))
+	}
+	n := 0
+	for _, l := range strings.Split(blocks[0], "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "//") || strings.TrimSpace(l) == "" || strings.TrimSpace(l) == "}" {
+			continue
+		}
+		decl := norm(l)
+		if i := strings.Index(decl, " // "); i >= 0 {
+			decl = decl[:i] // the README's annotation
+		}
+		if !slices.ContainsFunc(have, func(h string) bool { return h == decl || h == decl+" {" }) {
+			t.Errorf("the README shows %q, which the generated code does not have", decl)
+		}
+		n++
+	}
+	if n < 8 {
+		t.Fatalf("only %d declarations checked", n)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
