@@ -15,7 +15,15 @@ import (
 // const is not the zero value.
 func constFill(fl *model.Field) bool {
 	c := &fl.Type.C
-	return c.HasConst && c.Never == "" && scalarKind(fl.Type.Kind) && !fl.Pointer() && !isZeroLiteral(fl.Type.Kind, c.Const)
+	return constImplied(fl) && !isZeroLiteral(fl.Type.Kind, c.Const)
+}
+
+// constImplied reports whether a literal may leave the field out: it is a
+// scalar const whose zero value encodes as the const (constFill, or a const
+// that is the zero value itself).
+func constImplied(fl *model.Field) bool {
+	c := &fl.Type.C
+	return c.HasConst && c.Never == "" && scalarKind(fl.Type.Kind) && !fl.Pointer()
 }
 
 func isZeroLiteral(k model.Kind, v any) bool {

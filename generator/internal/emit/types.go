@@ -59,7 +59,8 @@ func kv(key string, v jen.Code) jen.Code {
 //
 // A required field of a struct reachable from a config carries the tag
 // triggergen:"required", which `triggergen vet` (analysis/requiredfield)
-// reads to report composite literals that leave it out.
+// reads to report composite literals that leave it out; a const field a
+// literal may leave out (its zero value encodes as the const) does not.
 func (e *emitter) structDecl(f *jen.File, n *model.Named) {
 	f.Add(comment(typeDoc(n)))
 	var fields []jen.Code
@@ -69,7 +70,7 @@ func (e *emitter) structDecl(f *jen.File, n *model.Named) {
 			tag += "," + o
 		}
 		tags := map[string]string{"json": tag}
-		if n.Validated && fl.Required {
+		if n.Validated && fl.Required && !constImplied(fl) {
 			tags["triggergen"] = "required"
 		}
 		s := jen.Null()

@@ -29,11 +29,11 @@ type ConstsConfig struct {
 	// Always v2: the zero value is sent as v2.
 	//
 	// Required.
-	Version string `json:"version" triggergen:"required"`
+	Version string `json:"version"`
 	// Required.
-	Strict bool `json:"strict" triggergen:"required"`
+	Strict bool `json:"strict"`
 	// Required.
-	Level        int64                    `json:"level" triggergen:"required"`
+	Level        int64                    `json:"level"`
 	OptionalKind *string                  `json:"optional_kind,omitempty"`
 	NeverString  *string                  `json:"never_string,omitempty"`
 	NeverInteger *int64                   `json:"never_integer,omitempty"`

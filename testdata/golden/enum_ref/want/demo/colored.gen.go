@@ -36,7 +36,7 @@ type ColoredConfig struct {
 	// Inline enum.
 	Mode *ColoredConfigMode `json:"mode,omitempty"`
 	// Required.
-	Version string  `json:"version" triggergen:"required"`
+	Version string  `json:"version"`
 	Kind    *string `json:"kind,omitempty"`
 	// Old knob.
 	//
