@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/triggergen/triggergen/internal/generated/github"
-	"github.com/triggergen/triggergen/internal/generated/gmail"
-	"github.com/triggergen/triggergen/internal/generated/slack"
+	"github.com/triggergen/triggergen/catalog/github"
+	"github.com/triggergen/triggergen/catalog/gmail"
+	"github.com/triggergen/triggergen/catalog/slack"
 	"github.com/triggergen/triggergen/webhook"
 )
 

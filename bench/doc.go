@@ -8,6 +8,6 @@
 // commands.
 //
 // The package has no non-test code besides this file; the generated types
-// it decodes into are internal/generated's, triggergen's output for the
+// it decodes into are the catalog's (catalog/<toolkit>), triggergen's output for the
 // embedded catalog.
 package bench

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/triggergen/triggergen/internal/generated/github"
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 	"github.com/triggergen/triggergen/webhook/webhooktest"

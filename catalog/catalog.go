@@ -7,6 +7,16 @@
 // prefix (see internal/build) and every toolkit's version is the dump's date,
 // 20250729_00. Slack's webhook endpoint schema is the sample response of
 // Composio's custom-OAuth-webhooks documentation, the only one published.
+//
+// # The catalog, generated
+//
+// The packages below this one (catalog/github, catalog/slack, … one per
+// toolkit) are the catalog as `triggergen generate` writes it, checked in:
+// the package documentation's examples, the project's tests and benchmarks
+// use them, and you can import them to try triggergen without generating
+// anything. They follow the catalog and the generator of this module's
+// version; for trigger types pinned to the versions your project uses,
+// generate your own packages from your lock (see the README).
 package catalog
 
 import (
@@ -16,6 +26,7 @@ import (
 )
 
 //go:generate go run ./internal/build -in ../testdata/real/trigger-types/composio-cli-mocks-2025-07-29.json -version 20250729_00 -setup-fields slack=../testdata/real/setup-fields/slack-webhook-endpoints-schema-response.docs-derived.json -out triggergen.lock.json
+//go:generate go run ../cmd/triggergen generate -out . -import-path github.com/triggergen/triggergen/catalog
 
 // Version is the toolkit version recorded for every toolkit of the catalog.
 const Version = "20250729_00"

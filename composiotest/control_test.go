@@ -13,7 +13,7 @@ import (
 
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
-	"github.com/triggergen/triggergen/internal/generated/github"
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/webhook"
 )
 

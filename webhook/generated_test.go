@@ -7,8 +7,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/triggergen/triggergen/internal/generated/github"
-	"github.com/triggergen/triggergen/internal/generated/slack"
+	"github.com/triggergen/triggergen/catalog/github"
+	"github.com/triggergen/triggergen/catalog/slack"
 	"github.com/triggergen/triggergen/webhook"
 )
 

@@ -213,7 +213,7 @@ func TestReadmeWhatYouGet(t *testing.T) {
 	if len(blocks) == 0 {
 		t.Fatal("no Go block in the README's What you get")
 	}
-	src, err := os.ReadFile("../../internal/generated/github/commit_event.gen.go")
+	src, err := os.ReadFile("../../catalog/github/commit_event.gen.go")
 	must(t, err)
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	var have []string

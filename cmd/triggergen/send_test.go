@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/triggergen/triggergen/catalog"
-	"github.com/triggergen/triggergen/internal/generated/github"
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 )

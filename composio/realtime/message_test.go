@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/triggergen/triggergen/internal/generated/github"
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/webhook"
 )
 

@@ -17,7 +17,7 @@ import (
 
 	"github.com/triggergen/triggergen/composio/realtime"
 	"github.com/triggergen/triggergen/composiotest"
-	"github.com/triggergen/triggergen/internal/generated/github"
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/webhook"
 )
 

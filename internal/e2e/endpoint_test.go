@@ -12,7 +12,7 @@ import (
 
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
-	"github.com/triggergen/triggergen/internal/generated/slack"
+	"github.com/triggergen/triggergen/catalog/slack"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
 )

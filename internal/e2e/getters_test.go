@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/triggergen/triggergen/internal/generated/onedrive"
-	"github.com/triggergen/triggergen/internal/generated/slack"
-	"github.com/triggergen/triggergen/internal/generated/zendesk"
+	"github.com/triggergen/triggergen/catalog/onedrive"
+	"github.com/triggergen/triggergen/catalog/slack"
+	"github.com/triggergen/triggergen/catalog/zendesk"
 )
 
 // TestPayloadGetters: the generated getters of payload pointer fields

@@ -19,7 +19,7 @@
 //     objects;
 //   - gets GITHUB_COMMIT_EVENT at the latest toolkit version and checks its
 //     schemas against the checked-in generated types
-//     (internal/generated/github): every required config property must be a
+//     (catalog/github): every required config property must be a
 //     JSON field of CommitEventConfig, every field of CommitEventConfig a
 //     config property and every field of CommitEventPayload a payload
 //     property. A mismatch names the field: run `triggergen pull` and

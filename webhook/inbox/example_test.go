@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/triggergen/triggergen/internal/generated/github"
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 	"github.com/triggergen/triggergen/webhook/inbox"

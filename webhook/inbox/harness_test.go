@@ -17,7 +17,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/triggergen/triggergen/internal/generated/github"
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/internal/redistest"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
