@@ -66,9 +66,9 @@ func (AssignmentGradedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// CANVAS_ASSIGNMENT_GRADED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of AssignmentGradedConfig satisfies the
+// config schema of CANVAS_ASSIGNMENT_GRADED_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (AssignmentGradedConfig) Validate() error {
 	return nil
 }

@@ -70,9 +70,9 @@ func (NewDiscussionMessageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// CANVAS_NEW_CANVAS_DISCUSSION_MESSAGE_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of NewDiscussionMessageConfig satisfies
+// the config schema of CANVAS_NEW_CANVAS_DISCUSSION_MESSAGE_TRIGGER (decoding
+// checks the JSON types and required properties).
 func (NewDiscussionMessageConfig) Validate() error {
 	return nil
 }

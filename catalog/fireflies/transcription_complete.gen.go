@@ -51,9 +51,9 @@ func (TranscriptionCompleteConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// FIREFLIES_TRANSCRIPTION_COMPLETE. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of TranscriptionCompleteConfig satisfies
+// the config schema of FIREFLIES_TRANSCRIPTION_COMPLETE (decoding checks the
+// JSON types and required properties).
 func (TranscriptionCompleteConfig) Validate() error {
 	return nil
 }

@@ -50,9 +50,9 @@ func (FollowerEventConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of GITHUB_FOLLOWER_EVENT. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of FollowerEventConfig satisfies the
+// config schema of GITHUB_FOLLOWER_EVENT (decoding checks the JSON types and
+// required properties).
 func (FollowerEventConfig) Validate() error {
 	return nil
 }

@@ -23,8 +23,7 @@ func OnIssueAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 }
 
 // IssueAddedEventConfig is the config of the GITHUB_ISSUE_ADDED_EVENT trigger
-// type. Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger.
 //
 // Instructions:
 //
@@ -52,9 +51,9 @@ func (IssueAddedEventConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of GITHUB_ISSUE_ADDED_EVENT. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of IssueAddedEventConfig satisfies the
+// config schema of GITHUB_ISSUE_ADDED_EVENT (decoding checks the JSON types
+// and required properties).
 func (IssueAddedEventConfig) Validate() error {
 	return nil
 }

@@ -22,8 +22,7 @@ func OnStarAddedEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 }
 
 // StarAddedEventConfig is the config of the GITHUB_STAR_ADDED_EVENT trigger
-// type. Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger.
 //
 // Instructions:
 //
@@ -51,9 +50,9 @@ func (StarAddedEventConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of GITHUB_STAR_ADDED_EVENT. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of StarAddedEventConfig satisfies the
+// config schema of GITHUB_STAR_ADDED_EVENT (decoding checks the JSON types
+// and required properties).
 func (StarAddedEventConfig) Validate() error {
 	return nil
 }

@@ -24,8 +24,7 @@ func OnChanges(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 }
 
 // ChangesConfig is the config of the GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES trigger
-// type. Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger.
 //
 // # Configuration for Google Drive trigger
 //
@@ -48,9 +47,9 @@ func (ChangesConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ChangesConfig satisfies the config
+// schema of GOOGLEDRIVE_GOOGLE_DRIVE_CHANGES (decoding checks the JSON types
+// and required properties).
 func (ChangesConfig) Validate() error {
 	return nil
 }

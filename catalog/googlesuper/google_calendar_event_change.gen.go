@@ -56,9 +56,10 @@ func (GoogleCalendarEventChangeConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// GOOGLESUPER_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of GoogleCalendarEventChangeConfig
+// satisfies the config schema of
+// GOOGLESUPER_GOOGLE_CALENDAR_EVENT_CHANGE_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (GoogleCalendarEventChangeConfig) Validate() error {
 	return nil
 }

@@ -26,8 +26,7 @@ func OnGoogleDriveChanges(d *webhook.Dispatcher, h func(context.Context, *webhoo
 
 // GoogleDriveChangesConfig is the config of the
 // GOOGLESUPER_GOOGLE_DRIVE_CHANGES trigger type. Pass it to the client to
-// create a trigger; the zero value of an optional (pointer) field leaves the
-// server default in place.
+// create a trigger.
 //
 // # Configuration for Google Drive trigger
 //
@@ -50,9 +49,9 @@ func (GoogleDriveChangesConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// GOOGLESUPER_GOOGLE_DRIVE_CHANGES. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of GoogleDriveChangesConfig satisfies the
+// config schema of GOOGLESUPER_GOOGLE_DRIVE_CHANGES (decoding checks the JSON
+// types and required properties).
 func (GoogleDriveChangesConfig) Validate() error {
 	return nil
 }

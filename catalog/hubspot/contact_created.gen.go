@@ -23,8 +23,7 @@ func OnContactCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 }
 
 // ContactCreatedConfig is the config of the HUBSPOT_CONTACT_CREATED_TRIGGER
-// trigger type. Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// trigger type. Pass it to the client to create a trigger.
 type ContactCreatedConfig struct {
 	// The ID of the app.
 	//
@@ -44,9 +43,9 @@ func (ContactCreatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// HUBSPOT_CONTACT_CREATED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ContactCreatedConfig satisfies the
+// config schema of HUBSPOT_CONTACT_CREATED_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (ContactCreatedConfig) Validate() error {
 	return nil
 }

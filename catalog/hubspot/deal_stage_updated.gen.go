@@ -25,8 +25,7 @@ func OnDealStageUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.
 
 // DealStageUpdatedConfig is the config of the
 // HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER trigger type. Pass it to the client to
-// create a trigger; the zero value of an optional (pointer) field leaves the
-// server default in place.
+// create a trigger.
 type DealStageUpdatedConfig struct {
 	// The ID of the app.
 	//
@@ -46,9 +45,9 @@ func (DealStageUpdatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of DealStageUpdatedConfig satisfies the
+// config schema of HUBSPOT_DEAL_STAGE_UPDATED_TRIGGER (decoding checks the
+// JSON types and required properties).
 func (DealStageUpdatedConfig) Validate() error {
 	return nil
 }

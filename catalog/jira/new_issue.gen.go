@@ -22,8 +22,7 @@ func OnNewIssue(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 }
 
 // NewIssueConfig is the config of the JIRA_NEW_ISSUE_TRIGGER trigger type.
-// Pass it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// Pass it to the client to create a trigger.
 //
 // Configuration for new issue webhook
 type NewIssueConfig struct {
@@ -44,9 +43,9 @@ func (NewIssueConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of JIRA_NEW_ISSUE_TRIGGER. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of NewIssueConfig satisfies the config
+// schema of JIRA_NEW_ISSUE_TRIGGER (decoding checks the JSON types and
+// required properties).
 func (NewIssueConfig) Validate() error {
 	return nil
 }

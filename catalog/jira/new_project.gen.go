@@ -22,8 +22,7 @@ func OnNewProject(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 }
 
 // NewProjectConfig is the config of the JIRA_NEW_PROJECT_TRIGGER trigger
-// type. Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger.
 //
 // Configuration for new project webhook
 type NewProjectConfig struct{}
@@ -40,9 +39,9 @@ func (NewProjectConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of JIRA_NEW_PROJECT_TRIGGER. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of NewProjectConfig satisfies the config
+// schema of JIRA_NEW_PROJECT_TRIGGER (decoding checks the JSON types and
+// required properties).
 func (NewProjectConfig) Validate() error {
 	return nil
 }

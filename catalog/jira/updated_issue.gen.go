@@ -23,8 +23,7 @@ func OnUpdatedIssue(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // UpdatedIssueConfig is the config of the JIRA_UPDATED_ISSUE_TRIGGER trigger
-// type. Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger.
 //
 // Configuration for updated issue webhook
 type UpdatedIssueConfig struct {
@@ -46,9 +45,9 @@ func (UpdatedIssueConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of JIRA_UPDATED_ISSUE_TRIGGER.
-// A non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of UpdatedIssueConfig satisfies the
+// config schema of JIRA_UPDATED_ISSUE_TRIGGER (decoding checks the JSON types
+// and required properties).
 func (UpdatedIssueConfig) Validate() error {
 	return nil
 }

@@ -25,8 +25,7 @@ func OnCommentEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 
 // CommentEventConfig is the config of the LINEAR_COMMENT_EVENT_TRIGGER
 // trigger type (Comment Received Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger.
 type CommentEventConfig struct {
 	// ID of the team to filter issues by
 	//
@@ -46,9 +45,9 @@ func (CommentEventConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// LINEAR_COMMENT_EVENT_TRIGGER. A non-nil error is a trigger.ValidationErrors
-// listing every violation with its JSON pointer.
+// Validate returns nil: every value of CommentEventConfig satisfies the
+// config schema of LINEAR_COMMENT_EVENT_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (CommentEventConfig) Validate() error {
 	return nil
 }

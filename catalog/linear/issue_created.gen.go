@@ -24,8 +24,7 @@ func OnIssueCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // IssueCreatedConfig is the config of the LINEAR_ISSUE_CREATED_TRIGGER
-// trigger type. Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// trigger type. Pass it to the client to create a trigger.
 type IssueCreatedConfig struct {
 	// ID of the team to filter issues by
 	//
@@ -45,9 +44,9 @@ func (IssueCreatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// LINEAR_ISSUE_CREATED_TRIGGER. A non-nil error is a trigger.ValidationErrors
-// listing every violation with its JSON pointer.
+// Validate returns nil: every value of IssueCreatedConfig satisfies the
+// config schema of LINEAR_ISSUE_CREATED_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (IssueCreatedConfig) Validate() error {
 	return nil
 }

@@ -25,8 +25,7 @@ func OnIssueUpdated(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // IssueUpdatedConfig is the config of the LINEAR_ISSUE_UPDATED_TRIGGER
-// trigger type. Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// trigger type. Pass it to the client to create a trigger.
 type IssueUpdatedConfig struct {
 	// ID of the team to filter issues by
 	//
@@ -46,9 +45,9 @@ func (IssueUpdatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// LINEAR_ISSUE_UPDATED_TRIGGER. A non-nil error is a trigger.ValidationErrors
-// listing every violation with its JSON pointer.
+// Validate returns nil: every value of IssueUpdatedConfig satisfies the
+// config schema of LINEAR_ISSUE_UPDATED_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (IssueUpdatedConfig) Validate() error {
 	return nil
 }

@@ -26,8 +26,7 @@ func OnProfileUpdate(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 
 // ProfileUpdateConfig is the config of the
 // MAILCHIMP_MAILCHIMP_PROFILE_UPDATE_TRIGGER trigger type. Pass it to the
-// client to create a trigger; the zero value of an optional (pointer) field
-// leaves the server default in place.
+// client to create a trigger.
 //
 // Configuration for Mailchimp webhook
 type ProfileUpdateConfig struct {
@@ -49,9 +48,9 @@ func (ProfileUpdateConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// MAILCHIMP_MAILCHIMP_PROFILE_UPDATE_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ProfileUpdateConfig satisfies the
+// config schema of MAILCHIMP_MAILCHIMP_PROFILE_UPDATE_TRIGGER (decoding
+// checks the JSON types and required properties).
 func (ProfileUpdateConfig) Validate() error {
 	return nil
 }

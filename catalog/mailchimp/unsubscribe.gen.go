@@ -26,8 +26,7 @@ func OnUnsubscribe(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 
 // UnsubscribeConfig is the config of the
 // MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER trigger type. Pass it to the client
-// to create a trigger; the zero value of an optional (pointer) field leaves
-// the server default in place.
+// to create a trigger.
 //
 // Configuration for Mailchimp webhook
 type UnsubscribeConfig struct {
@@ -49,9 +48,9 @@ func (UnsubscribeConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of UnsubscribeConfig satisfies the config
+// schema of MAILCHIMP_MAILCHIMP_UNSUBSCRIBE_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (UnsubscribeConfig) Validate() error {
 	return nil
 }

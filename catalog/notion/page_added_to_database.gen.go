@@ -60,9 +60,9 @@ func (PageAddedToDatabaseConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// NOTION_PAGE_ADDED_TO_DATABASE. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of PageAddedToDatabaseConfig satisfies
+// the config schema of NOTION_PAGE_ADDED_TO_DATABASE (decoding checks the
+// JSON types and required properties).
 func (PageAddedToDatabaseConfig) Validate() error {
 	return nil
 }

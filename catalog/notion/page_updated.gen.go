@@ -48,9 +48,9 @@ func (PageUpdatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of NOTION_PAGE_UPDATED_TRIGGER.
-// A non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of PageUpdatedConfig satisfies the config
+// schema of NOTION_PAGE_UPDATED_TRIGGER (decoding checks the JSON types and
+// required properties).
 func (PageUpdatedConfig) Validate() error {
 	return nil
 }

@@ -55,9 +55,9 @@ func (FolderCreatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// ONE_DRIVE_ONE_DRIVE_FOLDER_CREATED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of FolderCreatedConfig satisfies the
+// config schema of ONE_DRIVE_ONE_DRIVE_FOLDER_CREATED_TRIGGER (decoding
+// checks the JSON types and required properties).
 func (FolderCreatedConfig) Validate() error {
 	return nil
 }

@@ -56,9 +56,9 @@ func (ItemUpdatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// ONE_DRIVE_ONE_DRIVE_ITEM_UPDATED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ItemUpdatedConfig satisfies the config
+// schema of ONE_DRIVE_ONE_DRIVE_ITEM_UPDATED_TRIGGER (decoding checks the
+// JSON types and required properties).
 func (ItemUpdatedConfig) Validate() error {
 	return nil
 }

@@ -23,9 +23,7 @@ func OnContact(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *C
 }
 
 // ContactConfig is the config of the OUTLOOK_OUTLOOK_CONTACT_TRIGGER trigger
-// type (New Contact Added). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type (New Contact Added). Pass it to the client to create a trigger.
 //
 // No config needed for this webhook
 type ContactConfig struct{}
@@ -42,9 +40,9 @@ func (ContactConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// OUTLOOK_OUTLOOK_CONTACT_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ContactConfig satisfies the config
+// schema of OUTLOOK_OUTLOOK_CONTACT_TRIGGER (decoding checks the JSON types
+// and required properties).
 func (ContactConfig) Validate() error {
 	return nil
 }

@@ -23,8 +23,7 @@ func OnEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Eve
 }
 
 // EventConfig is the config of the OUTLOOK_OUTLOOK_EVENT_TRIGGER trigger type
-// (New Calendar Event). Pass it to the client to create a trigger; the zero
-// value of an optional (pointer) field leaves the server default in place.
+// (New Calendar Event). Pass it to the client to create a trigger.
 //
 // No config needed for this webhook
 type EventConfig struct{}
@@ -41,9 +40,9 @@ func (EventConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// OUTLOOK_OUTLOOK_EVENT_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of EventConfig satisfies the config
+// schema of OUTLOOK_OUTLOOK_EVENT_TRIGGER (decoding checks the JSON types and
+// required properties).
 func (EventConfig) Validate() error {
 	return nil
 }

@@ -25,8 +25,7 @@ func OnEventChange(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 
 // EventChangeConfig is the config of the OUTLOOK_OUTLOOK_EVENT_CHANGE_TRIGGER
 // trigger type (Calendar Event Changes). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger.
 //
 // No config needed for this webhook
 type EventChangeConfig struct{}
@@ -43,9 +42,9 @@ func (EventChangeConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// OUTLOOK_OUTLOOK_EVENT_CHANGE_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of EventChangeConfig satisfies the config
+// schema of OUTLOOK_OUTLOOK_EVENT_CHANGE_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (EventChangeConfig) Validate() error {
 	return nil
 }

@@ -23,9 +23,7 @@ func OnMessage(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *M
 }
 
 // MessageConfig is the config of the OUTLOOK_OUTLOOK_MESSAGE_TRIGGER trigger
-// type (New Outlook Message). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// type (New Outlook Message). Pass it to the client to create a trigger.
 //
 // No config needed for this webhook
 type MessageConfig struct{}
@@ -42,9 +40,9 @@ func (MessageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// OUTLOOK_OUTLOOK_MESSAGE_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of MessageConfig satisfies the config
+// schema of OUTLOOK_OUTLOOK_MESSAGE_TRIGGER (decoding checks the JSON types
+// and required properties).
 func (MessageConfig) Validate() error {
 	return nil
 }

@@ -23,9 +23,7 @@ func OnSentMessage(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // SentMessageConfig is the config of the OUTLOOK_OUTLOOK_SENT_MESSAGE_TRIGGER
-// trigger type (New Sent Message). Pass it to the client to create a trigger;
-// the zero value of an optional (pointer) field leaves the server default in
-// place.
+// trigger type (New Sent Message). Pass it to the client to create a trigger.
 //
 // No config needed for this webhook
 type SentMessageConfig struct{}
@@ -42,9 +40,9 @@ func (SentMessageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// OUTLOOK_OUTLOOK_SENT_MESSAGE_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of SentMessageConfig satisfies the config
+// schema of OUTLOOK_OUTLOOK_SENT_MESSAGE_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (SentMessageConfig) Validate() error {
 	return nil
 }

@@ -26,8 +26,7 @@ func OnNewOrganization(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 
 // NewOrganizationConfig is the config of the
 // PIPEDRIVE_PIPEDRIVE_NEW_ORGANIZATION_TRIGGER trigger type (New Organization
-// Received Trigger). Pass it to the client to create a trigger; the zero
-// value of an optional (pointer) field leaves the server default in place.
+// Received Trigger). Pass it to the client to create a trigger.
 //
 // Configuration for new organization webhook
 type NewOrganizationConfig struct{}
@@ -44,9 +43,9 @@ func (NewOrganizationConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// PIPEDRIVE_PIPEDRIVE_NEW_ORGANIZATION_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of NewOrganizationConfig satisfies the
+// config schema of PIPEDRIVE_PIPEDRIVE_NEW_ORGANIZATION_TRIGGER (decoding
+// checks the JSON types and required properties).
 func (NewOrganizationConfig) Validate() error {
 	return nil
 }

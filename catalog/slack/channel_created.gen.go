@@ -24,8 +24,7 @@ func OnChannelCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 
 // ChannelCreatedConfig is the config of the SLACK_CHANNEL_CREATED trigger
 // type (New Channel Created Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger.
 //
 // Instructions:
 //
@@ -54,9 +53,9 @@ func (ChannelCreatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of SLACK_CHANNEL_CREATED. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of ChannelCreatedConfig satisfies the
+// config schema of SLACK_CHANNEL_CREATED (decoding checks the JSON types and
+// required properties).
 func (ChannelCreatedConfig) Validate() error {
 	return nil
 }

@@ -23,9 +23,7 @@ func OnReactionAdded(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 }
 
 // ReactionAddedConfig is the config of the SLACKBOT_REACTION_ADDED trigger
-// type (Reaction Added Trigger). Pass it to the client to create a trigger;
-// the zero value of an optional (pointer) field leaves the server default in
-// place.
+// type (Reaction Added Trigger). Pass it to the client to create a trigger.
 //
 // Instructions:
 //
@@ -55,9 +53,9 @@ func (ReactionAddedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of SLACKBOT_REACTION_ADDED. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of ReactionAddedConfig satisfies the
+// config schema of SLACKBOT_REACTION_ADDED (decoding checks the JSON types
+// and required properties).
 func (ReactionAddedConfig) Validate() error {
 	return nil
 }

@@ -25,8 +25,7 @@ func OnReceiveBotMessage(d *webhook.Dispatcher, h func(context.Context, *webhook
 
 // ReceiveBotMessageConfig is the config of the SLACKBOT_RECEIVE_BOT_MESSAGE
 // trigger type (New Bot Message Received Trigger). Pass it to the client to
-// create a trigger; the zero value of an optional (pointer) field leaves the
-// server default in place.
+// create a trigger.
 //
 // Instructions:
 //
@@ -56,9 +55,9 @@ func (ReceiveBotMessageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// SLACKBOT_RECEIVE_BOT_MESSAGE. A non-nil error is a trigger.ValidationErrors
-// listing every violation with its JSON pointer.
+// Validate returns nil: every value of ReceiveBotMessageConfig satisfies the
+// config schema of SLACKBOT_RECEIVE_BOT_MESSAGE (decoding checks the JSON
+// types and required properties).
 func (ReceiveBotMessageConfig) Validate() error {
 	return nil
 }

@@ -25,8 +25,7 @@ func OnReceiveDirectMessage(d *webhook.Dispatcher, h func(context.Context, *webh
 
 // ReceiveDirectMessageConfig is the config of the
 // SLACKBOT_RECEIVE_DIRECT_MESSAGE trigger type (New Direct Message Received
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// Trigger). Pass it to the client to create a trigger.
 //
 // Instructions:
 //
@@ -59,9 +58,9 @@ func (ReceiveDirectMessageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// SLACKBOT_RECEIVE_DIRECT_MESSAGE. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ReceiveDirectMessageConfig satisfies
+// the config schema of SLACKBOT_RECEIVE_DIRECT_MESSAGE (decoding checks the
+// JSON types and required properties).
 func (ReceiveDirectMessageConfig) Validate() error {
 	return nil
 }

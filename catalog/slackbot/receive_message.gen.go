@@ -24,8 +24,7 @@ func OnReceiveMessage(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 
 // ReceiveMessageConfig is the config of the SLACKBOT_RECEIVE_MESSAGE trigger
 // type (New Message Received Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger.
 //
 // Instructions:
 //
@@ -55,9 +54,9 @@ func (ReceiveMessageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of SLACKBOT_RECEIVE_MESSAGE. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of ReceiveMessageConfig satisfies the
+// config schema of SLACKBOT_RECEIVE_MESSAGE (decoding checks the JSON types
+// and required properties).
 func (ReceiveMessageConfig) Validate() error {
 	return nil
 }

@@ -26,8 +26,7 @@ func OnReceiveMpimMessage(d *webhook.Dispatcher, h func(context.Context, *webhoo
 
 // ReceiveMpimMessageConfig is the config of the SLACKBOT_RECEIVE_MPIM_MESSAGE
 // trigger type (New Multi-Person Direct Message Received Trigger). Pass it to
-// the client to create a trigger; the zero value of an optional (pointer)
-// field leaves the server default in place.
+// the client to create a trigger.
 //
 // Instructions:
 //
@@ -60,9 +59,9 @@ func (ReceiveMpimMessageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// SLACKBOT_RECEIVE_MPIM_MESSAGE. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ReceiveMpimMessageConfig satisfies the
+// config schema of SLACKBOT_RECEIVE_MPIM_MESSAGE (decoding checks the JSON
+// types and required properties).
 func (ReceiveMpimMessageConfig) Validate() error {
 	return nil
 }

@@ -24,8 +24,7 @@ func OnChargeFailed(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 }
 
 // ChargeFailedConfig is the config of the STRIPE_STRIPE_CHARGE_FAILED_TRIGGER
-// trigger type. Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// trigger type. Pass it to the client to create a trigger.
 //
 // No config needed for this webhook
 type ChargeFailedConfig struct{}
@@ -42,9 +41,9 @@ func (ChargeFailedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// STRIPE_STRIPE_CHARGE_FAILED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ChargeFailedConfig satisfies the
+// config schema of STRIPE_STRIPE_CHARGE_FAILED_TRIGGER (decoding checks the
+// JSON types and required properties).
 func (ChargeFailedConfig) Validate() error {
 	return nil
 }

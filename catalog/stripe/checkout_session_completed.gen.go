@@ -26,8 +26,7 @@ func OnCheckoutSessionCompleted(d *webhook.Dispatcher, h func(context.Context, *
 
 // CheckoutSessionCompletedConfig is the config of the
 // STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER trigger type. Pass it to
-// the client to create a trigger; the zero value of an optional (pointer)
-// field leaves the server default in place.
+// the client to create a trigger.
 //
 // No config needed for this webhook
 type CheckoutSessionCompletedConfig struct{}
@@ -44,9 +43,10 @@ func (CheckoutSessionCompletedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of CheckoutSessionCompletedConfig
+// satisfies the config schema of
+// STRIPE_STRIPE_CHECKOUT_SESSION_COMPLETED_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (CheckoutSessionCompletedConfig) Validate() error {
 	return nil
 }

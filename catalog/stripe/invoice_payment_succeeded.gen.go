@@ -26,8 +26,7 @@ func OnInvoicePaymentSucceeded(d *webhook.Dispatcher, h func(context.Context, *w
 
 // InvoicePaymentSucceededConfig is the config of the
 // STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER trigger type. Pass it to
-// the client to create a trigger; the zero value of an optional (pointer)
-// field leaves the server default in place.
+// the client to create a trigger.
 //
 // No config needed for this webhook
 type InvoicePaymentSucceededConfig struct{}
@@ -44,9 +43,10 @@ func (InvoicePaymentSucceededConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of InvoicePaymentSucceededConfig
+// satisfies the config schema of
+// STRIPE_STRIPE_INVOICE_PAYMENT_SUCCEEDED_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (InvoicePaymentSucceededConfig) Validate() error {
 	return nil
 }

@@ -26,8 +26,7 @@ func OnPaymentFailed(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 
 // PaymentFailedConfig is the config of the
 // STRIPE_STRIPE_PAYMENT_FAILED_TRIGGER trigger type (Payment Intent Failed
-// Trigger). Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// Trigger). Pass it to the client to create a trigger.
 //
 // No config needed for this webhook
 type PaymentFailedConfig struct{}
@@ -44,9 +43,9 @@ func (PaymentFailedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// STRIPE_STRIPE_PAYMENT_FAILED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of PaymentFailedConfig satisfies the
+// config schema of STRIPE_STRIPE_PAYMENT_FAILED_TRIGGER (decoding checks the
+// JSON types and required properties).
 func (PaymentFailedConfig) Validate() error {
 	return nil
 }

@@ -26,8 +26,7 @@ func OnProductCreated(d *webhook.Dispatcher, h func(context.Context, *webhook.Ev
 
 // ProductCreatedConfig is the config of the
 // STRIPE_STRIPE_PRODUCT_CREATED_TRIGGER trigger type. Pass it to the client
-// to create a trigger; the zero value of an optional (pointer) field leaves
-// the server default in place.
+// to create a trigger.
 //
 // No config needed for this webhook
 type ProductCreatedConfig struct{}
@@ -44,9 +43,9 @@ func (ProductCreatedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// STRIPE_STRIPE_PRODUCT_CREATED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ProductCreatedConfig satisfies the
+// config schema of STRIPE_STRIPE_PRODUCT_CREATED_TRIGGER (decoding checks the
+// JSON types and required properties).
 func (ProductCreatedConfig) Validate() error {
 	return nil
 }

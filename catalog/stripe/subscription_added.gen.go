@@ -26,8 +26,7 @@ func OnSubscriptionAdded(d *webhook.Dispatcher, h func(context.Context, *webhook
 
 // SubscriptionAddedConfig is the config of the
 // STRIPE_STRIPE_SUBSCRIPTION_ADDED_TRIGGER trigger type. Pass it to the
-// client to create a trigger; the zero value of an optional (pointer) field
-// leaves the server default in place.
+// client to create a trigger.
 //
 // No config needed for this webhook
 type SubscriptionAddedConfig struct{}
@@ -44,9 +43,9 @@ func (SubscriptionAddedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// STRIPE_STRIPE_SUBSCRIPTION_ADDED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of SubscriptionAddedConfig satisfies the
+// config schema of STRIPE_STRIPE_SUBSCRIPTION_ADDED_TRIGGER (decoding checks
+// the JSON types and required properties).
 func (SubscriptionAddedConfig) Validate() error {
 	return nil
 }

@@ -26,8 +26,7 @@ func OnSubscriptionDeleted(d *webhook.Dispatcher, h func(context.Context, *webho
 
 // SubscriptionDeletedConfig is the config of the
 // STRIPE_STRIPE_SUBSCRIPTION_DELETED_TRIGGER trigger type. Pass it to the
-// client to create a trigger; the zero value of an optional (pointer) field
-// leaves the server default in place.
+// client to create a trigger.
 //
 // No config needed for this webhook
 type SubscriptionDeletedConfig struct{}
@@ -44,9 +43,9 @@ func (SubscriptionDeletedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// STRIPE_STRIPE_SUBSCRIPTION_DELETED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of SubscriptionDeletedConfig satisfies
+// the config schema of STRIPE_STRIPE_SUBSCRIPTION_DELETED_TRIGGER (decoding
+// checks the JSON types and required properties).
 func (SubscriptionDeletedConfig) Validate() error {
 	return nil
 }

@@ -25,8 +25,7 @@ func OnArchivedCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Even
 
 // ArchivedCardConfig is the config of the TRELLO_TRELLO_ARCHIVED_CARD_TRIGGER
 // trigger type (Card Archived Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger.
 //
 // Configuration for archived card webhook
 type ArchivedCardConfig struct {
@@ -48,9 +47,9 @@ func (ArchivedCardConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// TRELLO_TRELLO_ARCHIVED_CARD_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ArchivedCardConfig satisfies the
+// config schema of TRELLO_TRELLO_ARCHIVED_CARD_TRIGGER (decoding checks the
+// JSON types and required properties).
 func (ArchivedCardConfig) Validate() error {
 	return nil
 }

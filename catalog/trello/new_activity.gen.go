@@ -23,8 +23,7 @@ func OnNewActivity(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 }
 
 // NewActivityConfig is the config of the TRELLO_TRELLO_NEW_ACTIVITY_TRIGGER
-// trigger type. Pass it to the client to create a trigger; the zero value of
-// an optional (pointer) field leaves the server default in place.
+// trigger type. Pass it to the client to create a trigger.
 //
 // Configuration for activity webhook
 type NewActivityConfig struct{}
@@ -41,9 +40,9 @@ func (NewActivityConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// TRELLO_TRELLO_NEW_ACTIVITY_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of NewActivityConfig satisfies the config
+// schema of TRELLO_TRELLO_NEW_ACTIVITY_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (NewActivityConfig) Validate() error {
 	return nil
 }

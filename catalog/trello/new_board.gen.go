@@ -23,8 +23,7 @@ func OnNewBoard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 }
 
 // NewBoardConfig is the config of the TRELLO_TRELLO_NEW_BOARD_TRIGGER trigger
-// type. Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger.
 //
 // Configuration for new board webhook
 type NewBoardConfig struct {
@@ -46,9 +45,9 @@ func (NewBoardConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// TRELLO_TRELLO_NEW_BOARD_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of NewBoardConfig satisfies the config
+// schema of TRELLO_TRELLO_NEW_BOARD_TRIGGER (decoding checks the JSON types
+// and required properties).
 func (NewBoardConfig) Validate() error {
 	return nil
 }

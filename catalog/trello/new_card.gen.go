@@ -22,8 +22,7 @@ func OnNewCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *N
 }
 
 // NewCardConfig is the config of the TRELLO_TRELLO_NEW_CARD_TRIGGER trigger
-// type. Pass it to the client to create a trigger; the zero value of an
-// optional (pointer) field leaves the server default in place.
+// type. Pass it to the client to create a trigger.
 //
 // Configuration for new card webhook
 type NewCardConfig struct {
@@ -45,9 +44,9 @@ func (NewCardConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// TRELLO_TRELLO_NEW_CARD_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of NewCardConfig satisfies the config
+// schema of TRELLO_TRELLO_NEW_CARD_TRIGGER (decoding checks the JSON types
+// and required properties).
 func (NewCardConfig) Validate() error {
 	return nil
 }

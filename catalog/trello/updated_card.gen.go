@@ -25,8 +25,7 @@ func OnUpdatedCard(d *webhook.Dispatcher, h func(context.Context, *webhook.Event
 
 // UpdatedCardConfig is the config of the TRELLO_TRELLO_UPDATED_CARD_TRIGGER
 // trigger type (Card Updated Trigger). Pass it to the client to create a
-// trigger; the zero value of an optional (pointer) field leaves the server
-// default in place.
+// trigger.
 //
 // Configuration for card update webhook
 type UpdatedCardConfig struct {
@@ -48,9 +47,9 @@ func (UpdatedCardConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// TRELLO_TRELLO_UPDATED_CARD_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of UpdatedCardConfig satisfies the config
+// schema of TRELLO_TRELLO_UPDATED_CARD_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (UpdatedCardConfig) Validate() error {
 	return nil
 }

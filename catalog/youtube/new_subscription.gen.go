@@ -53,9 +53,9 @@ func (NewSubscriptionConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// YOUTUBE_NEW_SUBSCRIPTION_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of NewSubscriptionConfig satisfies the
+// config schema of YOUTUBE_NEW_SUBSCRIPTION_TRIGGER (decoding checks the JSON
+// types and required properties).
 func (NewSubscriptionConfig) Validate() error {
 	return nil
 }

@@ -23,9 +23,7 @@ func OnReactionRemoved(d *webhook.Dispatcher, h func(context.Context, *webhook.E
 }
 
 // ReactionRemovedConfig is the config of the SLACK_REACTION_REMOVED trigger
-// type (Reaction Removed Trigger). Pass it to the client to create a trigger;
-// the zero value of an optional (pointer) field leaves the server default in
-// place.
+// type (Reaction Removed Trigger). Pass it to the client to create a trigger.
 //
 // Instructions:
 //
@@ -54,9 +52,9 @@ func (ReactionRemovedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of SLACK_REACTION_REMOVED. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of ReactionRemovedConfig satisfies the
+// config schema of SLACK_REACTION_REMOVED (decoding checks the JSON types and
+// required properties).
 func (ReactionRemovedConfig) Validate() error {
 	return nil
 }

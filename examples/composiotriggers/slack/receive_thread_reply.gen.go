@@ -26,8 +26,7 @@ func OnReceiveThreadReply(d *webhook.Dispatcher, h func(context.Context, *webhoo
 
 // ReceiveThreadReplyConfig is the config of the SLACK_RECEIVE_THREAD_REPLY
 // trigger type (Thread Reply Received Trigger). Pass it to the client to
-// create a trigger; the zero value of an optional (pointer) field leaves the
-// server default in place.
+// create a trigger.
 //
 // Instructions:
 //
@@ -57,9 +56,9 @@ func (ReceiveThreadReplyConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of SLACK_RECEIVE_THREAD_REPLY.
-// A non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of ReceiveThreadReplyConfig satisfies the
+// config schema of SLACK_RECEIVE_THREAD_REPLY (decoding checks the JSON types
+// and required properties).
 func (ReceiveThreadReplyConfig) Validate() error {
 	return nil
 }

@@ -3,6 +3,7 @@ package emit
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -203,7 +204,11 @@ func typeDoc(n *model.Named) string {
 	case "config":
 		t := n.Trigger
 		fmt.Fprintf(&b, "%s is the config of %s", n.Name, triggerTypeName(t))
-		b.WriteString(". Pass it to the client to create a trigger; the zero value of an optional (pointer) field leaves the server default in place.")
+		b.WriteString(". Pass it to the client to create a trigger")
+		if slices.ContainsFunc(n.Fields, func(fl *model.Field) bool { return !fl.Required && fl.Pointer() }) {
+			b.WriteString("; the zero value of an optional (pointer) field leaves the server default in place")
+		}
+		b.WriteString(".")
 		if n.Doc != "" {
 			b.WriteString("\n\n" + docText(n.Doc))
 		}

@@ -167,14 +167,15 @@ func (e *emitter) configMethods(f *jen.File, n *model.Named) {
 		f.Line()
 		return
 	}
-	f.Add(comment(fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug)))
 	if n.HasChecks() {
+		f.Add(comment(fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug)))
 		f.Func().Params(jen.Id("c").Id(n.Name)).Id("Validate").Params().Error().Block(
 			jen.Var().Id("errs").Qual(implPkg, "Errors"),
 			jen.Id("c").Dot("validate").Call(jen.Lit(""), jen.Op("&").Id("errs")),
 			jen.Return(jen.Id("errs").Dot("Err").Call()),
 		)
 	} else {
+		f.Add(comment(fmt.Sprintf("Validate returns nil: every value of %s satisfies the config schema of %s (decoding checks the JSON types and required properties).", n.Name, t.Slug)))
 		f.Func().Params(jen.Id(n.Name)).Id("Validate").Params().Error().Block(jen.Return(jen.Nil()))
 	}
 	f.Line()

@@ -24,8 +24,7 @@ func OnUnions(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Un
 }
 
 // UnionsConfig is the config of the EXACT_UNIONS trigger type. Pass it to the
-// client to create a trigger; the zero value of an optional (pointer) field
-// leaves the server default in place.
+// client to create a trigger.
 type UnionsConfig struct {
 	// Required.
 	ID          UnionsConfigID          `json:"id" triggergen:"required"`

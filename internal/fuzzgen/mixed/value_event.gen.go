@@ -24,8 +24,7 @@ func OnValueEvent(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 }
 
 // ValueEventConfig is the config of the MIXED_VALUE_EVENT trigger type. Pass
-// it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// it to the client to create a trigger.
 type ValueEventConfig struct {
 	// Required.
 	ID     ValueEventConfigID     `json:"id" triggergen:"required"`

@@ -25,8 +25,7 @@ func OnHTMLPage(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *
 }
 
 // HTMLPageConfig is the config of the DOCS_HTML_PAGE trigger type. Pass it to
-// the client to create a trigger; the zero value of an optional (pointer)
-// field leaves the server default in place.
+// the client to create a trigger.
 type HTMLPageConfig struct{}
 
 // TriggerType returns the metadata of the DOCS_HTML_PAGE trigger type.
@@ -40,9 +39,9 @@ func (HTMLPageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of DOCS_HTML_PAGE. A non-nil
-// error is a trigger.ValidationErrors listing every violation with its JSON
-// pointer.
+// Validate returns nil: every value of HTMLPageConfig satisfies the config
+// schema of DOCS_HTML_PAGE (decoding checks the JSON types and required
+// properties).
 func (HTMLPageConfig) Validate() error {
 	return nil
 }

@@ -22,8 +22,7 @@ func OnFooBar(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *Fo
 }
 
 // FooBarConfig is the config of the TYPE_FOO-BAR trigger type. Pass it to the
-// client to create a trigger; the zero value of an optional (pointer) field
-// leaves the server default in place.
+// client to create a trigger.
 type FooBarConfig struct{}
 
 // TriggerType returns the metadata of the TYPE_FOO-BAR trigger type.
@@ -37,9 +36,9 @@ func (FooBarConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of TYPE_FOO-BAR. A non-nil
-// error is a trigger.ValidationErrors listing every violation with its JSON
-// pointer.
+// Validate returns nil: every value of FooBarConfig satisfies the config
+// schema of TYPE_FOO-BAR (decoding checks the JSON types and required
+// properties).
 func (FooBarConfig) Validate() error {
 	return nil
 }

@@ -22,8 +22,7 @@ func OnFooBar2(d *webhook.Dispatcher, h func(context.Context, *webhook.Event, *F
 }
 
 // FooBar2Config is the config of the TYPE_FOO_BAR trigger type. Pass it to
-// the client to create a trigger; the zero value of an optional (pointer)
-// field leaves the server default in place.
+// the client to create a trigger.
 type FooBar2Config struct{}
 
 // TriggerType returns the metadata of the TYPE_FOO_BAR trigger type.
@@ -37,9 +36,9 @@ func (FooBar2Config) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of TYPE_FOO_BAR. A non-nil
-// error is a trigger.ValidationErrors listing every violation with its JSON
-// pointer.
+// Validate returns nil: every value of FooBar2Config satisfies the config
+// schema of TYPE_FOO_BAR (decoding checks the JSON types and required
+// properties).
 func (FooBar2Config) Validate() error {
 	return nil
 }

@@ -22,8 +22,7 @@ func OnFooBarSlug(d *webhook.Dispatcher, h func(context.Context, *webhook.Event,
 }
 
 // FooBarSlugConfig is the config of the TYPE_FOO_BAR_SLUG trigger type. Pass
-// it to the client to create a trigger; the zero value of an optional
-// (pointer) field leaves the server default in place.
+// it to the client to create a trigger.
 type FooBarSlugConfig struct{}
 
 // TriggerType returns the metadata of the TYPE_FOO_BAR_SLUG trigger type.
@@ -37,9 +36,9 @@ func (FooBarSlugConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of TYPE_FOO_BAR_SLUG. A non-nil
-// error is a trigger.ValidationErrors listing every violation with its JSON
-// pointer.
+// Validate returns nil: every value of FooBarSlugConfig satisfies the config
+// schema of TYPE_FOO_BAR_SLUG (decoding checks the JSON types and required
+// properties).
 func (FooBarSlugConfig) Validate() error {
 	return nil
 }

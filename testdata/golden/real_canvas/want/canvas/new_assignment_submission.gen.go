@@ -69,9 +69,9 @@ func (NewAssignmentSubmissionConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// CANVAS_NEW_ASSIGNMENT_SUBMISSION_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of NewAssignmentSubmissionConfig
+// satisfies the config schema of CANVAS_NEW_ASSIGNMENT_SUBMISSION_TRIGGER
+// (decoding checks the JSON types and required properties).
 func (NewAssignmentSubmissionConfig) Validate() error {
 	return nil
 }

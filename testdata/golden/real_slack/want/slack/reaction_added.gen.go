@@ -23,9 +23,7 @@ func OnReactionAdded(d *webhook.Dispatcher, h func(context.Context, *webhook.Eve
 }
 
 // ReactionAddedConfig is the config of the SLACK_REACTION_ADDED trigger type
-// (Reaction Added Trigger). Pass it to the client to create a trigger; the
-// zero value of an optional (pointer) field leaves the server default in
-// place.
+// (Reaction Added Trigger). Pass it to the client to create a trigger.
 //
 // Instructions:
 //
@@ -54,9 +52,9 @@ func (ReactionAddedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of SLACK_REACTION_ADDED. A
-// non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of ReactionAddedConfig satisfies the
+// config schema of SLACK_REACTION_ADDED (decoding checks the JSON types and
+// required properties).
 func (ReactionAddedConfig) Validate() error {
 	return nil
 }

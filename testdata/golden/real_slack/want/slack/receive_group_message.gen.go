@@ -25,8 +25,7 @@ func OnReceiveGroupMessage(d *webhook.Dispatcher, h func(context.Context, *webho
 
 // ReceiveGroupMessageConfig is the config of the SLACK_RECEIVE_GROUP_MESSAGE
 // trigger type (New Private Channel Message Received Trigger). Pass it to the
-// client to create a trigger; the zero value of an optional (pointer) field
-// leaves the server default in place.
+// client to create a trigger.
 //
 // Instructions:
 //
@@ -60,9 +59,9 @@ func (ReceiveGroupMessageConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of SLACK_RECEIVE_GROUP_MESSAGE.
-// A non-nil error is a trigger.ValidationErrors listing every violation with
-// its JSON pointer.
+// Validate returns nil: every value of ReceiveGroupMessageConfig satisfies
+// the config schema of SLACK_RECEIVE_GROUP_MESSAGE (decoding checks the JSON
+// types and required properties).
 func (ReceiveGroupMessageConfig) Validate() error {
 	return nil
 }

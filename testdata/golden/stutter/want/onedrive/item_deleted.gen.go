@@ -41,9 +41,9 @@ func (ItemDeletedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ItemDeletedConfig satisfies the config
+// schema of ONE_DRIVE_ONE_DRIVE_ITEM_DELETED_TRIGGER (decoding checks the
+// JSON types and required properties).
 func (ItemDeletedConfig) Validate() error {
 	return nil
 }

@@ -39,9 +39,9 @@ func (ChargeFailedConfig) TriggerType() trigger.Type {
 	}
 }
 
-// Validate checks c against the config schema of
-// STRIPE_STRIPE_CHARGE_FAILED_TRIGGER. A non-nil error is a
-// trigger.ValidationErrors listing every violation with its JSON pointer.
+// Validate returns nil: every value of ChargeFailedConfig satisfies the
+// config schema of STRIPE_STRIPE_CHARGE_FAILED_TRIGGER (decoding checks the
+// JSON types and required properties).
 func (ChargeFailedConfig) Validate() error {
 	return nil
 }
