@@ -6,8 +6,10 @@
 // DateTime and Date are the lenient date types of generated structs (an
 // event with a date that is not RFC 3339 still decodes), and Ptr builds the
 // pointers of optional config fields. What generated code calls and users do
-// not is in trigger/triggerimpl, which carries no compatibility promise of
-// its own.
+// not is in trigger/triggerimpl and, for the rare config whose schema uses
+// keywords the generated checks do not cover, trigger/schemacheck (which
+// validates with santhosh-tekuri/jsonschema); neither carries a
+// compatibility promise of its own.
 //
 // It imports only the standard library (and the project's secret package), so
 // generated code that imports it vendors cleanly.
