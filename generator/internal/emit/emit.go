@@ -32,7 +32,7 @@ type File struct {
 
 // Package renders one package's files, sorted by path.
 func Package(p *model.Package) ([]File, error) {
-	e := &emitter{p: p, files: map[string]*jen.File{}}
+	e := &emitter{p: p, files: map[string]*file{}}
 	e.doc()
 	for _, t := range p.Triggers {
 		e.trigger(t)
@@ -53,7 +53,7 @@ func Package(p *model.Package) ([]File, error) {
 	sort.Strings(names)
 	var out []File
 	for _, n := range names {
-		b, err := render(e.files[n])
+		b, err := e.files[n].render()
 		if err != nil {
 			return nil, fmt.Errorf("render %s/%s: %w", p.Dir, n, err)
 		}
@@ -64,23 +64,51 @@ func Package(p *model.Package) ([]File, error) {
 
 type emitter struct {
 	p     *model.Package
-	files map[string]*jen.File
+	files map[string]*file
 }
 
-func (e *emitter) file(name string) *jen.File {
+func (e *emitter) file(name string) *file {
 	if f, ok := e.files[name]; ok {
 		return f
 	}
-	f := jen.NewFilePathName(e.p.ImportPath, e.p.Name)
-	if e.p.ImportPath == "" {
-		f = jen.NewFile(e.p.Name)
-	}
-	f.HeaderComment(Header)
-	f.ImportName(triggerPkg, "trigger")
-	f.ImportName(implPkg, "triggerimpl")
-	f.ImportName(secretPkg, "secret")
-	f.ImportName(webhookPkg, "webhook")
-	f.ImportName(schemacheckPkg, "schemacheck")
+	f := &file{name: name, pkg: e.p.Name, imports: map[string]bool{}}
 	e.files[name] = f
 	return f
+}
+
+// jenFile returns the jennifer file of name for declarations that follow
+// the file's last one.
+func (e *emitter) jenFile(name string) *jen.File {
+	f := e.file(name)
+	if f.jf == nil {
+		f.jf = jen.NewFilePathName(e.p.ImportPath, e.p.Name)
+		if e.p.ImportPath == "" {
+			f.jf = jen.NewFile(e.p.Name)
+		}
+		f.jf.HeaderComment(Header)
+		f.jf.ImportName(triggerPkg, "trigger")
+		f.jf.ImportName(implPkg, "triggerimpl")
+		f.jf.ImportName(secretPkg, "secret")
+		f.jf.ImportName(webhookPkg, "webhook")
+		f.jf.ImportName(schemacheckPkg, "schemacheck")
+	}
+	if n := len(f.decls); n == 0 || f.decls[n-1].piece < 0 {
+		if f.pieces > 0 {
+			f.jf.Line()
+			f.jf.Comment(splitComment)
+			f.jf.Line()
+		}
+		f.decls = append(f.decls, decl{piece: f.pieces})
+		f.pieces++
+	}
+	return f.jf
+}
+
+// add appends a formatted declaration to the file name (see source).
+func (e *emitter) add(name string, s *source) {
+	f := e.file(name)
+	for p := range s.imports {
+		f.imports[p] = true
+	}
+	f.decls = append(f.decls, decl{text: s.String(), piece: -1})
 }

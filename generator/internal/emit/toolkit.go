@@ -21,7 +21,7 @@ import (
 //	)
 func (e *emitter) doc() {
 	p := e.p
-	f := e.file("doc.gen.go")
+	f := e.jenFile("doc.gen.go")
 	var b strings.Builder
 	fmt.Fprintf(&b, "Package %s holds typed Go code for the Composio toolkit %q (toolkit version %s): a config and a payload type for each trigger type, and a function that registers a typed webhook handler for it.", p.Name, p.Toolkit, p.Version)
 	if p.ImportPath != "" {
@@ -75,30 +75,28 @@ func (e *emitter) enforceVersion(f *jen.File) {
 //		webhook.On(d, CommitEventSlug, h)
 //	}
 func (e *emitter) trigger(t *model.Trigger) {
-	f := e.file(t.File)
+	s := newSource()
 	var d strings.Builder
 	fmt.Fprintf(&d, "%s is the slug of %s.", t.SlugConst, triggerTypeName(t))
 	if t.Description != "" {
 		d.WriteString("\n\n" + docText(t.Description))
 	}
-	f.Add(comment(d.String()))
-	f.Const().Id(t.SlugConst).Op("=").Lit(t.Slug)
-	f.Line()
-	f.Add(comment(fmt.Sprintf("%s registers h for %s events on d: each event's data is decoded into %s %s before h runs.", t.OnFunc, t.Slug, article(t.Payload.Name), t.Payload.Name)))
-	f.Func().Id(t.OnFunc).Params(
-		jen.Id("d").Op("*").Qual(webhookPkg, "Dispatcher"),
-		jen.Id("h").Func().Params(jen.Qual("context", "Context"), jen.Op("*").Qual(webhookPkg, "Event"), jen.Op("*").Id(t.Payload.Name)).Error(),
-	).Block(
-		jen.Qual(webhookPkg, "On").Call(jen.Id("d"), jen.Id(t.SlugConst), jen.Id("h")),
-	)
-	f.Line()
+	s.doc(d.String())
+	s.line(0, "const ", t.SlugConst, " = ", lit(t.Slug))
+	e.add(t.File, s)
+	s = newSource()
+	s.doc(fmt.Sprintf("%s registers h for %s events on d: each event's data is decoded into %s %s before h runs.", t.OnFunc, t.Slug, article(t.Payload.Name), t.Payload.Name))
+	s.line(0, "func ", t.OnFunc, "(d *", s.q(webhookPkg, "Dispatcher"), ", h func(", s.q("context", "Context"), ", *", s.q(webhookPkg, "Event"), ", *", t.Payload.Name, ") error) {")
+	s.line(1, s.q(webhookPkg, "On"), "(d, ", t.SlugConst, ", h)")
+	s.line(0, "}")
+	e.add(t.File, s)
 }
 
 // patterns emits patterns.gen.go:
 //
 //	var pattern0 = regexp.MustCompile(`^[a-z]+$`)
 func (e *emitter) patterns() {
-	f := e.file("patterns.gen.go")
+	f := e.jenFile("patterns.gen.go")
 	var defs []jen.Code
 	for _, p := range e.p.Patterns {
 		defs = append(defs, comment(fmt.Sprintf("%s is the schema pattern %q (compiled once; regexps are safe for concurrent use).", p.Var, p.Source)).Line().
