@@ -22,7 +22,7 @@ func comment(text string) *jen.Statement {
 // that starts with "//" as is, instead of a /* */ block). Every line goes
 // through commentSafe.
 func slashes(text string) string {
-	lines := strings.Split(lineBreaks.Replace(text), "\n")
+	lines := strings.Split(breakLines(text), "\n")
 	for i, l := range lines {
 		l = commentSafe(l)
 		if l == "" {
@@ -39,6 +39,18 @@ func slashes(text string) string {
 // end a line in the text they came from, and each becomes a new "//" line
 // instead of a character some editors break the comment at.
 var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+
+// breakLines is lineBreaks.Replace(s), without the replacer's cost for the
+// usual text, which has no CR and no byte that starts the UTF-8 encoding of
+// NEL (0xC2) or of U+2028 and U+2029 (0xE2).
+func breakLines(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\r' || c == 0xC2 || c == 0xE2 {
+			return lineBreaks.Replace(s)
+		}
+	}
+	return s
+}
 
 // commentSafe escapes the characters of one comment line that would hide or
 // reorder what a reader sees, or that the Go scanner rejects: control
@@ -82,7 +94,7 @@ func unsafeInComment(r rune) bool {
 func wrap(text string) string {
 	var out, defs []string
 	blank := true
-	for _, line := range strings.Split(lineBreaks.Replace(text), "\n") {
+	for _, line := range strings.Split(breakLines(text), "\n") {
 		if strings.HasPrefix(line, "\t") && strings.TrimSpace(line) != "" {
 			out = append(out, strings.TrimRight(line, " \t"))
 			blank = false
@@ -145,7 +157,7 @@ func packageDoc(s string) string {
 // summary returns the first paragraph of a description, as doc text, for
 // a one-line listing: the rest may be a list or code.
 func summary(md string) string {
-	para, _, _ := strings.Cut(strings.TrimSpace(lineBreaks.Replace(md)), "\n\n")
+	para, _, _ := strings.Cut(strings.TrimSpace(breakLines(md)), "\n\n")
 	var lines []string
 	for _, l := range strings.Split(para, "\n") {
 		if l = strings.TrimSpace(l); bulletRE.MatchString(l) || numberRE.MatchString(l) || fenceOf(l) != "" {

@@ -32,7 +32,7 @@ func docText(md string) string {
 	d := &docWriter{links: map[string]string{}}
 	inCode, afterBlank := false, false
 	fence := ""
-	for _, line := range strings.Split(lineBreaks.Replace(md), "\n") {
+	for _, line := range strings.Split(breakLines(md), "\n") {
 		trimmed := strings.TrimSpace(line)
 		if inCode {
 			switch {

@@ -151,8 +151,8 @@ func isDirective(c string) bool {
 // go/doc/comment prints back unchanged: each line "// " and text, or "//"
 // between paragraphs; no text line starts with a space or tab (code, lists),
 // "#" (a heading) or "[" (a link definition), or ends with white space; and
-// no one-line paragraph after the first ends in a letter or digit (it could
-// be an old-style heading). TestPlainDoc checks it against formatDoc.
+// no one-line paragraph between two others ends in a letter or digit (it
+// could be an old-style heading). TestPlainDoc checks it against formatDoc.
 func plainDoc(list []string) bool {
 	if len(list) == 0 || list[0] == "//" || list[len(list)-1] == "//" {
 		return false
@@ -175,7 +175,7 @@ func plainDoc(list []string) bool {
 		if r, _ := utf8.DecodeLastRuneInString(t); unicode.IsSpace(r) {
 			return false
 		}
-		if i > 0 && list[i-1] == "//" && (i+1 == len(list) || list[i+1] == "//") {
+		if i > 0 && list[i-1] == "//" && i+1 < len(list) && list[i+1] == "//" {
 			if r, _ := utf8.DecodeLastRuneInString(t); unicode.IsLetter(r) || unicode.IsDigit(r) {
 				return false
 			}
