@@ -24,6 +24,8 @@ type file struct {
 	decls  []decl
 	// imports are the packages the formatted declarations use.
 	imports map[string]bool
+	// pkgDoc is the package doc comment, formatted, or nil.
+	pkgDoc []string
 }
 
 // decl is a formatted declaration (its doc comment included, no final
@@ -47,7 +49,7 @@ const splitComment = "triggergen:split"
 // formatting the whole file would give; generator tests check that gofmt
 // leaves every generated file unchanged.
 func (f *file) render() ([]byte, error) {
-	if f.jf != nil && len(f.decls) == 1 {
+	if f.jf != nil && len(f.decls) == 1 && f.pkgDoc == nil {
 		return renderJen(f.jf)
 	}
 	pieces, imports, err := f.formatPieces()
@@ -59,7 +61,11 @@ func (f *file) render() ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.Grow(f.size() + 512)
-	b.WriteString("// " + Header + "\n\npackage " + f.pkg + "\n\n")
+	b.WriteString("// " + Header + "\n\n")
+	for _, l := range f.pkgDoc {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString("package " + f.pkg + "\n\n")
 	writeImports(&b, imports)
 	for i, d := range f.decls {
 		if i > 0 {
