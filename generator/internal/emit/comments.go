@@ -22,7 +22,11 @@ func comment(text string) *jen.Statement {
 // that starts with "//" as is, instead of a /* */ block). Every line goes
 // through commentSafe.
 func slashes(text string) string {
-	lines := strings.Split(breakLines(text), "\n")
+	return strings.Join(slashLines(strings.Split(breakLines(text), "\n")), "\n")
+}
+
+// slashLines is slashes on lines (without line terminators), in place.
+func slashLines(lines []string) []string {
 	for i, l := range lines {
 		l = commentSafe(l)
 		if l == "" {
@@ -31,7 +35,7 @@ func slashes(text string) string {
 			lines[i] = "// " + l
 		}
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // lineBreaks turns every line terminator of the input into "\n": CR LF, CR,
@@ -44,12 +48,10 @@ var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "
 // usual text, which has no CR and no byte that starts the UTF-8 encoding of
 // NEL (0xC2) or of U+2028 and U+2029 (0xE2).
 func breakLines(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\r' || c == 0xC2 || c == 0xE2 {
-			return lineBreaks.Replace(s)
-		}
+	if strings.IndexByte(s, '\r') < 0 && strings.IndexByte(s, 0xC2) < 0 && strings.IndexByte(s, 0xE2) < 0 {
+		return s
 	}
-	return s
+	return lineBreaks.Replace(s)
 }
 
 // commentSafe escapes the characters of one comment line that would hide or
@@ -91,7 +93,10 @@ func unsafeInComment(r rune) bool {
 // list items (see docText) wrap with their continuation indent, code lines
 // (a leading tab) stay as they are, and link definitions move to the end,
 // where doc comment syntax wants them.
-func wrap(text string) string {
+func wrap(text string) string { return strings.Join(wrapLines(text), "\n") }
+
+// wrapLines is wrap, line by line: no line contains a line terminator.
+func wrapLines(text string) []string {
 	var out, defs []string
 	blank := true
 	for _, line := range strings.Split(breakLines(text), "\n") {
@@ -138,7 +143,7 @@ func wrap(text string) string {
 		out = append(out, "")
 		out = append(out, defs...)
 	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 // packageDoc wraps prose lines but keeps indented (code and list) lines.

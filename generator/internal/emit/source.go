@@ -48,7 +48,7 @@ func (s *source) line(indent int, parts ...string) {
 // doc writes text (see comment) as the doc comment of a top-level
 // declaration, as gofmt leaves it.
 func (s *source) doc(text string) {
-	for _, l := range docLines(slashes(wrap(text))) {
+	for _, l := range docLines(slashLines(wrapLines(text))) {
 		s.WriteString(l)
 		s.WriteByte('\n')
 	}
@@ -58,7 +58,7 @@ func (s *source) doc(text string) {
 // indent, as gofmt leaves a comment that is not a top-level doc comment:
 // each line as it is, without trailing white space.
 func (s *source) comment(indent int, text string) {
-	for l := range strings.SplitSeq(slashes(wrap(text)), "\n") {
+	for _, l := range slashLines(wrapLines(text)) {
 		s.line(indent, trimRight(l))
 	}
 }
@@ -66,12 +66,11 @@ func (s *source) comment(indent int, text string) {
 // trimRight is what gofmt removes from the end of a comment line.
 func trimRight(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
 
-// docLines returns the "//" lines of a top-level doc comment as gofmt
-// leaves them: go/printer reformats such a comment with go/doc/comment
+// docLines returns the "//" lines of a top-level doc comment (in place) as
+// gofmt leaves them: go/printer reformats such a comment with go/doc/comment
 // (parsed, then printed in canonical form) and trims each line. Text that
 // the round trip cannot change (see plainDoc) skips it.
-func docLines(lines string) []string {
-	list := strings.Split(lines, "\n")
+func docLines(list []string) []string {
 	if !plainDoc(list) {
 		list = formatDoc(list)
 	}
