@@ -6,10 +6,15 @@
 //
 // Each trigger type's config and payload JSON Schema is compiled with
 // santhosh-tekuri/jsonschema (which rejects malformed schemas and resolves
-// $ref/$defs); property order is read from the raw JSON. A typed IR with every
-// Go name decided is built from it (internal/model), rendered with jennifer
-// (internal/emit) and formatted with go/format (standard library imports
-// grouped apart, as goimports leaves them).
+// $ref/$defs; a schema that several trigger types have byte for byte is
+// compiled once per call); property order is read from the raw JSON. A typed
+// IR with every Go name decided is built from it (internal/model) and
+// rendered (internal/emit): the regular bulk of the code (types, decoders,
+// getters, accessors) is written as gofmt formats it, the rest (validation,
+// credentials) with jennifer and go/format, standard library imports grouped
+// apart, as goimports leaves them; gofmt leaves every file unchanged. Each
+// toolkit's package is built and rendered on its own, one per CPU at a
+// time; the result does not depend on the scheduling.
 //
 // # Output
 //

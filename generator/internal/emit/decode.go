@@ -278,9 +278,9 @@ func (e *emitter) decodeCollection(s *source, ind int, target string, t *model.T
 	if !simple {
 		expr = ev
 	}
-	open, next, empty := "Array", "Elem", "[]"+elemTypeS(s, t)+"{}"
+	open, next, empty := "Array", "Elem", "[]"+elemType(s, t)+"{}"
 	if t.Kind == model.Map {
-		open, next, empty = "Object", "Member", "map[string]"+elemTypeS(s, t)+"{}"
+		open, next, empty = "Object", "Member", "map[string]"+elemType(s, t)+"{}"
 	}
 	cond := "d." + open + "()"
 	if nullable && strict {
@@ -295,7 +295,7 @@ func (e *emitter) decodeCollection(s *source, ind int, target string, t *model.T
 		s.line(ind+2, kv, " := string(d.Key())")
 	}
 	if !simple {
-		s.line(ind+2, "var ", ev, " ", elemTypeS(s, t))
+		s.line(ind+2, "var ", ev, " ", elemType(s, t))
 		e.decodeTo(s, ind+2, ev, t.Elem, t.ElemNullable, t.ElemPointer(), strict, depth+1)
 	}
 	if t.Kind == model.Slice {
@@ -340,9 +340,9 @@ func constCheck(s *source, ind int, fl *model.Field) {
 	}
 	b, _ := json.Marshal(c.Const)
 	v := "x." + fl.Name
-	cond := notEqualS(v, fl.Type.Kind, c.Const)
+	cond := notEqualExpr(v, fl.Type.Kind, c.Const)
 	if fl.Pointer() {
-		cond = v + " != nil && " + notEqualS("*"+v, fl.Type.Kind, c.Const)
+		cond = v + " != nil && " + notEqualExpr("*"+v, fl.Type.Kind, c.Const)
 	}
 	s.line(ind, "if ", cond, " {")
 	s.line(ind+1, "d.Fail(\"const\", ", lit("must be "+string(b)), ")")
@@ -360,17 +360,17 @@ func neverKeyword(c *model.Constraints) string {
 	return "enum"
 }
 
-// notEqualS is the condition v != the scalar x (of kind k); for a boolean,
+// notEqualExpr is the condition v != the scalar x (of kind k); for a boolean,
 // !v or v. The operands are primary expressions, so gofmt puts spaces
 // around the operator wherever the condition stands.
-func notEqualS(v string, k model.Kind, x any) string {
+func notEqualExpr(v string, k model.Kind, x any) string {
 	if b, ok := x.(bool); ok {
 		if b {
 			return "!" + v
 		}
 		return v
 	}
-	return v + " != " + literalS(k, x)
+	return v + " != " + goLiteral(k, x)
 }
 
 // notEqual is the condition v != the scalar x (of kind k); for a boolean,

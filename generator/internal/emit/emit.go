@@ -1,5 +1,7 @@
-// Package emit renders the model as Go source with jennifer. It makes no
-// decisions but syntax: every name comes from the model.
+// Package emit renders the model as Go source. It makes no decisions but
+// syntax: every name comes from the model. Most declarations are written as
+// gofmt formats them (source.go); validation and credentials are built with
+// jennifer and formatted with go/format (render.go).
 package emit
 
 import (

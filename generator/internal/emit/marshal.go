@@ -61,7 +61,7 @@ func (e *emitter) marshalJSON(n *model.Named) {
 			if fl.Type.Kind == model.Bool {
 				isZero = "!" + p
 			}
-			fills = append(fills, fill{isZero, p + " = " + literalS(fl.Type.Kind, fl.Type.C.Const)})
+			fills = append(fills, fill{isZero, p + " = " + goLiteral(fl.Type.Kind, fl.Type.C.Const)})
 			names = append(names, fl.Name)
 		}
 	}

@@ -98,7 +98,7 @@ func (e *emitter) structDecl(n *model.Named) {
 			flush()
 			s.comment(1, d)
 		}
-		run = append(run, row{fl.Name, fieldTypeS(s, fl), t})
+		run = append(run, row{fl.Name, fieldType(s, fl), t})
 	}
 	flush()
 	if n.Library {
@@ -116,15 +116,15 @@ func (e *emitter) structDecl(n *model.Named) {
 // pad is n spaces.
 func pad(n int) string { return strings.Repeat(" ", n) }
 
-func fieldTypeS(s *source, fl *model.Field) string {
+func fieldType(s *source, fl *model.Field) string {
 	if fl.Pointer() {
-		return "*" + goTypeS(s, fl.Type)
+		return "*" + goType(s, fl.Type)
 	}
-	return goTypeS(s, fl.Type)
+	return goType(s, fl.Type)
 }
 
-// goTypeS is the Go type of a value of t.
-func goTypeS(s *source, t *model.Type) string {
+// goType is the Go type of a value of t.
+func goType(s *source, t *model.Type) string {
 	switch t.Kind {
 	case model.Bool:
 		return "bool"
@@ -141,20 +141,20 @@ func goTypeS(s *source, t *model.Type) string {
 	case model.Object:
 		return "map[string]" + s.q(jsonPkg, "RawMessage")
 	case model.Map:
-		return "map[string]" + elemTypeS(s, t)
+		return "map[string]" + elemType(s, t)
 	case model.Slice:
-		return "[]" + elemTypeS(s, t)
+		return "[]" + elemType(s, t)
 	case model.Ref:
 		return t.Named.Name
 	}
 	return s.q(jsonPkg, "RawMessage")
 }
 
-func elemTypeS(s *source, t *model.Type) string {
+func elemType(s *source, t *model.Type) string {
 	if t.ElemPointer() {
-		return "*" + goTypeS(s, t.Elem)
+		return "*" + goType(s, t.Elem)
 	}
-	return goTypeS(s, t.Elem)
+	return goType(s, t.Elem)
 }
 
 // configMethods emits TriggerType and Validate:
@@ -337,7 +337,7 @@ func (e *emitter) unionDecl(n *model.Named) {
 		}
 		s = newSource()
 		s.doc(fmt.Sprintf("%s returns a %s holding %s.", v.Ctor, n.Name, what))
-		s.line(0, "func ", v.Ctor, "(v ", goTypeS(s, v.Type), ") ", n.Name, " {")
+		s.line(0, "func ", v.Ctor, "(v ", goType(s, v.Type), ") ", n.Name, " {")
 		s.line(1, "var u ", n.Name)
 		s.line(1, "u.Set", v.Name, "(v)")
 		s.line(1, "return u")
@@ -346,7 +346,7 @@ func (e *emitter) unionDecl(n *model.Named) {
 	}
 	for _, v := range n.Variants {
 		s = newSource()
-		gt := goTypeS(s, v.Type)
+		gt := goType(s, v.Type)
 		s.doc(fmt.Sprintf("As%s returns the value as %s; ok is false when it is not one.", v.Name, variantDesc(v)))
 		s.line(0, "func (u ", n.Name, ") As", v.Name, "() (v ", gt, ", ok bool) {")
 		s.line(1, "return ", s.q(implPkg, "DecodeAs"), "[", gt, "](u.raw, ", lit(v.JSONKind), ")")
@@ -354,7 +354,7 @@ func (e *emitter) unionDecl(n *model.Named) {
 		e.add(n.File, s)
 		s = newSource()
 		s.doc(fmt.Sprintf("Set%s sets the value to v.", v.Name))
-		s.line(0, "func (u *", n.Name, ") Set", v.Name, "(v ", goTypeS(s, v.Type), ") {")
+		s.line(0, "func (u *", n.Name, ") Set", v.Name, "(v ", goType(s, v.Type), ") {")
 		s.line(1, "u.raw = ", s.q(implPkg, "EncodeRaw"), "(v)")
 		s.line(0, "}")
 		e.add(n.File, s)
@@ -398,9 +398,8 @@ func (e *emitter) unionDecl(n *model.Named) {
 	}
 }
 
-// literalS is the Go literal of a JSON scalar for a value of kind k, as
-// literal writes it.
-func literalS(k model.Kind, x any) string {
+// goLiteral is the Go literal of a JSON scalar for a value of kind k.
+func goLiteral(k model.Kind, x any) string {
 	switch v := x.(type) {
 	case json.Number:
 		if k == model.Int {
@@ -417,24 +416,8 @@ func literalS(k model.Kind, x any) string {
 	return "nil"
 }
 
-// literal is the Go literal of a JSON scalar for a value of kind k.
-func literal(k model.Kind, x any) jen.Code {
-	switch v := x.(type) {
-	case json.Number:
-		if k == model.Int {
-			// The model keeps only integer consts and enums in int64.
-			r, _ := new(big.Rat).SetString(string(v))
-			return jen.Id(r.Num().String())
-		}
-		f, _ := v.Float64()
-		return jen.Lit(f)
-	case bool:
-		return jen.Lit(v)
-	case string:
-		return jen.Lit(v)
-	}
-	return jen.Nil()
-}
+// literal is goLiteral as jennifer code.
+func literal(k model.Kind, x any) jen.Code { return jen.Id(goLiteral(k, x)) }
 
 // schemaLit is the Go literal of a schema: the JSON indented in a raw
 // string, or a quoted string when the JSON holds a backquote.
