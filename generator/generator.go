@@ -412,7 +412,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if ctxErr != nil {
 		return nil, ctxErr
 	}
-	pkgs, warns, errs := plan.Finish(parts)
+	use, warns, errs := plan.Finish(parts)
 	if len(errs) > 0 {
 		var out Errors
 		for _, d := range errs {
@@ -431,8 +431,8 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	sort.SliceStable(res.Warnings, func(i, j int) bool {
 		return res.Warnings[i].Message < res.Warnings[j].Message
 	})
-	for _, p := range pkgs {
-		e := emitted[p]
+	for _, i := range use {
+		e := emitted[i]
 		if e.err != nil {
 			return nil, e.err
 		}
@@ -452,11 +452,12 @@ type emitted struct {
 
 // buildAll builds and renders the plan's packages, one per available CPU at
 // a time: each worker takes the next toolkit, builds its model and, when
-// that has no errors, renders its files, since packages share nothing. The
-// biggest toolkits go first, so that the last one to finish is small. The
-// result does not depend on the scheduling: each toolkit's part and files
-// land in its own slot, and Generate reads them in package order.
-func buildAll(ctx context.Context, plan *model.Plan) ([]*model.Part, map[*model.Package]emitted, error) {
+// that has no errors, renders its files and drops the model, since packages
+// share nothing. The biggest toolkits go first, so that the last one to
+// finish is small. The result does not depend on the scheduling: each
+// toolkit's part and files land in its own slot, and Generate reads them in
+// package order.
+func buildAll(ctx context.Context, plan *model.Plan) ([]*model.Part, []emitted, error) {
 	n := plan.Len()
 	parts := make([]*model.Part, n)
 	outs := make([]emitted, n)
@@ -481,6 +482,7 @@ func buildAll(ctx context.Context, plan *model.Plan) ([]*model.Part, map[*model.
 					err = fmt.Errorf("generate %s: %w", p.Toolkit, err)
 				}
 				outs[i] = emitted{files, err}
+				parts[i].Pkg = nil
 			}
 		})
 	}
@@ -496,13 +498,7 @@ func buildAll(ctx context.Context, plan *model.Plan) ([]*model.Part, map[*model.
 	if ctxErr != nil {
 		return nil, nil, ctxErr
 	}
-	byPkg := make(map[*model.Package]emitted, n)
-	for i, pt := range parts {
-		if pt.Pkg != nil {
-			byPkg[pt.Pkg] = outs[i]
-		}
-	}
-	return parts, byPkg, nil
+	return parts, outs, nil
 }
 
 // checkImportPath accepts a slash-separated path of non-empty elements made

@@ -13,11 +13,13 @@ import (
 // metaschema, and a lock repeats many documents (trigger types of a
 // toolkit share payloads, many configs are empty). Docs is safe for
 // concurrent use; it lives as long as the call, so no run depends on an
-// earlier one.
+// earlier one, and it keeps a compiled document only until the last of its
+// expected uses (see Expect).
 type Docs struct {
-	lim Limits
-	mu  sync.Mutex
-	m   map[string]*sharedDoc
+	lim  Limits
+	mu   sync.Mutex
+	m    map[string]*sharedDoc
+	left map[string]int // expected Compile calls still to come, per document
 }
 
 // sharedDoc is a document compiled under sharedURL, or nil when it must be
@@ -35,8 +37,12 @@ const sharedURL = "https://triggergen.invalid/shared/schema.json"
 
 // NewDocs returns an empty cache that compiles within lim.
 func NewDocs(lim Limits) *Docs {
-	return &Docs{lim: lim, m: map[string]*sharedDoc{}}
+	return &Docs{lim: lim, m: map[string]*sharedDoc{}, left: map[string]int{}}
 }
+
+// Expect says that Compile will be called once more with data, before any
+// call to Compile: the cache drops a document after its last expected use.
+func (c *Docs) Expect(data []byte) { c.left[string(data)]++ }
 
 // Compile is Compile(url, data, lim): the same document, errors included,
 // at a fraction of the cost when the bytes were compiled before.
@@ -46,6 +52,15 @@ func (c *Docs) Compile(url string, data []byte) (*Doc, error) {
 	if !seen {
 		e = &sharedDoc{ready: make(chan struct{})}
 		c.m[string(data)] = e
+	}
+	if n, ok := c.left[string(data)]; ok {
+		if n <= 1 {
+			// The last use: waiters hold e, the map need not.
+			delete(c.left, string(data))
+			delete(c.m, string(data))
+		} else {
+			c.left[string(data)] = n - 1
+		}
 	}
 	c.mu.Unlock()
 	if !seen {

@@ -46,22 +46,12 @@ type Limits struct {
 	MaxInlineDepth int
 }
 
-// Build turns the lock into packages. Input errors are collected: when errs
-// is non-empty the packages must not be used. It is Plan, Plan.Package for
-// each toolkit and Plan.Finish, one after the other.
-func Build(lk *lockfile.Lock, opt Options) (pkgs []*Package, warnings, errs []Diag) {
-	pl := NewPlan(lk, opt)
-	parts := make([]*Part, pl.Len())
-	for i := range parts {
-		parts[i] = pl.Package(i)
-	}
-	return pl.Finish(parts)
-}
-
 // Plan is the toolkits of a lock to build, in package order. Each toolkit's
 // package is built alone (Package), so the packages can be built
-// concurrently; Finish joins them and reports what is only known from all of
-// them (two toolkits with one package name, unused renames).
+// concurrently; Finish joins the parts and reports what is only known from
+// all of them (two toolkits with one package name, unused renames). Input
+// errors are collected: the packages of a plan whose Finish reports errors
+// must not be used.
 type Plan struct {
 	opt     Options
 	docs    *load.Docs
@@ -75,9 +65,11 @@ type planEntry struct {
 }
 
 // Part is one toolkit's package, built by Plan.Package, with its own
-// warnings and errors; Pkg is nil when it has errors.
+// warnings and errors. Pkg is nil when it has errors; Finish does not need
+// it, so the caller may drop it once it has rendered it.
 type Part struct {
 	Pkg         *Package
+	name        string // Pkg.Name; "" when Pkg is nil
 	warns, errs []Diag
 	usedRenames map[string]bool
 	slug, ptr   string
@@ -104,6 +96,12 @@ func NewPlan(lk *lockfile.Lock, opt Options) *Plan {
 		}
 	}
 	sort.Slice(pl.entries, func(i, j int) bool { return pl.entries[i].tk.Slug < pl.entries[j].tk.Slug })
+	for _, e := range pl.entries {
+		for _, tt := range e.tk.TriggerTypes {
+			pl.docs.Expect(tt.Config)
+			pl.docs.Expect(tt.Payload)
+		}
+	}
 	return pl
 }
 
@@ -127,30 +125,35 @@ func (pl *Plan) Package(i int) *Part {
 	e := pl.entries[i]
 	b := &builder{opt: pl.opt, docs: pl.docs, usedRenames: map[string]bool{}}
 	p := b.pkg(e.tk, e.ptr)
-	return &Part{Pkg: p, warns: b.warns, errs: b.errs, usedRenames: b.usedRenames, slug: e.tk.Slug, ptr: e.ptr}
+	pt := &Part{Pkg: p, warns: b.warns, errs: b.errs, usedRenames: b.usedRenames, slug: e.tk.Slug, ptr: e.ptr}
+	if p != nil {
+		pt.name = p.Name
+	}
+	return pt
 }
 
-// Finish joins the parts (one per toolkit, in order) as Build returns them.
-func (pl *Plan) Finish(parts []*Part) (pkgs []*Package, warnings, errs []Diag) {
+// Finish joins the parts (one per toolkit, in order): it returns the
+// indexes of the parts whose packages make the output, in package order,
+// and every warning and error.
+func (pl *Plan) Finish(parts []*Part) (use []int, warnings, errs []Diag) {
 	errs = append(errs, pl.errs...)
 	used := map[string]bool{}
 	dirs := map[string]string{}
-	for _, pt := range parts {
+	for i, pt := range parts {
 		warnings = append(warnings, pt.warns...)
 		errs = append(errs, pt.errs...)
 		for k := range pt.usedRenames {
 			used[k] = true
 		}
-		p := pt.Pkg
-		if p == nil {
+		if pt.name == "" {
 			continue
 		}
-		if prev, dup := dirs[p.Name]; dup {
-			errs = append(errs, Diag{Pointer: pt.ptr + "/slug", Message: fmt.Sprintf("toolkit %q and toolkit %q both map to package %s; set Renames[%q]", prev, pt.slug, p.Name, pt.slug)})
+		if prev, dup := dirs[pt.name]; dup {
+			errs = append(errs, Diag{Pointer: pt.ptr + "/slug", Message: fmt.Sprintf("toolkit %q and toolkit %q both map to package %s; set Renames[%q]", prev, pt.slug, pt.name, pt.slug)})
 			continue
 		}
-		dirs[p.Name] = pt.slug
-		pkgs = append(pkgs, p)
+		dirs[pt.name] = pt.slug
+		use = append(use, i)
 	}
 	var keys []string
 	for k := range pl.opt.Renames {
@@ -162,7 +165,7 @@ func (pl *Plan) Finish(parts []*Part) (pkgs []*Package, warnings, errs []Diag) {
 	for _, k := range keys {
 		warnings = append(warnings, Diag{Message: fmt.Sprintf("rename key %q matches nothing", k)})
 	}
-	return pkgs, warnings, errs
+	return use, warnings, errs
 }
 
 type builder struct {
