@@ -62,7 +62,11 @@ func breakLines(s string) string {
 // becomes the visible Go escape \uXXXX, so the comment shows that the text
 // held one.
 func commentSafe(l string) string {
-	if !strings.ContainsFunc(l, unsafeInComment) {
+	ascii := true
+	for i := 0; i < len(l) && ascii; i++ {
+		ascii = l[i] >= ' ' && l[i] < 0x7f || l[i] == '\t'
+	}
+	if ascii || !strings.ContainsFunc(l, unsafeInComment) {
 		return l
 	}
 	var b strings.Builder

@@ -18,7 +18,7 @@ import (
 //		return d.Finish()
 //	}
 func (e *emitter) unmarshalJSON(n *model.Named) {
-	s := newSource()
+	s := e.source()
 	var doc string
 	newDec := s.q(implPkg, "NewDecoder") + "(b)"
 	if n.Validated {
@@ -48,7 +48,7 @@ func (e *emitter) unmarshalJSON(n *model.Named) {
 
 // unmarshalRawMap emits the UnmarshalJSON of a payload without properties.
 func (e *emitter) unmarshalRawMap(n *model.Named) {
-	s := newSource()
+	s := e.source()
 	s.doc("UnmarshalJSON decodes a JSON object into x in one pass; of repeated keys the last wins, and null leaves x nil.")
 	s.line(0, "func (x *", n.Name, ") UnmarshalJSON(b []byte) error {")
 	s.line(1, "d := ", s.q(implPkg, "NewTolerantDecoder"), "(b, ", lit(n.Name), ")")
@@ -80,7 +80,7 @@ func (e *emitter) unmarshalRawMap(n *model.Named) {
 //		}
 //	}
 func (e *emitter) decodeJSONMethod(n *model.Named) {
-	s := newSource()
+	s := e.source()
 	req := 0
 	if n.Validated {
 		for _, fl := range n.Fields {

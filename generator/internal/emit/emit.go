@@ -5,6 +5,7 @@
 package emit
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 
@@ -67,6 +68,7 @@ func Package(p *model.Package) ([]File, error) {
 type emitter struct {
 	p     *model.Package
 	files map[string]*file
+	src   source // see emitter.source
 }
 
 func (e *emitter) file(name string) *file {
@@ -106,11 +108,15 @@ func (e *emitter) jenFile(name string) *jen.File {
 	return f.jf
 }
 
-// add appends a formatted declaration to the file name (see source).
+// add moves the declaration written in s to the end of the file name.
 func (e *emitter) add(name string, s *source) {
 	f := e.file(name)
 	for p := range s.imports {
 		f.imports[p] = true
 	}
-	f.decls = append(f.decls, decl{text: s.String(), piece: -1})
+	clear(s.imports)
+	start := f.body.Len()
+	f.body.Write(bytes.TrimSuffix(s.Bytes(), []byte("\n")))
+	f.decls = append(f.decls, decl{start: start, end: f.body.Len(), piece: -1})
+	s.Reset()
 }

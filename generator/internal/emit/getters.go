@@ -22,7 +22,7 @@ func (e *emitter) getters(n *model.Named) {
 		if fl.Getter == "" {
 			continue
 		}
-		s := newSource()
+		s := e.source()
 		field := "x." + fl.Name
 		if fl.Type.Kind == model.Ref && fl.Type.Named.Kind == model.Struct {
 			s.doc(fmt.Sprintf("%s returns x.%s, or nil when x is nil.", fl.Getter, fl.Name))

@@ -50,7 +50,7 @@ func (e *emitter) marshalJSON(n *model.Named) {
 	if !n.Validated {
 		return
 	}
-	s := newSource()
+	s := e.source()
 	type fill struct{ isZero, set string }
 	var fills []fill
 	var names []string

@@ -22,17 +22,20 @@ type file struct {
 	jf     *jen.File
 	pieces int
 	decls  []decl
+	// body holds the formatted declarations, one after the other.
+	body bytes.Buffer
 	// imports are the packages the formatted declarations use.
 	imports map[string]bool
-	// pkgDoc is the package doc comment, formatted, or nil.
-	pkgDoc []string
+	// pkgDoc is the package doc comment, formatted, or "".
+	pkgDoc string
 }
 
-// decl is a formatted declaration (its doc comment included, no final
-// newline), or the index of a piece of jf when piece >= 0.
+// decl is a formatted declaration, body[start:end] (its doc comment
+// included, no final newline), or the index of a piece of jf when
+// piece >= 0.
 type decl struct {
-	text  string
-	piece int
+	start, end int
+	piece      int
 }
 
 // splitComment separates the pieces of a file's jennifer declarations.
@@ -49,7 +52,7 @@ const splitComment = "triggergen:split"
 // formatting the whole file would give; generator tests check that gofmt
 // leaves every generated file unchanged.
 func (f *file) render() ([]byte, error) {
-	if f.jf != nil && len(f.decls) == 1 && f.pkgDoc == nil {
+	if f.jf != nil && len(f.decls) == 1 && f.pkgDoc == "" {
 		return renderJen(f.jf)
 	}
 	pieces, imports, err := f.formatPieces()
@@ -60,13 +63,12 @@ func (f *file) render() ([]byte, error) {
 		imports[p] = true
 	}
 	var b bytes.Buffer
-	b.Grow(f.size() + 512)
+	b.Grow(f.body.Len() + 2*len(f.decls) + len(f.pkgDoc) + 512)
 	b.WriteString("// " + Header + "\n\n")
-	for _, l := range f.pkgDoc {
-		b.WriteString(l + "\n")
-	}
+	b.WriteString(f.pkgDoc)
 	b.WriteString("package " + f.pkg + "\n\n")
 	writeImports(&b, imports)
+	body := f.body.Bytes()
 	for i, d := range f.decls {
 		if i > 0 {
 			b.WriteString("\n\n")
@@ -74,19 +76,11 @@ func (f *file) render() ([]byte, error) {
 		if d.piece >= 0 {
 			b.WriteString(pieces[d.piece])
 		} else {
-			b.WriteString(d.text)
+			b.Write(body[d.start:d.end])
 		}
 	}
 	b.WriteByte('\n')
 	return b.Bytes(), nil
-}
-
-func (f *file) size() int {
-	n := 0
-	for _, d := range f.decls {
-		n += len(d.text) + 2
-	}
-	return n
 }
 
 // formatPieces formats the file's jennifer declarations and returns each

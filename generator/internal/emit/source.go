@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"bytes"
 	doccomment "go/doc/comment"
 	"path"
 	"strconv"
@@ -16,15 +17,24 @@ import (
 // says what gofmt does that it does too (alignment of struct fields and
 // constants, spacing of binary operators, the layout of doc comments);
 // generator tests check that gofmt leaves every generated file unchanged.
+//
+// An emitter has one source, which emitter.add empties into a file.
 type source struct {
-	strings.Builder
+	bytes.Buffer
 	imports map[string]bool
 }
 
-func newSource() *source { return &source{imports: map[string]bool{}} }
-
-// String is the declaration without its final newline.
-func (s *source) String() string { return strings.TrimSuffix(s.Builder.String(), "\n") }
+// source returns the emitter's source, empty: the declaration before has
+// been added to its file.
+func (e *emitter) source() *source {
+	if e.src.Len() > 0 {
+		panic("emit: a declaration was not added to its file")
+	}
+	if e.src.imports == nil {
+		e.src.imports = map[string]bool{}
+	}
+	return &e.src
+}
 
 // q returns the qualified identifier of name in the package at path, which
 // the file then imports. The name is the path's last element, as jennifer
@@ -46,10 +56,27 @@ func (s *source) line(indent int, parts ...string) {
 }
 
 // doc writes text (see comment) as the doc comment of a top-level
-// declaration, as gofmt leaves it.
+// declaration, as gofmt leaves it: go/printer reformats such a comment with
+// go/doc/comment (parsed, then printed in canonical form; see formatDoc)
+// and trims each line. Text that the round trip cannot change (see
+// plainDoc) skips it.
 func (s *source) doc(text string) {
-	for _, l := range docLines(slashLines(wrapLines(text))) {
-		s.WriteString(l)
+	s.docLines(wrapLines(text))
+}
+
+// docLines is doc for text already laid out in lines (not escaped yet).
+func (s *source) docLines(lines []string) {
+	for i, l := range lines {
+		lines[i] = commentSafe(l)
+	}
+	if plainDoc(lines) {
+		for _, l := range lines {
+			s.commentLine(0, l)
+		}
+		return
+	}
+	for _, l := range formatDoc(slashLines(lines)) {
+		s.WriteString(trimRight(l))
 		s.WriteByte('\n')
 	}
 }
@@ -58,27 +85,28 @@ func (s *source) doc(text string) {
 // indent, as gofmt leaves a comment that is not a top-level doc comment:
 // each line as it is, without trailing white space.
 func (s *source) comment(indent int, text string) {
-	for _, l := range slashLines(wrapLines(text)) {
-		s.line(indent, trimRight(l))
+	for _, l := range wrapLines(text) {
+		s.commentLine(indent, commentSafe(l))
 	}
+}
+
+// commentLine writes the comment line of text l (see slashes), without
+// trailing white space, as gofmt does.
+func (s *source) commentLine(indent int, l string) {
+	for range indent {
+		s.WriteByte('\t')
+	}
+	if l = trimRight(l); l == "" {
+		s.WriteString("//\n")
+		return
+	}
+	s.WriteString("// ")
+	s.WriteString(l)
+	s.WriteByte('\n')
 }
 
 // trimRight is what gofmt removes from the end of a comment line.
 func trimRight(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
-
-// docLines returns the "//" lines of a top-level doc comment (in place) as
-// gofmt leaves them: go/printer reformats such a comment with go/doc/comment
-// (parsed, then printed in canonical form) and trims each line. Text that
-// the round trip cannot change (see plainDoc) skips it.
-func docLines(list []string) []string {
-	if !plainDoc(list) {
-		list = formatDoc(list)
-	}
-	for i, l := range list {
-		list[i] = trimRight(l)
-	}
-	return list
-}
 
 // formatDoc is go/printer's formatDocComment for "//" lines.
 func formatDoc(list []string) []string {
@@ -146,38 +174,33 @@ func isDirective(c string) bool {
 	return true
 }
 
-// plainDoc reports whether the doc comment lines are plain paragraphs that
-// go/doc/comment prints back unchanged: each line "// " and text, or "//"
-// between paragraphs; no text line starts with a space or tab (code, lists),
-// "#" (a heading) or "[" (a link definition), or ends with white space; and
-// no one-line paragraph between two others ends in a letter or digit (it
-// could be an old-style heading). TestPlainDoc checks it against formatDoc.
-func plainDoc(list []string) bool {
-	if len(list) == 0 || list[0] == "//" || list[len(list)-1] == "//" {
+// plainDoc reports whether the text lines of a doc comment (without "//")
+// are plain paragraphs that go/doc/comment prints back unchanged: separated
+// by one empty line, no line starts with a space or tab (code, lists), "#"
+// (a heading) or "[" (a link definition), or ends with white space; and no
+// one-line paragraph between two others ends in a letter or digit (it could
+// be an old-style heading). TestPlainDoc checks it against formatDoc.
+func plainDoc(lines []string) bool {
+	if len(lines) == 0 || lines[0] == "" || lines[len(lines)-1] == "" {
 		return false
 	}
-	for i, l := range list {
-		if l == "//" {
-			if list[i-1] == "//" {
+	for i, t := range lines {
+		if t == "" {
+			if lines[i-1] == "" {
 				return false
 			}
 			continue
-		}
-		t, ok := strings.CutPrefix(l, "// ")
-		if !ok || t == "" {
-			return false
 		}
 		switch t[0] {
 		case ' ', '\t', '#', '[':
 			return false
 		}
-		if r, _ := utf8.DecodeLastRuneInString(t); unicode.IsSpace(r) {
+		r, _ := utf8.DecodeLastRuneInString(t)
+		if unicode.IsSpace(r) {
 			return false
 		}
-		if i > 0 && list[i-1] == "//" && i+1 < len(list) && list[i+1] == "//" {
-			if r, _ := utf8.DecodeLastRuneInString(t); unicode.IsLetter(r) || unicode.IsDigit(r) {
-				return false
-			}
+		if i > 0 && lines[i-1] == "" && i+1 < len(lines) && lines[i+1] == "" && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return false
 		}
 	}
 	return true

@@ -37,7 +37,7 @@ func (e *emitter) named(n *model.Named) {
 	case model.Union:
 		e.unionDecl(n)
 	case model.RawMap:
-		s := newSource()
+		s := e.source()
 		s.doc(typeDoc(n) + "\n\nThe schema lists no properties, so the payload keeps every field as raw JSON.")
 		s.line(0, "type ", n.Name, " map[string]", s.q(jsonPkg, "RawMessage"))
 		e.add(n.File, s)
@@ -65,7 +65,7 @@ func kv(key string, v jen.Code) jen.Code {
 // consecutive lines (no comment between them) are aligned in columns: each
 // column is as wide as its widest cell plus one space.
 func (e *emitter) structDecl(n *model.Named) {
-	s := newSource()
+	s := e.source()
 	s.doc(typeDoc(n))
 	if len(n.Fields) == 0 && !n.Library {
 		s.line(0, "type ", n.Name, " struct{}")
@@ -174,7 +174,7 @@ func (e *emitter) configMethods(n *model.Named) {
 	if t.Version != "" && t.Version != e.p.Version {
 		version = lit(t.Version)
 	}
-	s := newSource()
+	s := e.source()
 	s.doc(fmt.Sprintf("TriggerType returns the metadata of the %s trigger type.", t.Slug))
 	s.line(0, "func (", n.Name, ") TriggerType() ", s.q(triggerPkg, "Type"), " {")
 	s.line(1, "return ", s.q(triggerPkg, "Type"), "{")
@@ -187,20 +187,20 @@ func (e *emitter) configMethods(n *model.Named) {
 	s.line(0, "}")
 	e.add(n.File, s)
 	if n.Library {
-		s = newSource()
+		s = e.source()
 		s.doc(fmt.Sprintf("Validate checks c against the config schema of %s with the JSON Schema library santhosh-tekuri/jsonschema (the generated checks do not cover %s): it encodes c and validates the JSON. A violation makes the error a trigger.ValidationErrors listing each with its JSON pointer.", t.Slug, n.LibraryReason))
 		s.line(0, "func (c ", n.Name, ") Validate() error {")
 		s.line(1, "return ", n.SchemaVar, ".Validate(c)")
 		s.line(0, "}")
 		e.add(n.File, s)
-		s = newSource()
+		s = e.source()
 		s.doc(fmt.Sprintf("%s is the config schema of %s, compiled on first use.", n.SchemaVar, t.Slug))
 		s.line(0, "var ", n.SchemaVar, " = ", s.q(schemacheckPkg, "New"), "(", lit(n.SchemaURL), ", ", schemaLit(n.Schema), ")")
 		e.add(n.File, s)
 		e.assertConfig(n)
 		return
 	}
-	s = newSource()
+	s = e.source()
 	s.doc(fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug))
 	if n.HasChecks() {
 		s.line(0, "func (c ", n.Name, ") Validate() error {")
@@ -219,7 +219,7 @@ func (e *emitter) configMethods(n *model.Named) {
 
 // assertConfig emits var _ trigger.Config = CommitEventConfig{}.
 func (e *emitter) assertConfig(n *model.Named) {
-	s := newSource()
+	s := e.source()
 	s.line(0, "var _ ", s.q(triggerPkg, "Config"), " = ", n.Name, "{}")
 	e.add(n.File, s)
 }
@@ -231,7 +231,7 @@ func (e *emitter) assertConfig(n *model.Named) {
 //		NewMessageConfigIntervalDefault float64 = 1
 //	)
 func (e *emitter) defaultConsts(n *model.Named) {
-	s := newSource()
+	s := e.source()
 	for _, fl := range n.Fields {
 		if fl.DefaultConst == "" {
 			continue
@@ -280,11 +280,11 @@ func (e *emitter) defaultConsts(n *model.Named) {
 // The names of the constants are aligned, as gofmt aligns the names,
 // types and values of a const block.
 func (e *emitter) enumDecl(n *model.Named) {
-	s := newSource()
+	s := e.source()
 	s.doc(typeDoc(n))
 	s.line(0, "type ", n.Name, " string")
 	e.add(n.File, s)
-	s = newSource()
+	s = e.source()
 	s.doc(fmt.Sprintf("Values of %s.", n.Name))
 	w := 0
 	for _, v := range n.Values {
@@ -298,7 +298,7 @@ func (e *emitter) enumDecl(n *model.Named) {
 	}
 	s.line(0, ")")
 	e.add(n.File, s)
-	s = newSource()
+	s = e.source()
 	s.doc("Valid reports whether v is one of the values the schema allows.")
 	s.line(0, "func (v ", n.Name, ") Valid() bool {")
 	s.line(1, "switch v {")
@@ -324,7 +324,7 @@ func (e *emitter) unionDecl(n *model.Named) {
 	if n.OneOf {
 		word = "exactly one"
 	}
-	s := newSource()
+	s := e.source()
 	s.doc(typeDoc(n) + fmt.Sprintf("\n\nThe value must match %s of: %s.", word, strings.Join(kinds, ", ")))
 	s.line(0, "type ", n.Name, " struct {")
 	s.line(1, "raw ", s.q(jsonPkg, "RawMessage"))
@@ -335,7 +335,7 @@ func (e *emitter) unionDecl(n *model.Named) {
 		if v.Type.Kind == model.Raw {
 			what = "the JSON value v"
 		}
-		s = newSource()
+		s = e.source()
 		s.doc(fmt.Sprintf("%s returns a %s holding %s.", v.Ctor, n.Name, what))
 		s.line(0, "func ", v.Ctor, "(v ", goType(s, v.Type), ") ", n.Name, " {")
 		s.line(1, "var u ", n.Name)
@@ -345,39 +345,39 @@ func (e *emitter) unionDecl(n *model.Named) {
 		e.add(n.File, s)
 	}
 	for _, v := range n.Variants {
-		s = newSource()
+		s = e.source()
 		gt := goType(s, v.Type)
 		s.doc(fmt.Sprintf("As%s returns the value as %s; ok is false when it is not one.", v.Name, variantDesc(v)))
 		s.line(0, "func (u ", n.Name, ") As", v.Name, "() (v ", gt, ", ok bool) {")
 		s.line(1, "return ", s.q(implPkg, "DecodeAs"), "[", gt, "](u.raw, ", lit(v.JSONKind), ")")
 		s.line(0, "}")
 		e.add(n.File, s)
-		s = newSource()
+		s = e.source()
 		s.doc(fmt.Sprintf("Set%s sets the value to v.", v.Name))
 		s.line(0, "func (u *", n.Name, ") Set", v.Name, "(v ", goType(s, v.Type), ") {")
 		s.line(1, "u.raw = ", s.q(implPkg, "EncodeRaw"), "(v)")
 		s.line(0, "}")
 		e.add(n.File, s)
 	}
-	s = newSource()
+	s = e.source()
 	s.doc("Raw returns the JSON value as received or set.")
 	s.line(0, "func (u ", n.Name, ") Raw() ", s.q(jsonPkg, "RawMessage"), " {")
 	s.line(1, "return u.raw")
 	s.line(0, "}")
 	e.add(n.File, s)
-	s = newSource()
+	s = e.source()
 	s.doc("IsNull reports whether the value is unset or JSON null.")
 	s.line(0, "func (u ", n.Name, ") IsNull() bool {")
 	s.line(1, "return u.raw == nil || ", s.q(implPkg, "JSONKind"), "(u.raw) == \"null\"")
 	s.line(0, "}")
 	e.add(n.File, s)
-	s = newSource()
+	s = e.source()
 	s.doc("IsZero reports whether the value is unset (omitzero omits it).")
 	s.line(0, "func (u ", n.Name, ") IsZero() bool {")
 	s.line(1, "return u.raw == nil")
 	s.line(0, "}")
 	e.add(n.File, s)
-	s = newSource()
+	s = e.source()
 	s.doc("MarshalJSON writes the value as received or set; unset is null.")
 	s.line(0, "func (u ", n.Name, ") MarshalJSON() ([]byte, error) {")
 	s.line(1, "if u.raw == nil {")
@@ -386,7 +386,7 @@ func (e *emitter) unionDecl(n *model.Named) {
 	s.line(1, "return u.raw, nil")
 	s.line(0, "}")
 	e.add(n.File, s)
-	s = newSource()
+	s = e.source()
 	s.doc("UnmarshalJSON keeps the JSON value; it never fails.")
 	s.line(0, "func (u *", n.Name, ") UnmarshalJSON(b []byte) error {")
 	s.line(1, "u.raw = append(", s.q(jsonPkg, "RawMessage"), "(nil), b...)")

@@ -452,15 +452,16 @@ func checkLimits(v any, ptr string, depth int, lim Limits) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	// The pointer of a keyword is built only for the subschemas walked.
 	for _, k := range keys {
-		kptr := ptr + "/" + Escape(k)
 		switch x := m[k].(type) {
 		case map[string]any:
 			if schemaKeywords[k] {
-				if err := checkLimits(x, kptr, depth+1, lim); err != nil {
+				if err := checkLimits(x, ptr+"/"+Escape(k), depth+1, lim); err != nil {
 					return err
 				}
 			} else if schemaMapKeywords[k] {
+				kptr := ptr + "/" + Escape(k)
 				names := make([]string, 0, len(x))
 				for n := range x {
 					names = append(names, n)
@@ -474,6 +475,7 @@ func checkLimits(v any, ptr string, depth int, lim Limits) error {
 			}
 		case []any:
 			if schemaListKeywords[k] {
+				kptr := ptr + "/" + Escape(k)
 				for i, s := range x {
 					if err := checkLimits(s, kptr+"/"+strconv.Itoa(i), depth+1, lim); err != nil {
 						return err
