@@ -31,31 +31,19 @@ func (e *emitter) unmarshalJSON(n *model.Named) {
 		newDec = s.q(implPkg, "NewTolerantDecoder") + "(b, " + lit(n.Name) + ")"
 		doc = "UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly, the last of repeated keys wins, unknown keys are ignored, and a null or a missing property leaves the Go zero value. A value of the wrong type is a *json.UnmarshalTypeError (the rest is still decoded)."
 	}
-	s.doc(doc)
-	s.line(0, "func (x *", n.Name, ") UnmarshalJSON(b []byte) error {")
-	s.line(1, "d := ", newDec)
+	body := []string{"d := " + newDec, "x.decodeJSON(&d)", "return d.Finish()"}
 	if n.NullOK {
-		s.line(1, "if !d.Null() {")
-		s.line(2, "x.decodeJSON(&d)")
-		s.line(1, "}")
-	} else {
-		s.line(1, "x.decodeJSON(&d)")
+		body = []string{body[0], "if !d.Null() {", "\tx.decodeJSON(&d)", "}", body[2]}
 	}
-	s.line(1, "return d.Finish()")
-	s.line(0, "}")
-	e.add(n.File, s)
+	e.fn(n.File, doc, "func (x *"+n.Name+") UnmarshalJSON(b []byte) error", body...)
 }
 
 // unmarshalRawMap emits the UnmarshalJSON of a payload without properties.
 func (e *emitter) unmarshalRawMap(n *model.Named) {
 	s := e.source()
-	s.doc("UnmarshalJSON decodes a JSON object into x in one pass; of repeated keys the last wins, and null leaves x nil.")
-	s.line(0, "func (x *", n.Name, ") UnmarshalJSON(b []byte) error {")
-	s.line(1, "d := ", s.q(implPkg, "NewTolerantDecoder"), "(b, ", lit(n.Name), ")")
-	s.line(1, "*x = d.RawMap()")
-	s.line(1, "return d.Finish()")
-	s.line(0, "}")
-	e.add(n.File, s)
+	e.fn(n.File, "UnmarshalJSON decodes a JSON object into x in one pass; of repeated keys the last wins, and null leaves x nil.",
+		"func (x *"+n.Name+") UnmarshalJSON(b []byte) error",
+		"d := "+s.q(implPkg, "NewTolerantDecoder")+"(b, "+lit(n.Name)+")", "*x = d.RawMap()", "return d.Finish()")
 }
 
 // decodeJSONMethod emits the member loop of a struct:

@@ -25,22 +25,14 @@ func (e *emitter) getters(n *model.Named) {
 		s := e.source()
 		field := "x." + fl.Name
 		if fl.Type.Kind == model.Ref && fl.Type.Named.Kind == model.Struct {
-			s.doc(fmt.Sprintf("%s returns x.%s, or nil when x is nil.", fl.Getter, fl.Name))
-			s.line(0, "func (x *", n.Name, ") ", fl.Getter, "() ", fieldType(s, fl), " {")
-			s.line(1, "if x == nil {")
-			s.line(2, "return nil")
-			s.line(1, "}")
-			s.line(1, "return ", field)
+			e.fn(n.File, fmt.Sprintf("%s returns x.%s, or nil when x is nil.", fl.Getter, fl.Name),
+				"func (x *"+n.Name+") "+fl.Getter+"() "+fieldType(s, fl),
+				"if x == nil {", "\treturn nil", "}", "return "+field)
 		} else {
-			s.doc(fmt.Sprintf("%s returns *x.%s, or %s when x or x.%s is nil.", fl.Getter, fl.Name, zeroDesc(fl.Type), fl.Name))
-			s.line(0, "func (x *", n.Name, ") ", fl.Getter, "() ", goType(s, fl.Type), " {")
-			s.line(1, "if x == nil || ", field, " == nil {")
-			s.line(2, "return ", scalarZero(fl.Type))
-			s.line(1, "}")
-			s.line(1, "return *", field)
+			e.fn(n.File, fmt.Sprintf("%s returns *x.%s, or %s when x or x.%s is nil.", fl.Getter, fl.Name, zeroDesc(fl.Type), fl.Name),
+				"func (x *"+n.Name+") "+fl.Getter+"() "+goType(s, fl.Type),
+				"if x == nil || "+field+" == nil {", "\treturn "+scalarZero(fl.Type), "}", "return *"+field)
 		}
-		s.line(0, "}")
-		e.add(n.File, s)
 	}
 }
 

@@ -36,6 +36,21 @@ func (e *emitter) source() *source {
 	return &e.src
 }
 
+// fn adds a function to the file: its doc comment, its signature (the line
+// up to the brace) and its body lines, one tab deeper than the signature (a
+// line may start with more tabs). Names qualified with the emitter's
+// source (e.source().q) before the call are imported.
+func (e *emitter) fn(file, doc, sig string, body ...string) {
+	s := e.source()
+	s.doc(doc)
+	s.line(0, sig, " {")
+	for _, l := range body {
+		s.line(1, l)
+	}
+	s.line(0, "}")
+	e.add(file, s)
+}
+
 // q returns the qualified identifier of name in the package at path, which
 // the file then imports. The name is the path's last element, as jennifer
 // chooses for these packages (see emitter.jenFile).

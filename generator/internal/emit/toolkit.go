@@ -94,11 +94,9 @@ func (e *emitter) trigger(t *model.Trigger) {
 	s.line(0, "const ", t.SlugConst, " = ", lit(t.Slug))
 	e.add(t.File, s)
 	s = e.source()
-	s.doc(fmt.Sprintf("%s registers h for %s events on d: each event's data is decoded into %s %s before h runs.", t.OnFunc, t.Slug, article(t.Payload.Name), t.Payload.Name))
-	s.line(0, "func ", t.OnFunc, "(d *", s.q(webhookPkg, "Dispatcher"), ", h func(", s.q("context", "Context"), ", *", s.q(webhookPkg, "Event"), ", *", t.Payload.Name, ") error) {")
-	s.line(1, s.q(webhookPkg, "On"), "(d, ", t.SlugConst, ", h)")
-	s.line(0, "}")
-	e.add(t.File, s)
+	e.fn(t.File, fmt.Sprintf("%s registers h for %s events on d: each event's data is decoded into %s %s before h runs.", t.OnFunc, t.Slug, article(t.Payload.Name), t.Payload.Name),
+		"func "+t.OnFunc+"(d *"+s.q(webhookPkg, "Dispatcher")+", h func("+s.q("context", "Context")+", *"+s.q(webhookPkg, "Event")+", *"+t.Payload.Name+") error)",
+		s.q(webhookPkg, "On")+"(d, "+t.SlugConst+", h)")
 }
 
 // patterns emits patterns.gen.go:

@@ -187,12 +187,9 @@ func (e *emitter) configMethods(n *model.Named) {
 	s.line(0, "}")
 	e.add(n.File, s)
 	if n.Library {
-		s = e.source()
-		s.doc(fmt.Sprintf("Validate checks c against the config schema of %s with the JSON Schema library santhosh-tekuri/jsonschema (the generated checks do not cover %s): it encodes c and validates the JSON. A violation makes the error a trigger.ValidationErrors listing each with its JSON pointer.", t.Slug, n.LibraryReason))
-		s.line(0, "func (c ", n.Name, ") Validate() error {")
-		s.line(1, "return ", n.SchemaVar, ".Validate(c)")
-		s.line(0, "}")
-		e.add(n.File, s)
+		e.fn(n.File, fmt.Sprintf("Validate checks c against the config schema of %s with the JSON Schema library santhosh-tekuri/jsonschema (the generated checks do not cover %s): it encodes c and validates the JSON. A violation makes the error a trigger.ValidationErrors listing each with its JSON pointer.", t.Slug, n.LibraryReason),
+			"func (c "+n.Name+") Validate() error",
+			"return "+n.SchemaVar+".Validate(c)")
 		s = e.source()
 		s.doc(fmt.Sprintf("%s is the config schema of %s, compiled on first use.", n.SchemaVar, t.Slug))
 		s.line(0, "var ", n.SchemaVar, " = ", s.q(schemacheckPkg, "New"), "(", lit(n.SchemaURL), ", ", schemaLit(n.Schema), ")")
@@ -200,20 +197,14 @@ func (e *emitter) configMethods(n *model.Named) {
 		e.assertConfig(n)
 		return
 	}
-	s = e.source()
-	s.doc(fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug))
+	doc := fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug)
 	if n.HasChecks() {
-		s.line(0, "func (c ", n.Name, ") Validate() error {")
-		s.line(1, "var errs ", s.q(implPkg, "Errors"))
-		s.line(1, "c.validate(\"\", &errs)")
-		s.line(1, "return errs.Err()")
-		s.line(0, "}")
+		s = e.source()
+		e.fn(n.File, doc, "func (c "+n.Name+") Validate() error",
+			"var errs "+s.q(implPkg, "Errors"), "c.validate(\"\", &errs)", "return errs.Err()")
 	} else {
-		s.line(0, "func (", n.Name, ") Validate() error {")
-		s.line(1, "return nil")
-		s.line(0, "}")
+		e.fn(n.File, doc, "func ("+n.Name+") Validate() error", "return nil")
 	}
-	e.add(n.File, s)
 	e.assertConfig(n)
 }
 
@@ -298,16 +289,9 @@ func (e *emitter) enumDecl(n *model.Named) {
 	}
 	s.line(0, ")")
 	e.add(n.File, s)
-	s = e.source()
-	s.doc("Valid reports whether v is one of the values the schema allows.")
-	s.line(0, "func (v ", n.Name, ") Valid() bool {")
-	s.line(1, "switch v {")
-	s.line(1, "case ", strings.Join(ids, ", "), ":")
-	s.line(2, "return true")
-	s.line(1, "}")
-	s.line(1, "return false")
-	s.line(0, "}")
-	e.add(n.File, s)
+	e.fn(n.File, "Valid reports whether v is one of the values the schema allows.",
+		"func (v "+n.Name+") Valid() bool",
+		"switch v {", "case "+strings.Join(ids, ", ")+":", "\treturn true", "}", "return false")
 }
 
 // unionDecl emits
@@ -335,64 +319,34 @@ func (e *emitter) unionDecl(n *model.Named) {
 		if v.Type.Kind == model.Raw {
 			what = "the JSON value v"
 		}
-		s = e.source()
-		s.doc(fmt.Sprintf("%s returns a %s holding %s.", v.Ctor, n.Name, what))
-		s.line(0, "func ", v.Ctor, "(v ", goType(s, v.Type), ") ", n.Name, " {")
-		s.line(1, "var u ", n.Name)
-		s.line(1, "u.Set", v.Name, "(v)")
-		s.line(1, "return u")
-		s.line(0, "}")
-		e.add(n.File, s)
+		e.fn(n.File, fmt.Sprintf("%s returns a %s holding %s.", v.Ctor, n.Name, what),
+			"func "+v.Ctor+"(v "+goType(s, v.Type)+") "+n.Name,
+			"var u "+n.Name, "u.Set"+v.Name+"(v)", "return u")
 	}
 	for _, v := range n.Variants {
-		s = e.source()
 		gt := goType(s, v.Type)
-		s.doc(fmt.Sprintf("As%s returns the value as %s; ok is false when it is not one.", v.Name, variantDesc(v)))
-		s.line(0, "func (u ", n.Name, ") As", v.Name, "() (v ", gt, ", ok bool) {")
-		s.line(1, "return ", s.q(implPkg, "DecodeAs"), "[", gt, "](u.raw, ", lit(v.JSONKind), ")")
-		s.line(0, "}")
-		e.add(n.File, s)
-		s = e.source()
-		s.doc(fmt.Sprintf("Set%s sets the value to v.", v.Name))
-		s.line(0, "func (u *", n.Name, ") Set", v.Name, "(v ", goType(s, v.Type), ") {")
-		s.line(1, "u.raw = ", s.q(implPkg, "EncodeRaw"), "(v)")
-		s.line(0, "}")
-		e.add(n.File, s)
+		e.fn(n.File, fmt.Sprintf("As%s returns the value as %s; ok is false when it is not one.", v.Name, variantDesc(v)),
+			"func (u "+n.Name+") As"+v.Name+"() (v "+gt+", ok bool)",
+			"return "+s.q(implPkg, "DecodeAs")+"["+gt+"](u.raw, "+lit(v.JSONKind)+")")
+		e.fn(n.File, fmt.Sprintf("Set%s sets the value to v.", v.Name),
+			"func (u *"+n.Name+") Set"+v.Name+"(v "+goType(s, v.Type)+")",
+			"u.raw = "+s.q(implPkg, "EncodeRaw")+"(v)")
 	}
-	s = e.source()
-	s.doc("Raw returns the JSON value as received or set.")
-	s.line(0, "func (u ", n.Name, ") Raw() ", s.q(jsonPkg, "RawMessage"), " {")
-	s.line(1, "return u.raw")
-	s.line(0, "}")
-	e.add(n.File, s)
-	s = e.source()
-	s.doc("IsNull reports whether the value is unset or JSON null.")
-	s.line(0, "func (u ", n.Name, ") IsNull() bool {")
-	s.line(1, "return u.raw == nil || ", s.q(implPkg, "JSONKind"), "(u.raw) == \"null\"")
-	s.line(0, "}")
-	e.add(n.File, s)
-	s = e.source()
-	s.doc("IsZero reports whether the value is unset (omitzero omits it).")
-	s.line(0, "func (u ", n.Name, ") IsZero() bool {")
-	s.line(1, "return u.raw == nil")
-	s.line(0, "}")
-	e.add(n.File, s)
-	s = e.source()
-	s.doc("MarshalJSON writes the value as received or set; unset is null.")
-	s.line(0, "func (u ", n.Name, ") MarshalJSON() ([]byte, error) {")
-	s.line(1, "if u.raw == nil {")
-	s.line(2, "return []byte(\"null\"), nil")
-	s.line(1, "}")
-	s.line(1, "return u.raw, nil")
-	s.line(0, "}")
-	e.add(n.File, s)
-	s = e.source()
-	s.doc("UnmarshalJSON keeps the JSON value; it never fails.")
-	s.line(0, "func (u *", n.Name, ") UnmarshalJSON(b []byte) error {")
-	s.line(1, "u.raw = append(", s.q(jsonPkg, "RawMessage"), "(nil), b...)")
-	s.line(1, "return nil")
-	s.line(0, "}")
-	e.add(n.File, s)
+	e.fn(n.File, "Raw returns the JSON value as received or set.",
+		"func (u "+n.Name+") Raw() "+s.q(jsonPkg, "RawMessage"),
+		"return u.raw")
+	e.fn(n.File, "IsNull reports whether the value is unset or JSON null.",
+		"func (u "+n.Name+") IsNull() bool",
+		"return u.raw == nil || "+s.q(implPkg, "JSONKind")+"(u.raw) == \"null\"")
+	e.fn(n.File, "IsZero reports whether the value is unset (omitzero omits it).",
+		"func (u "+n.Name+") IsZero() bool",
+		"return u.raw == nil")
+	e.fn(n.File, "MarshalJSON writes the value as received or set; unset is null.",
+		"func (u "+n.Name+") MarshalJSON() ([]byte, error)",
+		"if u.raw == nil {", "\treturn []byte(\"null\"), nil", "}", "return u.raw, nil")
+	e.fn(n.File, "UnmarshalJSON keeps the JSON value; it never fails.",
+		"func (u *"+n.Name+") UnmarshalJSON(b []byte) error",
+		"u.raw = append("+s.q(jsonPkg, "RawMessage")+"(nil), b...)", "return nil")
 	if n.Validated {
 		e.unionValidate(e.jenFile(n.File), n, kinds)
 	}
