@@ -3,6 +3,7 @@ package generator_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"go/format"
 	"os"
 	"path/filepath"
@@ -62,6 +63,17 @@ func TestGofmtFixedPoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		gen("synth400", lk)
+	}
+	// gofmt aligns a composite literal's keys unless a pair is longer than
+	// a million bytes: a trigger version of each kind.
+	for _, n := range []int{60_000, 1_100_000} {
+		lk, err := catalog.Lock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		lk.Toolkits = lk.Toolkits[:1]
+		lk.Toolkits[0].TriggerTypes[0].Version = strings.Repeat("9", n)
+		gen(fmt.Sprintf("version of %d bytes", n), lk)
 	}
 	for _, dir := range []string{goldenDir, hostileDir} {
 		inputs, _ := filepath.Glob(filepath.Join(dir, "*", "input.lock.json"))

@@ -174,38 +174,76 @@ func (e *emitter) configMethods(n *model.Named) {
 	if t.Version != "" && t.Version != e.p.Version {
 		version = lit(t.Version)
 	}
-	s := e.source()
-	s.doc(fmt.Sprintf("TriggerType returns the metadata of the %s trigger type.", t.Slug))
-	s.line(0, "func (", n.Name, ") TriggerType() ", s.q(triggerPkg, "Type"), " {")
-	s.line(1, "return ", s.q(triggerPkg, "Type"), "{")
-	s.line(2, "Slug:                         ", t.SlugConst, ",")
-	s.line(2, "Toolkit:                      Toolkit,")
-	s.line(2, "ToolkitVersion:               ", version, ",")
-	s.line(2, "Kind:                         ", s.q(triggerPkg, kind), ",")
-	s.line(2, "RequiresWebhookEndpointSetup: ", lit(t.RequiresSetup), ",")
-	s.line(1, "}")
-	s.line(0, "}")
-	e.add(n.File, s)
+	doc := fmt.Sprintf("TriggerType returns the metadata of the %s trigger type.", t.Slug)
+	if len(version) > maxAlignedValue {
+		e.triggerTypeJen(n, doc, version, kind)
+	} else {
+		e.triggerType(n, doc, version, kind)
+	}
 	if n.Library {
 		e.fn(n.File, fmt.Sprintf("Validate checks c against the config schema of %s with the JSON Schema library santhosh-tekuri/jsonschema (the generated checks do not cover %s): it encodes c and validates the JSON. A violation makes the error a trigger.ValidationErrors listing each with its JSON pointer.", t.Slug, n.LibraryReason),
 			"func (c "+n.Name+") Validate() error",
 			"return "+n.SchemaVar+".Validate(c)")
-		s = e.source()
+		s := e.source()
 		s.doc(fmt.Sprintf("%s is the config schema of %s, compiled on first use.", n.SchemaVar, t.Slug))
 		s.line(0, "var ", n.SchemaVar, " = ", s.q(schemacheckPkg, "New"), "(", lit(n.SchemaURL), ", ", schemaLit(n.Schema), ")")
 		e.add(n.File, s)
 		e.assertConfig(n)
 		return
 	}
-	doc := fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug)
+	doc = fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug)
 	if n.HasChecks() {
-		s = e.source()
+		s := e.source()
 		e.fn(n.File, doc, "func (c "+n.Name+") Validate() error",
 			"var errs "+s.q(implPkg, "Errors"), "c.validate(\"\", &errs)", "return errs.Err()")
 	} else {
 		e.fn(n.File, doc, "func ("+n.Name+") Validate() error", "return nil")
 	}
 	e.assertConfig(n)
+}
+
+// maxAlignedValue bounds the values triggerType aligns: gofmt stops
+// aligning the key-value pairs of a composite literal around a pair longer
+// than a million bytes (go/printer's exprList), which only a hostile lock's
+// version string could make; such a literal goes through jennifer and gofmt.
+const maxAlignedValue = 1 << 16
+
+// triggerType emits the TriggerType method:
+//
+//	func (CommitEventConfig) TriggerType() trigger.Type {
+//		return trigger.Type{
+//			Slug:                         CommitEventSlug,
+//			...
+//		}
+//	}
+func (e *emitter) triggerType(n *model.Named, doc, version, kind string) {
+	s := e.source()
+	typ := s.q(triggerPkg, "Type")
+	e.fn(n.File, doc, "func ("+n.Name+") TriggerType() "+typ,
+		"return "+typ+"{",
+		"\tSlug:                         "+n.Trigger.SlugConst+",",
+		"\tToolkit:                      Toolkit,",
+		"\tToolkitVersion:               "+version+",",
+		"\tKind:                         "+s.q(triggerPkg, kind)+",",
+		"\tRequiresWebhookEndpointSetup: "+lit(n.Trigger.RequiresSetup)+",",
+		"}")
+}
+
+// triggerTypeJen is triggerType through jennifer and gofmt.
+func (e *emitter) triggerTypeJen(n *model.Named, doc, version, kind string) {
+	f := e.jenFile(n.File)
+	f.Add(comment(doc))
+	f.Func().Params(jen.Id(n.Name)).Id("TriggerType").Params().Qual(triggerPkg, "Type").Block(
+		jen.Return(jen.Qual(triggerPkg, "Type").Values(
+			kv("Slug", jen.Id(n.Trigger.SlugConst)),
+			kv("Toolkit", jen.Id("Toolkit")),
+			kv("ToolkitVersion", jen.Id(version)),
+			kv("Kind", jen.Qual(triggerPkg, kind)),
+			kv("RequiresWebhookEndpointSetup", jen.Lit(n.Trigger.RequiresSetup)),
+			jen.Line(),
+		)),
+	)
+	f.Line()
 }
 
 // assertConfig emits var _ trigger.Config = CommitEventConfig{}.
