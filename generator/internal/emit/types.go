@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -78,10 +79,10 @@ func (e *emitter) structDecl(n *model.Named) {
 	flush := func() {
 		wn, wt := 0, 0
 		for _, r := range run {
-			wn, wt = max(wn, len(r.name)), max(wt, len(r.typ))
+			wn, wt = max(wn, width(r.name)), max(wt, width(r.typ))
 		}
 		for _, r := range run {
-			s.line(1, r.name, pad(wn-len(r.name)+1), r.typ, pad(wt-len(r.typ)+1), r.tag)
+			s.line(1, r.name, pad(wn-width(r.name)+1), r.typ, pad(wt-width(r.typ)+1), r.tag)
 		}
 		run = run[:0]
 	}
@@ -115,6 +116,9 @@ func (e *emitter) structDecl(n *model.Named) {
 
 // pad is n spaces.
 func pad(n int) string { return strings.Repeat(" ", n) }
+
+// width is the width of a cell as gofmt's tabwriter counts it, in runes.
+func width(s string) int { return utf8.RuneCountInString(s) }
 
 func fieldType(s *source, fl *model.Field) string {
 	if fl.Pointer() {
@@ -317,12 +321,12 @@ func (e *emitter) enumDecl(n *model.Named) {
 	s.doc(fmt.Sprintf("Values of %s.", n.Name))
 	w := 0
 	for _, v := range n.Values {
-		w = max(w, len(v.Name))
+		w = max(w, width(v.Name))
 	}
 	s.line(0, "const (")
 	ids := make([]string, len(n.Values))
 	for i, v := range n.Values {
-		s.line(1, v.Name, pad(w-len(v.Name)+1), n.Name, " = ", lit(v.Value))
+		s.line(1, v.Name, pad(w-width(v.Name)+1), n.Name, " = ", lit(v.Value))
 		ids[i] = v.Name
 	}
 	s.line(0, ")")
