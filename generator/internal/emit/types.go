@@ -179,7 +179,7 @@ func (e *emitter) configMethods(n *model.Named) {
 		version = lit(t.Version)
 	}
 	doc := fmt.Sprintf("TriggerType returns the metadata of the %s trigger type.", t.Slug)
-	if len(version) > maxAlignedValue {
+	if len(version) > maxAlignedValue || len(t.SlugConst) > maxAlignedValue {
 		e.triggerTypeJen(n, doc, version, kind)
 	} else {
 		e.triggerType(n, doc, version, kind)
@@ -209,7 +209,7 @@ func (e *emitter) configMethods(n *model.Named) {
 // maxAlignedValue bounds the values triggerType aligns: gofmt stops
 // aligning the key-value pairs of a composite literal around a pair longer
 // than a million bytes (go/printer's exprList), which only a hostile lock's
-// version string could make; such a literal goes through jennifer and gofmt.
+// version or slug could make; such a literal goes through jennifer and gofmt.
 const maxAlignedValue = 1 << 16
 
 // triggerType emits the TriggerType method:
