@@ -75,7 +75,7 @@ func oneTrigger(slug string, schema []byte, asConfig bool) *lockfile.Lock {
 
 // FuzzGenerate inserts a mutated JSON Schema as the config or the payload of
 // a one-trigger lock: Generate never panics, fails only with located input
-// errors, and every file it returns parses. (TestMutationsCompile compiles a
+// errors, and every file it returns parses and is as gofmt formats it. (TestMutationsCompile compiles a
 // fixed sample of mutations; compiling inside the fuzz loop is too slow.)
 func FuzzGenerate(f *testing.F) {
 	seeds, err := seedSchemas()
@@ -103,6 +103,7 @@ func FuzzGenerate(f *testing.F) {
 				t.Fatalf("%s does not parse: %v\n%s", file.Path, err, file.Content)
 			}
 		}
+		checkGofmt(t, "fuzz", res.Files)
 	})
 }
 

@@ -6,10 +6,15 @@
 //
 // Each trigger type's config and payload JSON Schema is compiled with
 // santhosh-tekuri/jsonschema (which rejects malformed schemas and resolves
-// $ref/$defs); property order is read from the raw JSON. A typed IR with every
-// Go name decided is built from it (internal/model), rendered with jennifer
-// (internal/emit) and formatted with go/format (standard library imports
-// grouped apart, as goimports leaves them).
+// $ref/$defs; a schema that several trigger types have byte for byte is
+// compiled once per call); property order is read from the raw JSON. A typed
+// IR with every Go name decided is built from it (internal/model) and
+// rendered (internal/emit): the regular bulk of the code (types, decoders,
+// getters, accessors) is written as gofmt formats it, the rest (validation,
+// credentials) with jennifer and go/format, standard library imports grouped
+// apart, as goimports leaves them; gofmt leaves every file unchanged. Each
+// toolkit's package is built and rendered on its own, one per CPU at a
+// time; the result does not depend on the scheduling.
 //
 // # Output
 //
@@ -402,7 +407,12 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err := checkImportPath(cfg.ImportPath); err != nil {
 		return nil, err
 	}
-	pkgs, warns, errs := model.Build(cfg.Lock, model.Options{ImportPath: cfg.ImportPath, Toolkits: cfg.Toolkits, Renames: cfg.Renames, Limits: cfg.Limits.model()})
+	plan := model.NewPlan(cfg.Lock, model.Options{ImportPath: cfg.ImportPath, Toolkits: cfg.Toolkits, Renames: cfg.Renames, Limits: cfg.Limits.model()})
+	parts, emitted, ctxErr := buildAll(ctx, plan)
+	if ctxErr != nil {
+		return nil, ctxErr
+	}
+	use, warns, errs := plan.Finish(parts)
 	if len(errs) > 0 {
 		var out Errors
 		for _, d := range errs {
@@ -421,42 +431,63 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	sort.SliceStable(res.Warnings, func(i, j int) bool {
 		return res.Warnings[i].Message < res.Warnings[j].Message
 	})
-	files, err := emitAll(ctx, pkgs)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range files {
-		res.Files = append(res.Files, File{Path: f.Path, Content: f.Content})
+	for _, i := range use {
+		e := emitted[i]
+		if e.err != nil {
+			return nil, e.err
+		}
+		for _, f := range e.files {
+			res.Files = append(res.Files, File{Path: f.Path, Content: f.Content})
+		}
 	}
 	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Path < res.Files[j].Path })
 	return res, nil
 }
 
-// emitAll renders the packages, one per available CPU at a time: rendering
-// and gofmt are most of the work, and packages share nothing. The result does
-// not depend on the scheduling: each package's files land in its own slot,
-// and the first error in package order is the one returned.
-func emitAll(ctx context.Context, pkgs []*model.Package) ([]emit.File, error) {
-	type slot struct {
-		files []emit.File
-		err   error
+// emitted is one package's rendered files, or the error that stopped them.
+type emitted struct {
+	files []emit.File
+	err   error
+}
+
+// buildAll builds and renders the plan's packages, one per available CPU at
+// a time: each worker takes the next toolkit, builds its model and, when
+// that has no errors, renders its files and drops the model, since packages
+// share nothing. The biggest toolkits go first, so that the last one to
+// finish is small. The result does not depend on the scheduling: each
+// toolkit's part and files land in its own slot, and Generate reads them in
+// package order.
+func buildAll(ctx context.Context, plan *model.Plan) ([]*model.Part, []emitted, error) {
+	n := plan.Len()
+	parts := make([]*model.Part, n)
+	outs := make([]emitted, n)
+	order := make([]int, n)
+	sizes := make([]int, n)
+	for i := range order {
+		order[i], sizes[i] = i, plan.Size(i)
 	}
-	slots := make([]slot, len(pkgs))
+	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(pkgs)) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Go(func() {
 			for i := range next {
-				files, err := emit.Package(pkgs[i])
-				if err != nil {
-					err = fmt.Errorf("generate %s: %w", pkgs[i].Toolkit, err)
+				parts[i] = plan.Package(i)
+				p := parts[i].Pkg
+				if p == nil {
+					continue
 				}
-				slots[i] = slot{files, err}
+				files, err := emit.Package(p)
+				if err != nil {
+					err = fmt.Errorf("generate %s: %w", p.Toolkit, err)
+				}
+				outs[i] = emitted{files, err}
+				parts[i].Pkg = nil
 			}
 		})
 	}
 	var ctxErr error
-	for i := range pkgs {
+	for _, i := range order {
 		if ctxErr = ctx.Err(); ctxErr != nil {
 			break
 		}
@@ -465,16 +496,9 @@ func emitAll(ctx context.Context, pkgs []*model.Package) ([]emit.File, error) {
 	close(next)
 	wg.Wait()
 	if ctxErr != nil {
-		return nil, ctxErr
+		return nil, nil, ctxErr
 	}
-	var out []emit.File
-	for _, s := range slots {
-		if s.err != nil {
-			return nil, s.err
-		}
-		out = append(out, s.files...)
-	}
-	return out, nil
+	return parts, outs, nil
 }
 
 // checkImportPath accepts a slash-separated path of non-empty elements made

@@ -23,7 +23,11 @@ func comment(text string) *jen.Statement {
 // that starts with "//" as is, instead of a /* */ block). Every line goes
 // through commentSafe.
 func slashes(text string) string {
-	lines := strings.Split(lineBreaks.Replace(text), "\n")
+	return strings.Join(slashLines(strings.Split(breakLines(text), "\n")), "\n")
+}
+
+// slashLines is slashes on lines (without line terminators), in place.
+func slashLines(lines []string) []string {
 	for i, l := range lines {
 		l = commentSafe(l)
 		if l == "" {
@@ -32,7 +36,7 @@ func slashes(text string) string {
 			lines[i] = "// " + l
 		}
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // lineBreaks turns every line terminator of the input into "\n": CR LF, CR,
@@ -40,6 +44,16 @@ func slashes(text string) string {
 // end a line in the text they came from, and each becomes a new "//" line
 // instead of a character some editors break the comment at.
 var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+
+// breakLines is lineBreaks.Replace(s), without the replacer's cost for the
+// usual text, which has no CR and no byte that starts the UTF-8 encoding of
+// NEL (0xC2) or of U+2028 and U+2029 (0xE2).
+func breakLines(s string) string {
+	if strings.IndexByte(s, '\r') < 0 && strings.IndexByte(s, 0xC2) < 0 && strings.IndexByte(s, 0xE2) < 0 {
+		return s
+	}
+	return lineBreaks.Replace(s)
+}
 
 // commentSafe escapes the characters of one comment line that would hide or
 // reorder what a reader sees, or that the Go scanner rejects: control
@@ -49,7 +63,11 @@ var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "
 // becomes the visible Go escape \uXXXX, so the comment shows that the text
 // held one.
 func commentSafe(l string) string {
-	if !strings.ContainsFunc(l, unsafeInComment) {
+	ascii := true
+	for i := 0; i < len(l) && ascii; i++ {
+		ascii = l[i] >= ' ' && l[i] < 0x7f || l[i] == '\t'
+	}
+	if ascii || !strings.ContainsFunc(l, unsafeInComment) {
 		return l
 	}
 	var b strings.Builder
@@ -80,10 +98,13 @@ func unsafeInComment(r rune) bool {
 // list items (see docText) wrap with their continuation indent, code lines
 // (a leading tab) stay as they are, and link definitions move to the end,
 // where doc comment syntax wants them.
-func wrap(text string) string {
+func wrap(text string) string { return strings.Join(wrapLines(text), "\n") }
+
+// wrapLines is wrap, line by line: no line contains a line terminator.
+func wrapLines(text string) []string {
 	var out, defs []string
 	blank := true
-	for _, line := range strings.Split(lineBreaks.Replace(text), "\n") {
+	for _, line := range strings.Split(breakLines(text), "\n") {
 		if strings.HasPrefix(line, "\t") && strings.TrimSpace(line) != "" {
 			out = append(out, strings.TrimRight(line, " \t"))
 			blank = false
@@ -127,7 +148,7 @@ func wrap(text string) string {
 		out = append(out, "")
 		out = append(out, defs...)
 	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 // packageDoc wraps prose lines but keeps indented (code and list) lines.
@@ -146,7 +167,7 @@ func packageDoc(s string) string {
 // summary returns the first paragraph of a description, as doc text, for
 // a one-line listing: the rest may be a list or code.
 func summary(md string) string {
-	para, _, _ := strings.Cut(strings.TrimSpace(lineBreaks.Replace(md)), "\n\n")
+	para, _, _ := strings.Cut(strings.TrimSpace(breakLines(md)), "\n\n")
 	var lines []string
 	for _, l := range strings.Split(para, "\n") {
 		if l = strings.TrimSpace(l); bulletRE.MatchString(l) || numberRE.MatchString(l) || fenceOf(l) != "" {

@@ -26,7 +26,7 @@ import (
 //	}
 func (e *emitter) credentials() {
 	cr := e.p.Creds
-	f := e.file(cr.File)
+	f := e.jenFile(cr.File)
 	tk := e.p.Toolkit
 
 	// The full set.

@@ -17,9 +17,10 @@ import (
 //		x.decodeJSON(&d)
 //		return d.Finish()
 //	}
-func (e *emitter) unmarshalJSON(f *jen.File, n *model.Named) {
+func (e *emitter) unmarshalJSON(n *model.Named) {
+	s := e.source()
 	var doc string
-	newDec := jen.Qual(implPkg, "NewDecoder").Call(jen.Id("b"))
+	newDec := s.q(implPkg, "NewDecoder") + "(b)"
 	if n.Validated {
 		doc = "UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly and the last of repeated keys wins. A value of the wrong type, a null the schema does not allow, a missing required property"
 		if n.Closed {
@@ -27,31 +28,22 @@ func (e *emitter) unmarshalJSON(f *jen.File, n *model.Named) {
 		}
 		doc += " and an integer outside int64 are errors: a trigger.ValidationErrors with the JSON pointer of each. The other constraints are Validate's."
 	} else {
-		newDec = jen.Qual(implPkg, "NewTolerantDecoder").Call(jen.Id("b"), jen.Lit(n.Name))
+		newDec = s.q(implPkg, "NewTolerantDecoder") + "(b, " + lit(n.Name) + ")"
 		doc = "UnmarshalJSON decodes a JSON object into x in one pass. Keys match exactly, the last of repeated keys wins, unknown keys are ignored, and a null or a missing property leaves the Go zero value. A value of the wrong type is a *json.UnmarshalTypeError (the rest is still decoded)."
 	}
-	decode := jen.Id("x").Dot("decodeJSON").Call(jen.Op("&").Id("d"))
+	body := []string{"d := " + newDec, "x.decodeJSON(&d)", "return d.Finish()"}
 	if n.NullOK {
-		decode = jen.If(jen.Op("!").Id("d").Dot("Null").Call()).Block(decode)
+		body = []string{body[0], "if !d.Null() {", "\tx.decodeJSON(&d)", "}", body[2]}
 	}
-	f.Add(comment(doc))
-	f.Func().Params(jen.Id("x").Op("*").Id(n.Name)).Id("UnmarshalJSON").Params(jen.Id("b").Index().Byte()).Error().Block(
-		jen.Id("d").Op(":=").Add(newDec),
-		decode,
-		jen.Return(jen.Id("d").Dot("Finish").Call()),
-	)
-	f.Line()
+	e.fn(n.File, doc, "func (x *"+n.Name+") UnmarshalJSON(b []byte) error", body...)
 }
 
 // unmarshalRawMap emits the UnmarshalJSON of a payload without properties.
-func (e *emitter) unmarshalRawMap(f *jen.File, n *model.Named) {
-	f.Add(comment("UnmarshalJSON decodes a JSON object into x in one pass; of repeated keys the last wins, and null leaves x nil."))
-	f.Func().Params(jen.Id("x").Op("*").Id(n.Name)).Id("UnmarshalJSON").Params(jen.Id("b").Index().Byte()).Error().Block(
-		jen.Id("d").Op(":=").Qual(implPkg, "NewTolerantDecoder").Call(jen.Id("b"), jen.Lit(n.Name)),
-		jen.Op("*").Id("x").Op("=").Id("d").Dot("RawMap").Call(),
-		jen.Return(jen.Id("d").Dot("Finish").Call()),
-	)
-	f.Line()
+func (e *emitter) unmarshalRawMap(n *model.Named) {
+	s := e.source()
+	e.fn(n.File, "UnmarshalJSON decodes a JSON object into x in one pass; of repeated keys the last wins, and null leaves x nil.",
+		"func (x *"+n.Name+") UnmarshalJSON(b []byte) error",
+		"d := "+s.q(implPkg, "NewTolerantDecoder")+"(b, "+lit(n.Name)+")", "*x = d.RawMap()", "return d.Finish()")
 }
 
 // decodeJSONMethod emits the member loop of a struct:
@@ -75,64 +67,80 @@ func (e *emitter) unmarshalRawMap(f *jen.File, n *model.Named) {
 //			d.Missing("owner")
 //		}
 //	}
-func (e *emitter) decodeJSONMethod(f *jen.File, n *model.Named) {
-	var cases, missing []jen.Code
+func (e *emitter) decodeJSONMethod(n *model.Named) {
+	s := e.source()
 	req := 0
-	for _, fl := range n.Fields {
-		var body []jen.Code
-		if fl.KeepNull {
-			// x.F = nil; if !d.KeepNull(&x.extra) { ... }
-			body = []jen.Code{jen.Id("x").Dot(fl.Name).Op("=").Add(zeroValue(fl)),
-				jen.If(jen.Op("!").Id("d").Dot("KeepNull").Call(jen.Op("&").Id("x").Dot("extra"))).Block(
-					e.decodeTo(jen.Id("x").Dot(fl.Name), fl.Type, false, fl.Pointer(), n.Validated, 0)...)}
-		} else {
-			body = e.decodeTo(jen.Id("x").Dot(fl.Name), fl.Type, fl.Nullable, fl.Pointer(), n.Validated, 0)
+	if n.Validated {
+		for _, fl := range n.Fields {
+			if fl.Required {
+				req++
+			}
 		}
-		if n.Validated {
-			body = append(body, constCheck(fl)...)
-		}
-		if fl.Required && n.Validated {
-			body = append([]jen.Code{jen.Id("seen").Index(jen.Lit(req)).Op("=").True()}, body...)
-			missing = append(missing, jen.If(jen.Op("!").Id("seen").Index(jen.Lit(req))).Block(
-				jen.Id("d").Dot("Missing").Call(jen.Lit(fl.JSON))))
-			req++
-		}
-		cases = append(cases, jen.Case(jen.Lit(fl.JSON)).Block(body...))
 	}
-	other := jen.Id("d").Dot("Skip").Call()
+	other := "d.Skip()"
 	switch {
 	case n.Library:
-		other = jen.Id("d").Dot("Keep").Call(jen.Op("&").Id("x").Dot("extra"))
+		other = "d.Keep(&x.extra)"
 	case n.Closed && n.Validated:
-		other = jen.Id("d").Dot("Unknown").Call()
+		other = "d.Unknown()"
 	}
-	body := []jen.Code{
-		jen.Op("*").Id("x").Op("=").Id(n.Name).Values(),
-		jen.If(jen.Op("!").Id("d").Dot("Object").Call()).Block(jen.Return()),
-	}
+	s.doc("decodeJSON decodes the next JSON value into x.")
+	s.line(0, "func (x *", n.Name, ") decodeJSON(d *", s.q(implPkg, "Decoder"), ") {")
+	s.line(1, "*x = ", n.Name, "{}")
+	s.line(1, "if !d.Object() {")
+	s.line(2, "return")
+	s.line(1, "}")
 	if req > 0 {
-		body = append(body, jen.Var().Id("seen").Index(jen.Lit(req)).Bool())
+		s.line(1, "var seen [", strconv.Itoa(req), "]bool")
 	}
-	if len(cases) == 0 {
-		body = append(body, jen.For(jen.Id("d").Dot("Member").Call()).Block(other))
+	s.line(1, "for d.Member() {")
+	if len(n.Fields) == 0 {
+		s.line(2, other)
 	} else {
-		cases = append(cases, jen.Default().Block(other))
-		body = append(body, jen.For(jen.Id("d").Dot("Member").Call()).Block(
-			jen.Switch(jen.String().Parens(jen.Id("d").Dot("Key").Call())).Block(cases...),
-		))
+		s.line(2, "switch string(d.Key()) {")
+		i := 0
+		for _, fl := range n.Fields {
+			s.line(2, "case ", lit(fl.JSON), ":")
+			if fl.Required && n.Validated {
+				s.line(3, "seen[", strconv.Itoa(i), "] = true")
+				i++
+			}
+			target := "x." + fl.Name
+			if fl.KeepNull {
+				s.line(3, target, " = ", zeroValue(s, fl))
+				s.line(3, "if !d.KeepNull(&x.extra) {")
+				e.decodeTo(s, 4, target, fl.Type, false, fl.Pointer(), n.Validated, 0)
+				s.line(3, "}")
+			} else {
+				e.decodeTo(s, 3, target, fl.Type, fl.Nullable, fl.Pointer(), n.Validated, 0)
+			}
+			if n.Validated {
+				constCheck(s, 3, fl)
+			}
+		}
+		s.line(2, "default:")
+		s.line(3, other)
+		s.line(2, "}")
 	}
-	body = append(body, missing...)
-	f.Add(comment("decodeJSON decodes the next JSON value into x."))
-	f.Func().Params(jen.Id("x").Op("*").Id(n.Name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(implPkg, "Decoder")).Block(body...)
-	f.Line()
+	s.line(1, "}")
+	i := 0
+	for _, fl := range n.Fields {
+		if fl.Required && n.Validated {
+			s.line(1, "if !seen[", strconv.Itoa(i), "] {")
+			s.line(2, "d.Missing(", lit(fl.JSON), ")")
+			s.line(1, "}")
+			i++
+		}
+	}
+	s.line(0, "}")
+	e.add(n.File, s)
 }
 
 // decodeExpr returns the expression that decodes the next value of type t
 // (a pointer to it when pointer), when one expression does: scalars, enums,
 // dates, raw JSON. nullable says the schema allows null there; strict that
 // the value belongs to a config, where a forbidden null is an error.
-func decodeExpr(t *model.Type, nullable, pointer, strict bool) (jen.Code, bool) {
-	d := jen.Id("d")
+func decodeExpr(t *model.Type, nullable, pointer, strict bool) (string, bool) {
 	var m string
 	switch t.Kind {
 	case model.String:
@@ -144,27 +152,27 @@ func decodeExpr(t *model.Type, nullable, pointer, strict bool) (jen.Code, bool) 
 	case model.Bool:
 		m = "Bool"
 	case model.Raw:
-		return d.Dot("Raw").Call(), true
+		return "d.Raw()", true
 	case model.DateTime, model.Date:
 		if nullable && strict {
-			return nil, false
+			return "", false
 		}
 		if t.Kind == model.Date {
-			return d.Dot("Date").Call(), true
+			return "d.Date()", true
 		}
-		return d.Dot("DateTime").Call(), true
+		return "d.DateTime()", true
 	case model.Object:
 		if nullable && strict {
-			return nil, false
+			return "", false
 		}
-		return d.Dot("RawMap").Call(), true
+		return "d.RawMap()", true
 	case model.Ref:
 		if t.Named.Kind != model.Enum {
-			return nil, false
+			return "", false
 		}
 		m = "String"
 	default:
-		return nil, false
+		return "", false
 	}
 	switch {
 	case pointer && (nullable || !strict):
@@ -172,26 +180,30 @@ func decodeExpr(t *model.Type, nullable, pointer, strict bool) (jen.Code, bool) 
 	case pointer:
 		m += "Ptr"
 	}
-	call := d.Dot(m).Call()
+	call := "d." + m + "()"
 	if t.Kind == model.Ref { // an enum: a named string type
 		if pointer {
-			return jen.Parens(jen.Op("*").Id(t.Named.Name)).Parens(call), true
+			return "(*" + t.Named.Name + ")(" + call + ")", true
 		}
-		return jen.Id(t.Named.Name).Parens(call), true
+		return t.Named.Name + "(" + call + ")", true
 	}
 	return call, true
 }
 
-// decodeTo emits statements that decode the next value into target, a
-// variable or field of type t (a pointer to it when pointer); see
+// decodeTo writes, at indent, statements that decode the next value into
+// target, a variable or field of type t (a pointer to it when pointer); see
 // decodeExpr for nullable and strict.
-func (e *emitter) decodeTo(target *jen.Statement, t *model.Type, nullable, pointer, strict bool, depth int) []jen.Code {
+func (e *emitter) decodeTo(s *source, ind int, target string, t *model.Type, nullable, pointer, strict bool, depth int) {
 	if x, ok := decodeExpr(t, nullable, pointer, strict); ok {
-		return []jen.Code{target.Clone().Op("=").Add(x)}
+		s.line(ind, target, " = ", x)
+		return
 	}
-	d := jen.Id("d")
-	ifNotNull := func(stmts ...jen.Code) jen.Code {
-		return jen.If(jen.Op("!").Add(d.Clone().Dot("Null").Call())).Block(stmts...)
+	ifNotNull := func(stmts ...string) {
+		s.line(ind, "if !d.Null() {")
+		for _, st := range stmts {
+			s.line(ind+1, st)
+		}
+		s.line(ind, "}")
 	}
 	switch t.Kind {
 	case model.DateTime, model.Date: // nullable in a config
@@ -199,9 +211,13 @@ func (e *emitter) decodeTo(target *jen.Statement, t *model.Type, nullable, point
 		if t.Kind == model.Date {
 			name = "Date"
 		}
-		return []jen.Code{target.Clone().Op("=").Qual(triggerPkg, name).Values(), ifNotNull(target.Clone().Op("=").Add(d.Clone().Dot(name).Call()))}
+		s.line(ind, target, " = ", s.q(triggerPkg, name), "{}")
+		ifNotNull(target + " = d." + name + "()")
+		return
 	case model.Object: // nullable in a config
-		return []jen.Code{target.Clone().Op("=").Nil(), ifNotNull(target.Clone().Op("=").Add(d.Clone().Dot("RawMap").Call()))}
+		s.line(ind, target, " = nil")
+		ifNotNull(target + " = d.RawMap()")
+		return
 	case model.Ref:
 		switch t.Named.Kind {
 		case model.Union:
@@ -209,25 +225,32 @@ func (e *emitter) decodeTo(target *jen.Statement, t *model.Type, nullable, point
 			if strict && !nullable {
 				m = "RawNotNull"
 			}
-			return []jen.Code{target.Clone().Dot("raw").Op("=").Add(d.Clone().Dot(m).Call())}
+			s.line(ind, target, ".raw = d.", m, "()")
+			return
 		case model.Struct:
-			dec := target.Clone().Dot("decodeJSON").Call(d.Clone())
+			dec := target + ".decodeJSON(d)"
 			if !pointer {
-				return []jen.Code{dec}
+				s.line(ind, dec)
+				return
 			}
-			alloc := target.Clone().Op("=").New(jen.Id(t.Named.Name))
+			alloc := target + " = new(" + t.Named.Name + ")"
 			if nullable || !strict {
-				return []jen.Code{target.Clone().Op("=").Nil(), ifNotNull(alloc, dec)}
+				s.line(ind, target, " = nil")
+				ifNotNull(alloc, dec)
+				return
 			}
-			return []jen.Code{alloc, dec}
+			s.line(ind, alloc)
+			s.line(ind, dec)
+			return
 		}
 	case model.Slice, model.Map:
-		return e.decodeCollection(target, t, nullable, strict, depth)
+		e.decodeCollection(s, ind, target, t, nullable, strict, depth)
+		return
 	}
-	return []jen.Code{d.Clone().Dot("Skip").Call()}
+	s.line(ind, "d.Skip()")
 }
 
-// decodeCollection emits the decoding of an array into a slice or of an
+// decodeCollection writes the decoding of an array into a slice or of an
 // object into a map:
 //
 //	x.Labels = nil
@@ -237,78 +260,81 @@ func (e *emitter) decodeTo(target *jen.Statement, t *model.Type, nullable, point
 //			x.Labels = append(x.Labels, d.String())
 //		}
 //	}
-func (e *emitter) decodeCollection(target *jen.Statement, t *model.Type, nullable, strict bool, depth int) []jen.Code {
-	ev := jen.Id("e" + strconv.Itoa(depth))
+func (e *emitter) decodeCollection(s *source, ind int, target string, t *model.Type, nullable, strict bool, depth int) {
+	ev := "e" + strconv.Itoa(depth)
 	expr, simple := decodeExpr(t.Elem, t.ElemNullable, t.ElemPointer(), strict)
-	var elem []jen.Code
 	if !simple {
-		elem = append([]jen.Code{jen.Var().Add(ev).Add(elemType(t))}, e.decodeTo(ev.Clone(), t.Elem, t.ElemNullable, t.ElemPointer(), strict, depth+1)...)
 		expr = ev
 	}
-	var inner []jen.Code
-	var open, next string
-	var empty jen.Code
-	if t.Kind == model.Slice {
-		open, next = "Array", "Elem"
-		empty = jen.Index().Add(elemType(t)).Values()
-		inner = append(elem, target.Clone().Op("=").Append(target.Clone(), expr))
-	} else {
-		open, next = "Object", "Member"
-		empty = jen.Map(jen.String()).Add(elemType(t)).Values()
-		kv := jen.Id("k" + strconv.Itoa(depth))
-		inner = append([]jen.Code{kv.Clone().Op(":=").String().Parens(jen.Id("d").Dot("Key").Call())}, elem...)
-		inner = append(inner, target.Clone().Index(kv.Clone()).Op("=").Add(expr))
+	open, next, empty := "Array", "Elem", "[]"+elemType(s, t)+"{}"
+	if t.Kind == model.Map {
+		open, next, empty = "Object", "Member", "map[string]"+elemType(s, t)+"{}"
 	}
-	cond := jen.Id("d").Dot(open).Call()
+	cond := "d." + open + "()"
 	if nullable && strict {
-		cond = jen.Op("!").Id("d").Dot("Null").Call().Op("&&").Add(cond)
+		cond = "!d.Null() && " + cond
 	}
-	return []jen.Code{
-		target.Clone().Op("=").Nil(),
-		jen.If(cond).Block(
-			target.Clone().Op("=").Add(empty),
-			jen.For(jen.Id("d").Dot(next).Call()).Block(inner...),
-		),
+	s.line(ind, target, " = nil")
+	s.line(ind, "if ", cond, " {")
+	s.line(ind+1, target, " = ", empty)
+	s.line(ind+1, "for d.", next, "() {")
+	kv := "k" + strconv.Itoa(depth)
+	if t.Kind == model.Map {
+		s.line(ind+2, kv, " := string(d.Key())")
 	}
+	if !simple {
+		s.line(ind+2, "var ", ev, " ", elemType(s, t))
+		e.decodeTo(s, ind+2, ev, t.Elem, t.ElemNullable, t.ElemPointer(), strict, depth+1)
+	}
+	if t.Kind == model.Slice {
+		s.line(ind+2, target, " = append(", target, ", ", expr, ")")
+	} else {
+		s.line(ind+2, target, "[", kv, "] = ", expr)
+	}
+	s.line(ind+1, "}")
+	s.line(ind, "}")
 }
 
 // zeroValue is the Go zero value of a field's type.
-func zeroValue(fl *model.Field) jen.Code {
+func zeroValue(s *source, fl *model.Field) string {
 	if fl.Pointer() {
-		return jen.Nil()
+		return "nil"
 	}
 	switch fl.Type.Kind {
 	case model.DateTime:
-		return jen.Qual(triggerPkg, "DateTime").Values()
+		return s.q(triggerPkg, "DateTime") + "{}"
 	case model.Date:
-		return jen.Qual(triggerPkg, "Date").Values()
+		return s.q(triggerPkg, "Date") + "{}"
 	}
-	return jen.Nil()
+	return "nil"
 }
 
-// constCheck emits the decode-time check of a const property: a field whose
-// zero value marshals as the const (see marshalJSON) must not hold a zero
-// value decoded from a different JSON value, so every other value is
+// constCheck writes the decode-time check of a const property: a field
+// whose zero value marshals as the const (see marshalJSON) must not hold a
+// zero value decoded from a different JSON value, so every other value is
 // rejected while decoding; a const the type contradicts rejects any value.
 //
 //	if x.Kind != "push" {
-//		d.Fail("const", `must be "push"`)
+//		d.Fail("const", "must be \"push\"")
 //	}
-func constCheck(fl *model.Field) []jen.Code {
+func constCheck(s *source, ind int, fl *model.Field) {
 	c := &fl.Type.C
 	if c.Never != "" {
-		return []jen.Code{jen.Id("d").Dot("Fail").Call(jen.Lit(neverKeyword(c)), jen.Lit(c.Never))}
+		s.line(ind, "d.Fail(", lit(neverKeyword(c)), ", ", lit(c.Never), ")")
+		return
 	}
 	if !c.HasConst || !scalarKind(fl.Type.Kind) {
-		return nil
+		return
 	}
 	b, _ := json.Marshal(c.Const)
-	v := jen.Id("x").Dot(fl.Name)
-	cond := notEqual(v, fl.Type.Kind, c.Const)
+	v := "x." + fl.Name
+	cond := notEqualExpr(v, fl.Type.Kind, c.Const)
 	if fl.Pointer() {
-		cond = jen.Add(v).Op("!=").Nil().Op("&&").Add(notEqual(jen.Op("*").Add(v), fl.Type.Kind, c.Const))
+		cond = v + " != nil && " + notEqualExpr("*"+v, fl.Type.Kind, c.Const)
 	}
-	return []jen.Code{jen.If(cond).Block(jen.Id("d").Dot("Fail").Call(jen.Lit("const"), jen.Lit("must be "+string(b))))}
+	s.line(ind, "if ", cond, " {")
+	s.line(ind+1, "d.Fail(\"const\", ", lit("must be "+string(b)), ")")
+	s.line(ind, "}")
 }
 
 func scalarKind(k model.Kind) bool {
@@ -320,6 +346,19 @@ func neverKeyword(c *model.Constraints) string {
 		return "const"
 	}
 	return "enum"
+}
+
+// notEqualExpr is the condition v != the scalar x (of kind k); for a boolean,
+// !v or v. The operands are primary expressions, so gofmt puts spaces
+// around the operator wherever the condition stands.
+func notEqualExpr(v string, k model.Kind, x any) string {
+	if b, ok := x.(bool); ok {
+		if b {
+			return "!" + v
+		}
+		return v
+	}
+	return v + " != " + goLiteral(k, x)
 }
 
 // notEqual is the condition v != the scalar x (of kind k); for a boolean,

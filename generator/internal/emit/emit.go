@@ -1,8 +1,11 @@
-// Package emit renders the model as Go source with jennifer. It makes no
-// decisions but syntax: every name comes from the model.
+// Package emit renders the model as Go source. It makes no decisions but
+// syntax: every name comes from the model. Most declarations are written as
+// gofmt formats them (source.go); validation and credentials are built with
+// jennifer and formatted with go/format (render.go).
 package emit
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 
@@ -32,7 +35,7 @@ type File struct {
 
 // Package renders one package's files, sorted by path.
 func Package(p *model.Package) ([]File, error) {
-	e := &emitter{p: p, files: map[string]*jen.File{}}
+	e := &emitter{p: p, files: map[string]*file{}}
 	e.doc()
 	for _, t := range p.Triggers {
 		e.trigger(t)
@@ -53,7 +56,7 @@ func Package(p *model.Package) ([]File, error) {
 	sort.Strings(names)
 	var out []File
 	for _, n := range names {
-		b, err := render(e.files[n])
+		b, err := e.files[n].render()
 		if err != nil {
 			return nil, fmt.Errorf("render %s/%s: %w", p.Dir, n, err)
 		}
@@ -64,23 +67,56 @@ func Package(p *model.Package) ([]File, error) {
 
 type emitter struct {
 	p     *model.Package
-	files map[string]*jen.File
+	files map[string]*file
+	src   source // see emitter.source
 }
 
-func (e *emitter) file(name string) *jen.File {
+func (e *emitter) file(name string) *file {
 	if f, ok := e.files[name]; ok {
 		return f
 	}
-	f := jen.NewFilePathName(e.p.ImportPath, e.p.Name)
-	if e.p.ImportPath == "" {
-		f = jen.NewFile(e.p.Name)
-	}
-	f.HeaderComment(Header)
-	f.ImportName(triggerPkg, "trigger")
-	f.ImportName(implPkg, "triggerimpl")
-	f.ImportName(secretPkg, "secret")
-	f.ImportName(webhookPkg, "webhook")
-	f.ImportName(schemacheckPkg, "schemacheck")
+	f := &file{name: name, pkg: e.p.Name, imports: map[string]bool{}}
 	e.files[name] = f
 	return f
+}
+
+// jenFile returns the jennifer file of name for declarations that follow
+// the file's last one.
+func (e *emitter) jenFile(name string) *jen.File {
+	f := e.file(name)
+	if f.jf == nil {
+		f.jf = jen.NewFilePathName(e.p.ImportPath, e.p.Name)
+		if e.p.ImportPath == "" {
+			f.jf = jen.NewFile(e.p.Name)
+		}
+		f.jf.HeaderComment(Header)
+		f.jf.ImportName(triggerPkg, "trigger")
+		f.jf.ImportName(implPkg, "triggerimpl")
+		f.jf.ImportName(secretPkg, "secret")
+		f.jf.ImportName(webhookPkg, "webhook")
+		f.jf.ImportName(schemacheckPkg, "schemacheck")
+	}
+	if n := len(f.decls); n == 0 || f.decls[n-1].piece < 0 {
+		if f.pieces > 0 {
+			f.jf.Line()
+			f.jf.Comment(splitComment)
+			f.jf.Line()
+		}
+		f.decls = append(f.decls, decl{piece: f.pieces})
+		f.pieces++
+	}
+	return f.jf
+}
+
+// add moves the declaration written in s to the end of the file name.
+func (e *emitter) add(name string, s *source) {
+	f := e.file(name)
+	for p := range s.imports {
+		f.imports[p] = true
+	}
+	clear(s.imports)
+	start := f.body.Len()
+	f.body.Write(bytes.TrimSuffix(s.Bytes(), []byte("\n")))
+	f.decls = append(f.decls, decl{start: start, end: f.body.Len(), piece: -1})
+	s.Reset()
 }

@@ -3,8 +3,6 @@ package emit
 import (
 	"fmt"
 
-	"github.com/dave/jennifer/jen"
-
 	"github.com/triggergen/triggergen/generator/internal/model"
 )
 
@@ -19,43 +17,34 @@ import (
 //		}
 //		return *x.BotID
 //	}
-func (e *emitter) getters(f *jen.File, n *model.Named) {
+func (e *emitter) getters(n *model.Named) {
 	for _, fl := range n.Fields {
 		if fl.Getter == "" {
 			continue
 		}
-		field := jen.Id("x").Dot(fl.Name)
-		var body []jen.Code
-		var result jen.Code
+		s := e.source()
+		field := "x." + fl.Name
 		if fl.Type.Kind == model.Ref && fl.Type.Named.Kind == model.Struct {
-			result = fieldType(fl)
-			f.Add(comment(fmt.Sprintf("%s returns x.%s, or nil when x is nil.", fl.Getter, fl.Name)))
-			body = []jen.Code{
-				jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
-				jen.Return(field),
-			}
+			e.fn(n.File, fmt.Sprintf("%s returns x.%s, or nil when x is nil.", fl.Getter, fl.Name),
+				"func (x *"+n.Name+") "+fl.Getter+"() "+fieldType(s, fl),
+				"if x == nil {", "\treturn nil", "}", "return "+field)
 		} else {
-			result = goType(fl.Type)
-			f.Add(comment(fmt.Sprintf("%s returns *x.%s, or %s when x or x.%s is nil.", fl.Getter, fl.Name, zeroDesc(fl.Type), fl.Name)))
-			body = []jen.Code{
-				jen.If(jen.Id("x").Op("==").Nil().Op("||").Add(field).Op("==").Nil()).Block(jen.Return(scalarZero(fl.Type))),
-				jen.Return(jen.Op("*").Add(field)),
-			}
+			e.fn(n.File, fmt.Sprintf("%s returns *x.%s, or %s when x or x.%s is nil.", fl.Getter, fl.Name, zeroDesc(fl.Type), fl.Name),
+				"func (x *"+n.Name+") "+fl.Getter+"() "+goType(s, fl.Type),
+				"if x == nil || "+field+" == nil {", "\treturn "+scalarZero(fl.Type), "}", "return *"+field)
 		}
-		f.Func().Params(jen.Id("x").Op("*").Id(n.Name)).Id(fl.Getter).Params().Add(result).Block(body...)
-		f.Line()
 	}
 }
 
 // scalarZero is the Go zero value of a scalar or enum type.
-func scalarZero(t *model.Type) jen.Code {
+func scalarZero(t *model.Type) string {
 	switch t.Kind {
 	case model.Bool:
-		return jen.False()
+		return "false"
 	case model.Int, model.Float:
-		return jen.Lit(0)
+		return "0"
 	}
-	return jen.Lit("") // string, enum
+	return `""` // string, enum
 }
 
 // zeroDesc names the zero value in prose.

@@ -32,7 +32,7 @@ func docText(md string) string {
 	d := &docWriter{links: map[string]string{}}
 	inCode, afterBlank := false, false
 	fence := ""
-	for _, line := range strings.Split(lineBreaks.Replace(md), "\n") {
+	for _, line := range strings.Split(breakLines(md), "\n") {
 		trimmed := strings.TrimSpace(line)
 		if inCode {
 			switch {
@@ -48,7 +48,7 @@ func docText(md string) string {
 		}
 		blankBefore := afterBlank
 		afterBlank = trimmed == ""
-		switch m := itemRE.FindStringSubmatch(trimmed); {
+		switch m := findItem(trimmed); {
 		case fenceOf(trimmed) != "":
 			d.endList()
 			inCode, fence = true, fenceOf(trimmed)
@@ -62,7 +62,7 @@ func docText(md string) string {
 		case d.items != nil && (!blankBefore || line[0] == ' ' || line[0] == '\t'):
 			// An indented line, or one right after an item, continues it.
 			d.items[len(d.items)-1].text += " " + d.inline(trimmed)
-		case headingRE.MatchString(trimmed):
+		case strings.HasPrefix(trimmed, "#") && headingRE.MatchString(trimmed):
 			d.endList()
 			d.blank()
 			d.out = append(d.out, d.inline(strings.TrimRight(headingRE.FindStringSubmatch(trimmed)[1], "# ")), "")
@@ -137,6 +137,18 @@ var (
 	boldRE  = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
 )
 
+// findItem is itemRE.FindStringSubmatch(trimmed), without running the
+// regexp on a line that cannot start an item (the usual line).
+func findItem(trimmed string) []string {
+	if trimmed == "" {
+		return nil
+	}
+	if c := trimmed[0]; c != '-' && c != '*' && c != '+' && c != 0xE2 && (c < '0' || c > '9') {
+		return nil
+	}
+	return itemRE.FindStringSubmatch(trimmed)
+}
+
 func fenceOf(trimmed string) string {
 	for _, f := range []string{"```", "~~~"} {
 		if strings.HasPrefix(trimmed, f) {
@@ -180,6 +192,9 @@ func inline(s string, links map[string]string, defs *[]string) string {
 func listItem(line string) (string, bool) {
 	if strings.HasPrefix(line, "  - ") {
 		return "    ", true
+	}
+	if len(line) < 2 || line[0] != ' ' || line[1] < '0' || line[1] > '9' {
+		return "", false // docNumberRE cannot match: skip the regexp
 	}
 	if m := docNumberRE.FindStringSubmatch(line); m != nil {
 		return strings.Repeat(" ", len(m[0])), true

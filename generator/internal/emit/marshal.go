@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dave/jennifer/jen"
-
 	"github.com/triggergen/triggergen/generator/internal/model"
 )
 
@@ -56,21 +54,22 @@ func isZeroLiteral(k model.Kind, v any) bool {
 //		}
 //		return triggerimpl.AppendMembers(b, x.extra)
 //	}
-func (e *emitter) marshalJSON(f *jen.File, n *model.Named) {
+func (e *emitter) marshalJSON(n *model.Named) {
 	if !n.Validated {
 		return
 	}
-	var fills []jen.Code
+	s := e.source()
+	type fill struct{ isZero, set string }
+	var fills []fill
 	var names []string
 	for _, fl := range n.Fields {
 		if constFill(fl) {
-			p := jen.Id("p").Dot(fl.Name)
-			zero := literalZero(fl.Type.Kind)
-			isZero := jen.Add(p).Op("==").Add(zero)
+			p := "p." + fl.Name
+			isZero := p + " == " + literalZero(fl.Type.Kind)
 			if fl.Type.Kind == model.Bool {
-				isZero = jen.Op("!").Add(p)
+				isZero = "!" + p
 			}
-			fills = append(fills, jen.If(isZero).Block(jen.Add(p).Op("=").Add(literal(fl.Type.Kind, fl.Type.C.Const))))
+			fills = append(fills, fill{isZero, p + " = " + goLiteral(fl.Type.Kind, fl.Type.C.Const)})
 			names = append(names, fl.Name)
 		}
 	}
@@ -85,28 +84,35 @@ func (e *emitter) marshalJSON(f *jen.File, n *model.Named) {
 	if n.Library {
 		doc = append(doc, ", and adds back the members UnmarshalJSON kept without a field (unknown properties, explicit nulls of unset fields)")
 	}
-	f.Add(comment(strings.Join(doc, "") + "."))
-	body := []jen.Code{jen.Type().Id("plain").Id(n.Name), jen.Id("p").Op(":=").Id("plain").Parens(jen.Id("x"))}
-	body = append(body, fills...)
-	if n.Library {
-		body = append(body,
-			jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual(jsonPkg, "Marshal").Call(jen.Id("p")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			jen.Return(jen.Qual(implPkg, "AppendMembers").Call(jen.Id("b"), jen.Id("x").Dot("extra"))),
-		)
-	} else {
-		body = append(body, jen.Return(jen.Qual(jsonPkg, "Marshal").Call(jen.Id("p"))))
+	s.doc(strings.Join(doc, "") + ".")
+	s.line(0, "func (x ", n.Name, ") MarshalJSON() ([]byte, error) {")
+	s.line(1, "type plain ", n.Name)
+	s.line(1, "p := plain(x)")
+	for _, f := range fills {
+		s.line(1, "if ", f.isZero, " {")
+		s.line(2, f.set)
+		s.line(1, "}")
 	}
-	f.Func().Params(jen.Id("x").Id(n.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(body...)
-	f.Line()
+	if n.Library {
+		s.line(1, "b, err := ", s.q(jsonPkg, "Marshal"), "(p)")
+		s.line(1, "if err != nil {")
+		s.line(2, "return nil, err")
+		s.line(1, "}")
+		s.line(1, "return ", s.q(implPkg, "AppendMembers"), "(b, x.extra)")
+	} else {
+		s.line(1, "return ", s.q(jsonPkg, "Marshal"), "(p)")
+	}
+	s.line(0, "}")
+	e.add(n.File, s)
 }
 
-func literalZero(k model.Kind) jen.Code {
+// literalZero is the Go zero value of a scalar of kind k.
+func literalZero(k model.Kind) string {
 	switch k {
 	case model.String:
-		return jen.Lit("")
+		return `""`
 	case model.Bool:
-		return jen.False()
+		return "false"
 	}
-	return jen.Lit(0)
+	return "0"
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -14,34 +15,34 @@ import (
 
 // named emits a named type with its methods.
 func (e *emitter) named(n *model.Named) {
-	f := e.file(n.File)
 	switch n.Kind {
 	case model.Struct:
-		e.structDecl(f, n)
+		e.structDecl(n)
 		if n.Role == "config" {
-			e.configMethods(f, n)
+			e.configMethods(n)
 		}
 		if n.Validated && n.HasChecks() {
-			e.validateMethod(f, n)
+			e.validateMethod(e.jenFile(n.File), n)
 		}
-		e.unmarshalJSON(f, n)
-		e.decodeJSONMethod(f, n)
-		e.marshalJSON(f, n)
+		e.unmarshalJSON(n)
+		e.decodeJSONMethod(n)
+		e.marshalJSON(n)
 		if n.Role == "config" {
-			e.defaultConsts(f, n)
+			e.defaultConsts(n)
 		}
 		if !n.Validated {
-			e.getters(f, n)
+			e.getters(n)
 		}
 	case model.Enum:
-		e.enumDecl(f, n)
+		e.enumDecl(n)
 	case model.Union:
-		e.unionDecl(f, n)
+		e.unionDecl(n)
 	case model.RawMap:
-		f.Add(comment(typeDoc(n) + "\n\nThe schema lists no properties, so the payload keeps every field as raw JSON."))
-		f.Type().Id(n.Name).Map(jen.String()).Qual(jsonPkg, "RawMessage")
-		f.Line()
-		e.unmarshalRawMap(f, n)
+		s := e.source()
+		s.doc(typeDoc(n) + "\n\nThe schema lists no properties, so the payload keeps every field as raw JSON.")
+		s.line(0, "type ", n.Name, " map[string]", s.q(jsonPkg, "RawMessage"))
+		e.add(n.File, s)
+		e.unmarshalRawMap(n)
 	}
 }
 
@@ -61,163 +62,247 @@ func kv(key string, v jen.Code) jen.Code {
 // triggergen:"required", which `triggergen vet` (analysis/requiredfield)
 // reads to report composite literals that leave it out; a const field a
 // literal may leave out (its zero value encodes as the const) does not.
-func (e *emitter) structDecl(f *jen.File, n *model.Named) {
-	f.Add(comment(typeDoc(n)))
-	var fields []jen.Code
+//
+// As gofmt does, the names, types and tags of fields written on
+// consecutive lines (no comment between them) are aligned in columns: each
+// column is as wide as its widest cell plus one space.
+func (e *emitter) structDecl(n *model.Named) {
+	s := e.source()
+	s.doc(typeDoc(n))
+	if len(n.Fields) == 0 && !n.Library {
+		s.line(0, "type ", n.Name, " struct{}")
+		e.add(n.File, s)
+		return
+	}
+	s.line(0, "type ", n.Name, " struct {")
+	type row struct{ name, typ, tag string }
+	var run []row
+	flush := func() {
+		wn, wt := 0, 0
+		for _, r := range run {
+			wn, wt = max(wn, width(r.name)), max(wt, width(r.typ))
+		}
+		for _, r := range run {
+			s.line(1, r.name, pad(wn-width(r.name)+1), r.typ, pad(wt-width(r.typ)+1), r.tag)
+		}
+		run = run[:0]
+	}
 	for _, fl := range n.Fields {
-		tag := fl.JSON
+		tg := fl.JSON
 		if o := fl.Omit(); o != "" {
-			tag += "," + o
+			tg += "," + o
 		}
-		tags := map[string]string{"json": tag}
+		t := tag("json", tg)
 		if n.Validated && fl.Required && !constImplied(fl) {
-			tags["triggergen"] = "required"
+			t = tag("json", tg, "triggergen", "required")
 		}
-		s := jen.Null()
 		if d := fieldDoc(fl, n.Validated); d != "" {
-			s = comment(d).Line()
+			flush()
+			s.comment(1, d)
 		}
-		fields = append(fields, s.Id(fl.Name).Add(fieldType(fl)).Tag(tags))
+		run = append(run, row{fl.Name, fieldType(s, fl), t})
 	}
+	flush()
 	if n.Library {
-		fields = append(fields, jen.Line().Comment("extra holds the members read without a field here (and explicit nulls of").Line().
-			Comment("optional fields), which MarshalJSON writes back.").Line().Id("extra").Index().Qual(implPkg, "Member"))
+		// gofmt keeps the blank line written before the comment, even
+		// right after the brace.
+		s.line(0)
+		s.line(1, "// extra holds the members read without a field here (and explicit nulls of")
+		s.line(1, "// optional fields), which MarshalJSON writes back.")
+		s.line(1, "extra []", s.q(implPkg, "Member"))
 	}
-	f.Type().Id(n.Name).Struct(fields...)
-	f.Line()
+	s.line(0, "}")
+	e.add(n.File, s)
 }
 
-func fieldType(fl *model.Field) jen.Code {
+// pad is n spaces.
+func pad(n int) string { return strings.Repeat(" ", n) }
+
+// width is the width of a cell as gofmt's tabwriter counts it, in runes.
+func width(s string) int { return utf8.RuneCountInString(s) }
+
+func fieldType(s *source, fl *model.Field) string {
 	if fl.Pointer() {
-		return jen.Op("*").Add(goType(fl.Type))
+		return "*" + goType(s, fl.Type)
 	}
-	return goType(fl.Type)
+	return goType(s, fl.Type)
 }
 
 // goType is the Go type of a value of t.
-func goType(t *model.Type) *jen.Statement {
+func goType(s *source, t *model.Type) string {
 	switch t.Kind {
 	case model.Bool:
-		return jen.Bool()
+		return "bool"
 	case model.Int:
-		return jen.Int64()
+		return "int64"
 	case model.Float:
-		return jen.Float64()
+		return "float64"
 	case model.String:
-		return jen.String()
+		return "string"
 	case model.DateTime:
-		return jen.Qual(triggerPkg, "DateTime")
+		return s.q(triggerPkg, "DateTime")
 	case model.Date:
-		return jen.Qual(triggerPkg, "Date")
+		return s.q(triggerPkg, "Date")
 	case model.Object:
-		return jen.Map(jen.String()).Qual(jsonPkg, "RawMessage")
+		return "map[string]" + s.q(jsonPkg, "RawMessage")
 	case model.Map:
-		return jen.Map(jen.String()).Add(elemType(t))
+		return "map[string]" + elemType(s, t)
 	case model.Slice:
-		return jen.Index().Add(elemType(t))
+		return "[]" + elemType(s, t)
 	case model.Ref:
-		return jen.Id(t.Named.Name)
+		return t.Named.Name
 	}
-	return jen.Qual(jsonPkg, "RawMessage")
+	return s.q(jsonPkg, "RawMessage")
 }
 
-func elemType(t *model.Type) *jen.Statement {
+func elemType(s *source, t *model.Type) string {
 	if t.ElemPointer() {
-		return jen.Op("*").Add(goType(t.Elem))
+		return "*" + goType(s, t.Elem)
 	}
-	return goType(t.Elem)
+	return goType(s, t.Elem)
 }
 
 // configMethods emits TriggerType and Validate:
 //
 //	func (CommitEventConfig) TriggerType() trigger.Type { return trigger.Type{...} }
 //	func (c CommitEventConfig) Validate() error { ... }
-func (e *emitter) configMethods(f *jen.File, n *model.Named) {
+//
+// The keys of the composite literal are aligned, as gofmt aligns the
+// key-value pairs of consecutive lines when no key is long.
+func (e *emitter) configMethods(n *model.Named) {
 	t := n.Trigger
 	kind := "Webhook"
 	if t.Kind == "poll" {
 		kind = "Poll"
 	}
-	version := jen.Id("ToolkitVersion")
+	version := "ToolkitVersion"
 	if t.Version != "" && t.Version != e.p.Version {
-		version = jen.Lit(t.Version)
+		version = lit(t.Version)
 	}
-	f.Add(comment(fmt.Sprintf("TriggerType returns the metadata of the %s trigger type.", t.Slug)))
+	doc := fmt.Sprintf("TriggerType returns the metadata of the %s trigger type.", t.Slug)
+	if len(version) > maxAlignedValue || len(t.SlugConst) > maxAlignedValue {
+		e.triggerTypeJen(n, doc, version, kind)
+	} else {
+		e.triggerType(n, doc, version, kind)
+	}
+	if n.Library {
+		e.fn(n.File, fmt.Sprintf("Validate checks c against the config schema of %s with the JSON Schema library santhosh-tekuri/jsonschema (the generated checks do not cover %s): it encodes c and validates the JSON. A violation makes the error a trigger.ValidationErrors listing each with its JSON pointer.", t.Slug, n.LibraryReason),
+			"func (c "+n.Name+") Validate() error",
+			"return "+n.SchemaVar+".Validate(c)")
+		s := e.source()
+		s.doc(fmt.Sprintf("%s is the config schema of %s, compiled on first use.", n.SchemaVar, t.Slug))
+		s.line(0, "var ", n.SchemaVar, " = ", s.q(schemacheckPkg, "New"), "(", lit(n.SchemaURL), ", ", schemaLit(n.Schema), ")")
+		e.add(n.File, s)
+		e.assertConfig(n)
+		return
+	}
+	if n.HasChecks() {
+		s := e.source()
+		doc = fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug)
+		e.fn(n.File, doc, "func (c "+n.Name+") Validate() error",
+			"var errs "+s.q(implPkg, "Errors"), "c.validate(\"\", &errs)", "return errs.Err()")
+	} else {
+		doc = fmt.Sprintf("Validate returns nil: every value of %s satisfies the config schema of %s (decoding checks the JSON types and required properties).", n.Name, t.Slug)
+		e.fn(n.File, doc, "func ("+n.Name+") Validate() error", "return nil")
+	}
+	e.assertConfig(n)
+}
+
+// maxAlignedValue bounds the values triggerType aligns: gofmt stops
+// aligning the key-value pairs of a composite literal around a pair longer
+// than a million bytes (go/printer's exprList), which only a hostile lock's
+// version or slug could make; such a literal goes through jennifer and gofmt.
+const maxAlignedValue = 1 << 16
+
+// triggerType emits the TriggerType method:
+//
+//	func (CommitEventConfig) TriggerType() trigger.Type {
+//		return trigger.Type{
+//			Slug:                         CommitEventSlug,
+//			...
+//		}
+//	}
+func (e *emitter) triggerType(n *model.Named, doc, version, kind string) {
+	s := e.source()
+	typ := s.q(triggerPkg, "Type")
+	e.fn(n.File, doc, "func ("+n.Name+") TriggerType() "+typ,
+		"return "+typ+"{",
+		"\tSlug:                         "+n.Trigger.SlugConst+",",
+		"\tToolkit:                      Toolkit,",
+		"\tToolkitVersion:               "+version+",",
+		"\tKind:                         "+s.q(triggerPkg, kind)+",",
+		"\tRequiresWebhookEndpointSetup: "+lit(n.Trigger.RequiresSetup)+",",
+		"}")
+}
+
+// triggerTypeJen is triggerType through jennifer and gofmt.
+func (e *emitter) triggerTypeJen(n *model.Named, doc, version, kind string) {
+	f := e.jenFile(n.File)
+	f.Add(comment(doc))
 	f.Func().Params(jen.Id(n.Name)).Id("TriggerType").Params().Qual(triggerPkg, "Type").Block(
 		jen.Return(jen.Qual(triggerPkg, "Type").Values(
-			kv("Slug", jen.Id(t.SlugConst)),
+			kv("Slug", jen.Id(n.Trigger.SlugConst)),
 			kv("Toolkit", jen.Id("Toolkit")),
-			kv("ToolkitVersion", version),
+			kv("ToolkitVersion", jen.Id(version)),
 			kv("Kind", jen.Qual(triggerPkg, kind)),
-			kv("RequiresWebhookEndpointSetup", jen.Lit(t.RequiresSetup)),
+			kv("RequiresWebhookEndpointSetup", jen.Lit(n.Trigger.RequiresSetup)),
 			jen.Line(),
 		)),
 	)
 	f.Line()
-	if n.Library {
-		f.Add(comment(fmt.Sprintf("Validate checks c against the config schema of %s with the JSON Schema library santhosh-tekuri/jsonschema (the generated checks do not cover %s): it encodes c and validates the JSON. A violation makes the error a trigger.ValidationErrors listing each with its JSON pointer.", t.Slug, n.LibraryReason)))
-		f.Func().Params(jen.Id("c").Id(n.Name)).Id("Validate").Params().Error().Block(
-			jen.Return(jen.Id(n.SchemaVar).Dot("Validate").Call(jen.Id("c"))),
-		)
-		f.Line()
-		f.Add(comment(fmt.Sprintf("%s is the config schema of %s, compiled on first use.", n.SchemaVar, t.Slug)))
-		f.Var().Id(n.SchemaVar).Op("=").Qual(schemacheckPkg, "New").Call(jen.Lit(n.SchemaURL), schemaLit(n.Schema))
-		f.Line()
-		f.Var().Id("_").Qual(triggerPkg, "Config").Op("=").Id(n.Name).Values()
-		f.Line()
-		return
-	}
-	if n.HasChecks() {
-		f.Add(comment(fmt.Sprintf("Validate checks c against the config schema of %s. A non-nil error is a trigger.ValidationErrors listing every violation with its JSON pointer.", t.Slug)))
-		f.Func().Params(jen.Id("c").Id(n.Name)).Id("Validate").Params().Error().Block(
-			jen.Var().Id("errs").Qual(implPkg, "Errors"),
-			jen.Id("c").Dot("validate").Call(jen.Lit(""), jen.Op("&").Id("errs")),
-			jen.Return(jen.Id("errs").Dot("Err").Call()),
-		)
-	} else {
-		f.Add(comment(fmt.Sprintf("Validate returns nil: every value of %s satisfies the config schema of %s (decoding checks the JSON types and required properties).", n.Name, t.Slug)))
-		f.Func().Params(jen.Id(n.Name)).Id("Validate").Params().Error().Block(jen.Return(jen.Nil()))
-	}
-	f.Line()
-	f.Var().Id("_").Qual(triggerPkg, "Config").Op("=").Id(n.Name).Values()
-	f.Line()
+}
+
+// assertConfig emits var _ trigger.Config = CommitEventConfig{}.
+func (e *emitter) assertConfig(n *model.Named) {
+	s := e.source()
+	s.line(0, "var _ ", s.q(triggerPkg, "Config"), " = ", n.Name, "{}")
+	e.add(n.File, s)
 }
 
 // defaultConsts emits the defaults of optional config fields:
 //
-//	const NewMessageConfigIntervalDefault float64 = 1
-func (e *emitter) defaultConsts(f *jen.File, n *model.Named) {
-	var defs []jen.Code
+//	const (
+//		// NewMessageConfigIntervalDefault is the default of ...
+//		NewMessageConfigIntervalDefault float64 = 1
+//	)
+func (e *emitter) defaultConsts(n *model.Named) {
+	s := e.source()
 	for _, fl := range n.Fields {
 		if fl.DefaultConst == "" {
 			continue
 		}
-		c := comment(fmt.Sprintf("%s is the default of %s.%s, which the server applies when the field is unset.", fl.DefaultConst, n.Name, fl.Name)).Line().Id(fl.DefaultConst)
+		if s.Len() == 0 {
+			s.line(0, "const (")
+		}
+		s.comment(1, fmt.Sprintf("%s is the default of %s.%s, which the server applies when the field is unset.", fl.DefaultConst, n.Name, fl.Name))
 		switch v := fl.Default.(type) {
 		case string:
 			if fl.Type.Kind == model.Ref {
+				val := ""
 				for _, ev := range fl.Type.Named.Values {
 					if ev.Value == v {
-						c.Id(fl.Type.Named.Name).Op("=").Id(ev.Name)
+						val += " " + fl.Type.Named.Name + " = " + ev.Name
 					}
 				}
+				s.line(1, fl.DefaultConst, val)
 			} else {
-				c.Op("=").Lit(v)
+				s.line(1, fl.DefaultConst, " = ", lit(v))
 			}
 		case bool:
-			c.Op("=").Lit(v)
+			s.line(1, fl.DefaultConst, " = ", lit(v))
 		case json.Number:
 			if fl.Type.Kind == model.Int {
-				c.Int64().Op("=").Id(string(v))
+				s.line(1, fl.DefaultConst, " int64 = ", string(v))
 			} else {
-				c.Float64().Op("=").Id(string(v))
+				s.line(1, fl.DefaultConst, " float64 = ", string(v))
 			}
+		default:
+			s.line(1, fl.DefaultConst)
 		}
-		defs = append(defs, c)
 	}
-	if len(defs) > 0 {
-		f.Const().Defs(defs...)
-		f.Line()
+	if s.Len() > 0 {
+		s.line(0, ")")
+		e.add(n.File, s)
 	}
 }
 
@@ -226,24 +311,31 @@ func (e *emitter) defaultConsts(f *jen.File, n *model.Named) {
 //	type Color string
 //	const ( ColorRed Color = "red" )
 //	func (v Color) Valid() bool { ... }
-func (e *emitter) enumDecl(f *jen.File, n *model.Named) {
-	f.Add(comment(typeDoc(n)))
-	f.Type().Id(n.Name).String()
-	f.Line()
-	var defs, ids []jen.Code
+//
+// The names of the constants are aligned, as gofmt aligns the names,
+// types and values of a const block.
+func (e *emitter) enumDecl(n *model.Named) {
+	s := e.source()
+	s.doc(typeDoc(n))
+	s.line(0, "type ", n.Name, " string")
+	e.add(n.File, s)
+	s = e.source()
+	s.doc(fmt.Sprintf("Values of %s.", n.Name))
+	w := 0
 	for _, v := range n.Values {
-		defs = append(defs, jen.Id(v.Name).Id(n.Name).Op("=").Lit(v.Value))
-		ids = append(ids, jen.Id(v.Name))
+		w = max(w, width(v.Name))
 	}
-	f.Add(comment(fmt.Sprintf("Values of %s.", n.Name)))
-	f.Const().Defs(defs...)
-	f.Line()
-	f.Add(comment("Valid reports whether v is one of the values the schema allows."))
-	f.Func().Params(jen.Id("v").Id(n.Name)).Id("Valid").Params().Bool().Block(
-		jen.Switch(jen.Id("v")).Block(jen.Case(ids...).Block(jen.Return(jen.True()))),
-		jen.Return(jen.False()),
-	)
-	f.Line()
+	s.line(0, "const (")
+	ids := make([]string, len(n.Values))
+	for i, v := range n.Values {
+		s.line(1, v.Name, pad(w-width(v.Name)+1), n.Name, " = ", lit(v.Value))
+		ids[i] = v.Name
+	}
+	s.line(0, ")")
+	e.add(n.File, s)
+	e.fn(n.File, "Valid reports whether v is one of the values the schema allows.",
+		"func (v "+n.Name+") Valid() bool",
+		"switch v {", "case "+strings.Join(ids, ", ")+":", "\treturn true", "}", "return false")
 }
 
 // unionDecl emits
@@ -251,7 +343,7 @@ func (e *emitter) enumDecl(f *jen.File, n *model.Named) {
 //	type Value struct{ raw json.RawMessage }
 //	func (u Value) AsString() (string, bool) { return trigger.DecodeAs[string](u.raw, "string") }
 //	func (u *Value) SetString(v string) { u.raw = trigger.EncodeRaw(v) }
-func (e *emitter) unionDecl(f *jen.File, n *model.Named) {
+func (e *emitter) unionDecl(n *model.Named) {
 	var kinds []string
 	for _, v := range n.Variants {
 		kinds = append(kinds, variantDesc(v))
@@ -260,88 +352,77 @@ func (e *emitter) unionDecl(f *jen.File, n *model.Named) {
 	if n.OneOf {
 		word = "exactly one"
 	}
-	f.Add(comment(typeDoc(n) + fmt.Sprintf("\n\nThe value must match %s of: %s.", word, strings.Join(kinds, ", "))))
-	f.Type().Id(n.Name).Struct(jen.Id("raw").Qual(jsonPkg, "RawMessage"))
-	f.Line()
+	s := e.source()
+	s.doc(typeDoc(n) + fmt.Sprintf("\n\nThe value must match %s of: %s.", word, strings.Join(kinds, ", ")))
+	s.line(0, "type ", n.Name, " struct {")
+	s.line(1, "raw ", s.q(jsonPkg, "RawMessage"))
+	s.line(0, "}")
+	e.add(n.File, s)
 	for _, v := range n.Variants {
 		what := "the " + variantDesc(v) + " v"
 		if v.Type.Kind == model.Raw {
 			what = "the JSON value v"
 		}
-		f.Add(comment(fmt.Sprintf("%s returns a %s holding %s.", v.Ctor, n.Name, what)))
-		f.Func().Id(v.Ctor).Params(jen.Id("v").Add(goType(v.Type))).Id(n.Name).Block(
-			jen.Var().Id("u").Id(n.Name),
-			jen.Id("u").Dot("Set"+v.Name).Call(jen.Id("v")),
-			jen.Return(jen.Id("u")),
-		)
-		f.Line()
+		e.fn(n.File, fmt.Sprintf("%s returns a %s holding %s.", v.Ctor, n.Name, what),
+			"func "+v.Ctor+"(v "+goType(s, v.Type)+") "+n.Name,
+			"var u "+n.Name, "u.Set"+v.Name+"(v)", "return u")
 	}
 	for _, v := range n.Variants {
-		gt := goType(v.Type)
-		f.Add(comment(fmt.Sprintf("As%s returns the value as %s; ok is false when it is not one.", v.Name, variantDesc(v))))
-		f.Func().Params(jen.Id("u").Id(n.Name)).Id("As"+v.Name).Params().Params(jen.Id("v").Add(gt), jen.Id("ok").Bool()).Block(
-			jen.Return(jen.Qual(implPkg, "DecodeAs").Index(goType(v.Type)).Call(jen.Id("u").Dot("raw"), jen.Lit(v.JSONKind))),
-		)
-		f.Line()
-		f.Add(comment(fmt.Sprintf("Set%s sets the value to v.", v.Name)))
-		f.Func().Params(jen.Id("u").Op("*").Id(n.Name)).Id("Set" + v.Name).Params(jen.Id("v").Add(goType(v.Type))).Block(
-			jen.Id("u").Dot("raw").Op("=").Qual(implPkg, "EncodeRaw").Call(jen.Id("v")),
-		)
-		f.Line()
+		gt := goType(s, v.Type)
+		e.fn(n.File, fmt.Sprintf("As%s returns the value as %s; ok is false when it is not one.", v.Name, variantDesc(v)),
+			"func (u "+n.Name+") As"+v.Name+"() (v "+gt+", ok bool)",
+			"return "+s.q(implPkg, "DecodeAs")+"["+gt+"](u.raw, "+lit(v.JSONKind)+")")
+		e.fn(n.File, fmt.Sprintf("Set%s sets the value to v.", v.Name),
+			"func (u *"+n.Name+") Set"+v.Name+"(v "+goType(s, v.Type)+")",
+			"u.raw = "+s.q(implPkg, "EncodeRaw")+"(v)")
 	}
-	f.Add(comment("Raw returns the JSON value as received or set."))
-	f.Func().Params(jen.Id("u").Id(n.Name)).Id("Raw").Params().Qual(jsonPkg, "RawMessage").Block(jen.Return(jen.Id("u").Dot("raw")))
-	f.Line()
-	f.Add(comment("IsNull reports whether the value is unset or JSON null."))
-	f.Func().Params(jen.Id("u").Id(n.Name)).Id("IsNull").Params().Bool().Block(
-		jen.Return(jen.Id("u").Dot("raw").Op("==").Nil().Op("||").Qual(implPkg, "JSONKind").Call(jen.Id("u").Dot("raw")).Op("==").Lit("null")),
-	)
-	f.Line()
-	f.Add(comment("IsZero reports whether the value is unset (omitzero omits it)."))
-	f.Func().Params(jen.Id("u").Id(n.Name)).Id("IsZero").Params().Bool().Block(jen.Return(jen.Id("u").Dot("raw").Op("==").Nil()))
-	f.Line()
-	f.Add(comment("MarshalJSON writes the value as received or set; unset is null."))
-	f.Func().Params(jen.Id("u").Id(n.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.If(jen.Id("u").Dot("raw").Op("==").Nil()).Block(jen.Return(jen.Index().Byte().Parens(jen.Lit("null")), jen.Nil())),
-		jen.Return(jen.Id("u").Dot("raw"), jen.Nil()),
-	)
-	f.Line()
-	f.Add(comment("UnmarshalJSON keeps the JSON value; it never fails."))
-	f.Func().Params(jen.Id("u").Op("*").Id(n.Name)).Id("UnmarshalJSON").Params(jen.Id("b").Index().Byte()).Error().Block(
-		jen.Id("u").Dot("raw").Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Parens(jen.Nil()), jen.Id("b").Op("...")),
-		jen.Return(jen.Nil()),
-	)
-	f.Line()
+	e.fn(n.File, "Raw returns the JSON value as received or set.",
+		"func (u "+n.Name+") Raw() "+s.q(jsonPkg, "RawMessage"),
+		"return u.raw")
+	e.fn(n.File, "IsNull reports whether the value is unset or JSON null.",
+		"func (u "+n.Name+") IsNull() bool",
+		"return u.raw == nil || "+s.q(implPkg, "JSONKind")+"(u.raw) == \"null\"")
+	e.fn(n.File, "IsZero reports whether the value is unset (omitzero omits it).",
+		"func (u "+n.Name+") IsZero() bool",
+		"return u.raw == nil")
+	e.fn(n.File, "MarshalJSON writes the value as received or set; unset is null.",
+		"func (u "+n.Name+") MarshalJSON() ([]byte, error)",
+		"if u.raw == nil {", "\treturn []byte(\"null\"), nil", "}", "return u.raw, nil")
+	e.fn(n.File, "UnmarshalJSON keeps the JSON value; it never fails.",
+		"func (u *"+n.Name+") UnmarshalJSON(b []byte) error",
+		"u.raw = append("+s.q(jsonPkg, "RawMessage")+"(nil), b...)", "return nil")
 	if n.Validated {
-		e.unionValidate(f, n, kinds)
+		e.unionValidate(e.jenFile(n.File), n, kinds)
 	}
 }
 
-// literal is the Go literal of a JSON scalar for a value of kind k.
-func literal(k model.Kind, x any) jen.Code {
+// goLiteral is the Go literal of a JSON scalar for a value of kind k.
+func goLiteral(k model.Kind, x any) string {
 	switch v := x.(type) {
 	case json.Number:
 		if k == model.Int {
-			// The model keeps only integer consts and enums in int64.
 			r, _ := new(big.Rat).SetString(string(v))
-			return jen.Id(r.Num().String())
+			return r.Num().String()
 		}
 		f, _ := v.Float64()
-		return jen.Lit(f)
+		return lit(f)
 	case bool:
-		return jen.Lit(v)
+		return lit(v)
 	case string:
-		return jen.Lit(v)
+		return lit(v)
 	}
-	return jen.Nil()
+	return "nil"
 }
+
+// literal is goLiteral as jennifer code.
+func literal(k model.Kind, x any) jen.Code { return jen.Id(goLiteral(k, x)) }
 
 // schemaLit is the Go literal of a schema: the JSON indented in a raw
 // string, or a quoted string when the JSON holds a backquote.
-func schemaLit(schema []byte) jen.Code {
+func schemaLit(schema []byte) string {
 	var buf bytes.Buffer
 	if json.Indent(&buf, schema, "", "\t") != nil || bytes.ContainsRune(buf.Bytes(), '`') || bytes.ContainsRune(buf.Bytes(), '\r') {
-		return jen.Lit(string(schema))
+		return lit(string(schema))
 	}
-	return jen.Op("`" + buf.String() + "`")
+	return "`" + buf.String() + "`"
 }

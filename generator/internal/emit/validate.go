@@ -122,7 +122,7 @@ func (e *emitter) checkField(fl *model.Field) []jen.Code {
 		// The zero value marshals as the const (see marshalJSON): any
 		// other value is an error.
 		b, _ := json.Marshal(t.C.Const)
-		cond := jen.Add(val).Op("!=").Add(literalZero(t.Kind)).Op("&&").Add(notEqual(val, t.Kind, t.C.Const))
+		cond := jen.Add(val).Op("!=").Id(literalZero(t.Kind)).Op("&&").Add(notEqual(val, t.Kind, t.C.Const))
 		if t.Kind == model.Bool { // the const is true: false marshals as true
 			return nil
 		}

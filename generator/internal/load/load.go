@@ -9,23 +9,27 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/big"
 	neturl "net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Doc is one compiled schema document.
 type Doc struct {
-	// URL is the document's (synthetic) URL; schema locations start with it.
+	// URL is the document's (synthetic) URL.
 	URL string
 	// Root is the compiled root schema.
 	Root *jsonschema.Schema
+	// base is the URL the document was compiled under: schema locations
+	// start with it. It is URL unless the compiled document is shared (see
+	// Docs).
+	base string
 	raw  any
 	keys map[string][]string
 }
@@ -58,9 +62,7 @@ type Limits struct {
 
 // Compile parses and compiles data. An empty document is the empty schema.
 func Compile(url string, data []byte, lim Limits) (*Doc, error) {
-	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
-		data = []byte("{}")
-	}
+	data = normalize(data)
 	raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, &Error{Msg: "invalid JSON: " + err.Error()}
@@ -68,10 +70,7 @@ func Compile(url string, data []byte, lim Limits) (*Doc, error) {
 	if err := checkLimits(raw, "", 0, lim); err != nil {
 		return nil, err
 	}
-	keys, err := keyOrder(data)
-	if err != nil {
-		return nil, &Error{Msg: "invalid JSON: " + err.Error()}
-	}
+	keys := keyOrder(data)
 	c := jsonschema.NewCompiler()
 	c.UseLoader(noLoader{})
 	c.DefaultDraft(jsonschema.Draft2020)
@@ -82,7 +81,7 @@ func Compile(url string, data []byte, lim Limits) (*Doc, error) {
 	if err != nil {
 		return nil, compileError(url, raw, err)
 	}
-	return &Doc{URL: url, Root: root, raw: raw, keys: keys}, nil
+	return &Doc{URL: url, Root: root, base: url, raw: raw, keys: keys}, nil
 }
 
 // compileError locates a compile error within the document raw.
@@ -273,10 +272,19 @@ func unpercent(s string) string {
 
 // Pointer returns the JSON pointer of s within the document.
 func (d *Doc) Pointer(s *jsonschema.Schema) (string, bool) {
-	if !strings.HasPrefix(s.Location, d.URL) {
+	if !strings.HasPrefix(s.Location, d.base) {
 		return "", false
 	}
-	return fragment(d.URL, s.Location), true
+	return fragment(d.base, s.Location), true
+}
+
+// Location is the absolute location of s as if the document had been
+// compiled under its own URL.
+func (d *Doc) Location(s *jsonschema.Schema) string {
+	if rest, ok := strings.CutPrefix(s.Location, d.base); ok {
+		return d.URL + rest
+	}
+	return s.Location
 }
 
 // Keys returns the keys of the object at ptr in document order.
@@ -309,53 +317,78 @@ func (d *Doc) Raw(ptr string) (any, bool) {
 	return v, true
 }
 
-// keyOrder walks data and returns, for every object, its keys in order,
-// keyed by the object's JSON pointer.
-func keyOrder(data []byte) (map[string][]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
+// keyOrder returns, for every object in data (valid JSON), its keys in
+// order (repeated keys repeated), keyed by the object's JSON pointer. It
+// reads data once, keeping a stack of the open objects and arrays; a key is
+// unescaped as encoding/json does, so it matches the key of the decoded map.
+func keyOrder(data []byte) map[string][]string {
+	type open struct {
+		ptr  string
+		keys []string // nil for an array
+		obj  bool
+		elem int    // index of the current element of an array
+		key  string // the current key of an object
+	}
 	out := map[string][]string{}
-	var walk func(ptr string) error
-	walk = func(ptr string) error {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
+	var stack []open
+	// child is the pointer of the value about to start.
+	child := func() string {
+		if len(stack) == 0 {
+			return ""
 		}
-		switch tok {
-		case json.Delim('{'):
-			keys := []string{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				k := kt.(string)
-				keys = append(keys, k)
-				if err := walk(ptr + "/" + Escape(k)); err != nil {
-					return err
+		top := &stack[len(stack)-1]
+		if top.obj {
+			return top.ptr + "/" + Escape(top.key)
+		}
+		return top.ptr + "/" + strconv.Itoa(top.elem)
+	}
+	expectKey := false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '{':
+			stack = append(stack, open{ptr: child(), keys: []string{}, obj: true})
+			expectKey = true
+		case '[':
+			stack = append(stack, open{ptr: child()})
+			expectKey = false
+		case '}':
+			top := stack[len(stack)-1]
+			out[top.ptr] = top.keys
+			stack = stack[:len(stack)-1]
+		case ']':
+			stack = stack[:len(stack)-1]
+		case ',':
+			top := &stack[len(stack)-1]
+			if top.obj {
+				expectKey = true
+			} else {
+				top.elem++
+			}
+		case '"':
+			end, plain := i+1, true
+			for ; data[end] != '"'; end++ {
+				if data[end] == '\\' {
+					plain = false
+					end++
 				}
 			}
-			out[ptr] = keys
-			_, err = dec.Token()
-			return err
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if err := walk(ptr + "/" + strconv.Itoa(i)); err != nil {
-					return err
+			if expectKey {
+				raw := data[i+1 : end]
+				var k string
+				if plain && utf8.Valid(raw) {
+					k = string(raw)
+				} else {
+					_ = json.Unmarshal(data[i:end+1], &k)
 				}
+				top := &stack[len(stack)-1]
+				top.key = k
+				top.keys = append(top.keys, k)
+				expectKey = false
 			}
-			_, err = dec.Token()
-			return err
+			i = end
 		}
-		return nil
 	}
-	if err := walk(""); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data after the schema")
-	}
-	return out, nil
+	return out
 }
 
 // countKeywords are the keywords whose value is a count (a non-negative
@@ -419,15 +452,16 @@ func checkLimits(v any, ptr string, depth int, lim Limits) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	// The pointer of a keyword is built only for the subschemas walked.
 	for _, k := range keys {
-		kptr := ptr + "/" + Escape(k)
 		switch x := m[k].(type) {
 		case map[string]any:
 			if schemaKeywords[k] {
-				if err := checkLimits(x, kptr, depth+1, lim); err != nil {
+				if err := checkLimits(x, ptr+"/"+Escape(k), depth+1, lim); err != nil {
 					return err
 				}
 			} else if schemaMapKeywords[k] {
+				kptr := ptr + "/" + Escape(k)
 				names := make([]string, 0, len(x))
 				for n := range x {
 					names = append(names, n)
@@ -441,6 +475,7 @@ func checkLimits(v any, ptr string, depth int, lim Limits) error {
 			}
 		case []any:
 			if schemaListKeywords[k] {
+				kptr := ptr + "/" + Escape(k)
 				for i, s := range x {
 					if err := checkLimits(s, kptr+"/"+strconv.Itoa(i), depth+1, lim); err != nil {
 						return err

@@ -46,15 +46,38 @@ type Limits struct {
 	MaxInlineDepth int
 }
 
-// Build turns the lock into packages. Input errors are collected: when errs
-// is non-empty the packages must not be used.
-func Build(lk *lockfile.Lock, opt Options) (pkgs []*Package, warnings, errs []Diag) {
-	b := &builder{opt: opt, usedRenames: map[string]bool{}}
-	type entry struct {
-		tk  *lockfile.Toolkit
-		ptr string
-	}
-	var entries []entry
+// Plan is the toolkits of a lock to build, in package order. Each toolkit's
+// package is built alone (Package), so the packages can be built
+// concurrently; Finish joins the parts and reports what is only known from
+// all of them (two toolkits with one package name, unused renames). Input
+// errors are collected: the packages of a plan whose Finish reports errors
+// must not be used.
+type Plan struct {
+	opt     Options
+	docs    *load.Docs
+	entries []planEntry
+	errs    []Diag // toolkits asked for but missing
+}
+
+type planEntry struct {
+	tk  *lockfile.Toolkit
+	ptr string
+}
+
+// Part is one toolkit's package, built by Plan.Package, with its own
+// warnings and errors. Pkg is nil when it has errors; Finish does not need
+// it, so the caller may drop it once it has rendered it.
+type Part struct {
+	Pkg         *Package
+	name        string // Pkg.Name; "" when Pkg is nil
+	warns, errs []Diag
+	usedRenames map[string]bool
+	slug, ptr   string
+}
+
+// NewPlan selects the toolkits of lk that opt asks for, sorted by slug.
+func NewPlan(lk *lockfile.Lock, opt Options) *Plan {
+	pl := &Plan{opt: opt, docs: load.NewDocs(opt.Limits.Schema)}
 	want := map[string]bool{}
 	for _, s := range opt.Toolkits {
 		want[strings.ToLower(s)] = true
@@ -65,42 +88,89 @@ func Build(lk *lockfile.Lock, opt Options) (pkgs []*Package, warnings, errs []Di
 			continue
 		}
 		found[strings.ToLower(tk.Slug)] = true
-		entries = append(entries, entry{tk, "/toolkits/" + strconv.Itoa(i)})
+		pl.entries = append(pl.entries, planEntry{tk, "/toolkits/" + strconv.Itoa(i)})
 	}
 	for _, s := range opt.Toolkits {
 		if !found[strings.ToLower(s)] {
-			b.errorf("/toolkits", "toolkit %q is not in the lock", s)
+			pl.errs = append(pl.errs, Diag{Pointer: "/toolkits", Message: fmt.Sprintf("toolkit %q is not in the lock", s)})
 		}
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].tk.Slug < entries[j].tk.Slug })
+	sort.Slice(pl.entries, func(i, j int) bool { return pl.entries[i].tk.Slug < pl.entries[j].tk.Slug })
+	for _, e := range pl.entries {
+		for _, tt := range e.tk.TriggerTypes {
+			pl.docs.Expect(tt.Config)
+			pl.docs.Expect(tt.Payload)
+		}
+	}
+	return pl
+}
+
+// Len is the number of toolkits to build.
+func (pl *Plan) Len() int { return len(pl.entries) }
+
+// Size is the number of bytes of toolkit i's schemas, a measure of the work
+// of building it.
+func (pl *Plan) Size(i int) int {
+	tk := pl.entries[i].tk
+	n := len(tk.WebhookEndpointSchema)
+	for _, tt := range tk.TriggerTypes {
+		n += len(tt.Config) + len(tt.Payload)
+	}
+	return n
+}
+
+// Package builds toolkit i. Calls for different toolkits may run
+// concurrently: they share nothing but the (read-only) lock and options.
+func (pl *Plan) Package(i int) *Part {
+	e := pl.entries[i]
+	b := &builder{opt: pl.opt, docs: pl.docs, usedRenames: map[string]bool{}}
+	p := b.pkg(e.tk, e.ptr)
+	pt := &Part{Pkg: p, warns: b.warns, errs: b.errs, usedRenames: b.usedRenames, slug: e.tk.Slug, ptr: e.ptr}
+	if p != nil {
+		pt.name = p.Name
+	}
+	return pt
+}
+
+// Finish joins the parts (one per toolkit, in order): it returns the
+// indexes of the parts whose packages make the output, in package order,
+// and every warning and error.
+func (pl *Plan) Finish(parts []*Part) (use []int, warnings, errs []Diag) {
+	errs = append(errs, pl.errs...)
+	used := map[string]bool{}
 	dirs := map[string]string{}
-	for _, e := range entries {
-		p := b.pkg(e.tk, e.ptr)
-		if p == nil {
+	for i, pt := range parts {
+		warnings = append(warnings, pt.warns...)
+		errs = append(errs, pt.errs...)
+		for k := range pt.usedRenames {
+			used[k] = true
+		}
+		if pt.name == "" {
 			continue
 		}
-		if prev, dup := dirs[p.Name]; dup {
-			b.errorf(e.ptr+"/slug", "toolkit %q and toolkit %q both map to package %s; set Renames[%q]", prev, e.tk.Slug, p.Name, e.tk.Slug)
+		if prev, dup := dirs[pt.name]; dup {
+			errs = append(errs, Diag{Pointer: pt.ptr + "/slug", Message: fmt.Sprintf("toolkit %q and toolkit %q both map to package %s; set Renames[%q]", prev, pt.slug, pt.name, pt.slug)})
 			continue
 		}
-		dirs[p.Name] = e.tk.Slug
-		pkgs = append(pkgs, p)
+		dirs[pt.name] = pt.slug
+		use = append(use, i)
 	}
 	var keys []string
-	for k := range opt.Renames {
-		if !b.usedRenames[k] {
+	for k := range pl.opt.Renames {
+		if !used[k] {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		b.warnf("", "rename key %q matches nothing", k)
+		warnings = append(warnings, Diag{Message: fmt.Sprintf("rename key %q matches nothing", k)})
 	}
-	return pkgs, b.warns, b.errs
+	return use, warnings, errs
 }
 
 type builder struct {
 	opt         Options
+	docs        *load.Docs
 	warns, errs []Diag
 	usedRenames map[string]bool
 }
@@ -185,9 +255,8 @@ func (b *builder) pkg(tk *lockfile.Toolkit, ptr string) *Package {
 		p.ImportPath = b.opt.ImportPath + "/" + name
 	}
 	pb := &pkgBuilder{builder: b, pkg: p, byLoc: map[string]*Named{}, byContent: map[string]*Named{}, patterns: map[string]*Pattern{}, enums: map[string]*Named{}, inlining: map[*jsonschema.Schema]bool{}}
-	nerr := len(b.errs)
 	pb.triggers(tk, ptr)
-	if len(b.errs) > nerr {
+	if len(b.errs) > 0 {
 		return nil
 	}
 	pb.credentials(tk, ptr)
@@ -257,7 +326,7 @@ func (pb *pkgBuilder) triggers(tk *lockfile.Toolkit, ptr string) {
 // root builds a trigger's config or payload type.
 func (pb *pkgBuilder) root(t *Trigger, part string, raw json.RawMessage) *Named {
 	u := "https://triggergen.invalid/" + url.PathEscape(t.Slug) + "/" + part + ".json"
-	doc, err := load.Compile(u, raw, pb.opt.Limits.Schema)
+	doc, err := pb.docs.Compile(u, raw)
 	st := site{trig: t, part: part, validated: part == "config"}.at("")
 	if err != nil {
 		le := err.(*load.Error)

@@ -72,7 +72,7 @@ func (c *nativeCheck) check(s *jsonschema.Schema, from string) (string, string) 
 	}
 	ptr, ok := c.doc.Pointer(s)
 	if !ok {
-		return from, "a $ref to a schema outside the config (" + s.Location + ")"
+		return from, "a $ref to a schema outside the config (" + c.doc.Location(s) + ")"
 	}
 	if c.chain[s] {
 		return ptr, "a recursive schema without an object in the cycle"
@@ -372,7 +372,7 @@ func (c *nativeCheck) allOf(s *jsonschema.Schema, ptr string) (string, string) {
 			return ""
 		}
 		if _, ok := c.doc.Pointer(m); !ok {
-			return "a $ref to a schema outside the config (" + m.Location + ")"
+			return "a $ref to a schema outside the config (" + c.doc.Location(m) + ")"
 		}
 		if libraryKeyword(m) != "" || m.Enum != nil || m.Const != nil || len(m.AnyOf)+len(m.OneOf) > 0 || hasStringKeywords(m) || hasNumberKeywords(m) ||
 			hasArrayKeywords(m) || m.AdditionalProperties != nil || m.MinProperties != nil || m.MaxProperties != nil {
