@@ -9,9 +9,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
-	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/secret"
 )
 

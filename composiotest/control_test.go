@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
-	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/webhook"
 )
 

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composio/realtime"
 	"github.com/triggergen/triggergen/composiotest"
-	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"

@@ -15,9 +15,9 @@ import (
 	"github.com/coder/websocket"
 	"go.uber.org/goleak"
 
+	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/composio/realtime"
 	"github.com/triggergen/triggergen/composiotest"
-	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/webhook"
 )
 

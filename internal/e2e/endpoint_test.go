@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triggergen/triggergen/catalog/slack"
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
-	"github.com/triggergen/triggergen/catalog/slack"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
 )
