@@ -240,6 +240,32 @@ func TestListenAgainstFakeServer(t *testing.T) {
 	if m := r.waitFor(t, r.stderr, readyRE); m[1] != "private-pr_test_triggers" {
 		t.Errorf("channel %s", m[1])
 	}
+	// End to end through the running fake-server, as a person would: a
+	// trigger created over its API, an event fired at its control route,
+	// printed by listen.
+	client, err := composio.NewClient(composio.WithGetenv(func(string) string { return "" }),
+		composio.WithBaseURL(base), composio.WithAPIKey(secret.New(key[1])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := client.CreateTrigger(t.Context(), composio.CreateTriggerParams{UserID: "alice", Config: github.CommitEventConfig{Owner: "octocat", Repo: "hello"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/_fake/trigger_instances/"+tr.ID+"/events", strings.NewReader(`{"data":{"author":"octocat","id":"abc"}}`))
+	req.Header.Set("x-api-key", key[1])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("control route: %s", resp.Status)
+	}
+	line := r.waitFor(t, r.stdout, regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  GITHUB_COMMIT_EVENT  trigger=(\S+)  user=alice  account=\S+$`))
+	if line[1] != tr.ID {
+		t.Errorf("listen printed trigger %s, want %s", line[1], tr.ID)
+	}
 	if err := r.stop(t); err != nil {
 		t.Error(err)
 	}
