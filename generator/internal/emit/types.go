@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
@@ -418,11 +419,25 @@ func goLiteral(k model.Kind, x any) string {
 func literal(k model.Kind, x any) jen.Code { return jen.Id(goLiteral(k, x)) }
 
 // schemaLit is the Go literal of a schema: the JSON indented in a raw
-// string, or a quoted string when the JSON holds a backquote.
+// string, or a quoted string when a raw string cannot hold it as it is (a
+// backquote, a carriage return, which raw strings drop, invalid UTF-8, which
+// Go source cannot hold, or a rune that is not printable, such as a BOM or a
+// bidi control).
 func schemaLit(schema []byte) string {
 	var buf bytes.Buffer
-	if json.Indent(&buf, schema, "", "\t") != nil || bytes.ContainsRune(buf.Bytes(), '`') || bytes.ContainsRune(buf.Bytes(), '\r') {
+	if json.Indent(&buf, schema, "", "\t") != nil || !rawStringSafe(buf.String()) {
 		return lit(string(schema))
 	}
 	return "`" + buf.String() + "`"
+}
+
+// rawStringSafe reports whether s reads the same in a Go raw string literal
+// and prints as itself.
+func rawStringSafe(s string) bool {
+	for _, r := range s {
+		if r == '`' || r == utf8.RuneError || (r != '\n' && r != '\t' && !unicode.IsPrint(r)) {
+			return false
+		}
+	}
+	return true
 }
