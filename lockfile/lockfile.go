@@ -33,6 +33,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Version is the lock_version this package reads and writes.
@@ -298,11 +299,40 @@ func compact(s []byte) json.RawMessage {
 	if len(s) == 0 {
 		return nil
 	}
+	s = canonicalText(s)
 	var b bytes.Buffer
 	if err := json.Compact(&b, s); err != nil {
 		return slices.Clone(s)
 	}
 	return b.Bytes()
+}
+
+// canonicalText writes U+2028 and U+2029 as \u escapes and each invalid
+// UTF-8 byte as \ufffd (what decoding reads it as). Go 1.27's encoding/json
+// escapes the separators in a json.RawMessage that Go 1.26's keeps raw, so
+// without this the bytes Marshal writes, and the digest over them, would
+// depend on the Go release that wrote the lock. In valid JSON both can occur
+// only inside strings, so the text substitution is exact.
+func canonicalText(b []byte) []byte {
+	if utf8.Valid(b) && !bytes.Contains(b, []byte("\u2028")) && !bytes.Contains(b, []byte("\u2029")) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			out = append(out, `\ufffd`...)
+		case r == '\u2028':
+			out = append(out, `\u2028`...)
+		case r == '\u2029':
+			out = append(out, `\u2029`...)
+		default:
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
 }
 
 // Digest is the hex SHA-256 of the toolkit's content: slug, version, trigger

@@ -89,3 +89,55 @@ func TestSHA256KeptThenRecomputed(t *testing.T) {
 		t.Errorf("Marshal: sha256 %q, want the digest %q", tk.SHA256, tk.Digest())
 	}
 }
+
+// TestMarshalSameOnEveryGo: the bytes Marshal writes, and the digest over
+// them, do not depend on the Go release. Go 1.27's encoding/json escapes
+// U+2028 and U+2029 inside a json.RawMessage where Go 1.26's keeps them raw,
+// so the lock keeps them escaped from the start; an invalid UTF-8 byte is
+// written as the U+FFFD decoding reads it as. make test runs this under both.
+func TestMarshalSameOnEveryGo(t *testing.T) {
+	in := "{\"lock_version\":1,\"toolkits\":[{\"slug\":\"t\",\"version\":\"1\",\"trigger_types\":[" +
+		"{\"slug\":\"T_X\",\"description\":\"a\u2028b\u2029c\xffd<&>\u00e9\u202e\",\"config\":{},\"payload\":{}}]," +
+		"\"webhook_endpoint_schema\":{\"title\":\"s\u2028\"}}]}"
+	lk, err := Parse("in.json", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := lk.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "lock_version": 1,
+  "toolkits": [
+    {
+      "slug": "t",
+      "version": "1",
+      "trigger_types": [
+        {
+          "slug": "T_X",
+          "description": "a\u2028b\u2029c\ufffdd<&>` + "\u00e9\u202e" + `",
+          "config": {},
+          "payload": {}
+        }
+      ],
+      "webhook_endpoint_schema": {
+        "title": "s\u2028"
+      },
+      "sha256": "SUM"
+    }
+  ]
+}
+`
+	want = strings.Replace(want, "SUM", lk.Toolkits[0].Digest(), 1)
+	if string(got) != want {
+		t.Fatalf("Marshal wrote\n%s\nwant\n%s", got, want)
+	}
+	again, err := Parse("out.json", got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d1, d2 := lk.Toolkits[0].Digest(), again.Toolkits[0].Digest(); d1 != d2 {
+		t.Errorf("digest %s after a round trip, %s before", d2, d1)
+	}
+}
