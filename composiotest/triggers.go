@@ -11,6 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -191,10 +192,7 @@ func schemaProblems(ve *jsonschema.ValidationError) []string {
 			}
 			return
 		}
-		loc := "/trigger_config"
-		for _, tok := range e.InstanceLocation {
-			loc += "/" + strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
-		}
+		loc := "/trigger_config" + jsonpointer.FromTokens(e.InstanceLocation)
 		if req, ok := e.ErrorKind.(*kind.Required); ok {
 			for _, m := range req.Missing {
 				out = append(out, fmt.Sprintf("%s/%s: missing required property %q", loc, m, m))

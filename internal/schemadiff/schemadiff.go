@@ -107,8 +107,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 	"github.com/triggergen/triggergen/lockfile"
 )
 
@@ -435,7 +435,7 @@ func compareSetup(c *collector, o, n json.RawMessage) {
 	for _, name := range unionKeys(of, nf) {
 		ofld, inOld := of[name]
 		nfld, inNew := nf[name]
-		ch := Change{Schema: SchemaSetup, Pointer: "/setup_fields/" + escape(name), Field: name, Audience: Callers}
+		ch := Change{Schema: SchemaSetup, Pointer: "/setup_fields/" + jsonpointer.Escape(name), Field: name, Audience: Callers}
 		label := fmt.Sprintf("webhook setup field %q", name)
 		switch {
 		case !inOld && nfld.Required:
@@ -455,8 +455,4 @@ func compareSetup(c *collector, o, n json.RawMessage) {
 		}
 		c.add(ch)
 	}
-}
-
-func escape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 )
 
 // view is a schema node normalized for comparison: $ref followed, allOf
@@ -105,7 +107,7 @@ func (w *walker) fill(v *view, raw any, ptr string, root any, depth int) {
 			if v.hasProp(name) {
 				continue
 			}
-			v.props = append(v.props, prop{name, child{props[name], ptr + "/properties/" + escape(name)}})
+			v.props = append(v.props, prop{name, child{props[name], ptr + "/properties/" + jsonpointer.Escape(name)}})
 		}
 	}
 	if req, ok := m["required"].([]any); ok {
@@ -227,7 +229,7 @@ func resolve(root any, ref string) (any, string, bool) {
 		return cur, "", true
 	}
 	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		tok = jsonpointer.Unescape(tok)
 		switch c := cur.(type) {
 		case map[string]any:
 			next, ok := c[tok]

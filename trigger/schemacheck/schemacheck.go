@@ -26,6 +26,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 	"github.com/triggergen/triggergen/trigger"
 )
 
@@ -103,7 +104,7 @@ func (s *Schema) Validate(v any) error {
 // a failed anyOf, oneOf or contains is one violation (listing why each
 // alternative or item failed would bury the point), and so is a failed not.
 func collect(e *jsonschema.ValidationError, out *trigger.ValidationErrors) {
-	path := pointer(e.InstanceLocation)
+	path := jsonpointer.FromTokens(e.InstanceLocation)
 	add := func(p, keyword, msg string) {
 		*out = append(*out, &trigger.ValidationError{Path: p, Keyword: keyword, Message: msg})
 	}
@@ -129,12 +130,12 @@ func collect(e *jsonschema.ValidationError, out *trigger.ValidationErrors) {
 		return
 	case *kind.Required:
 		for _, m := range k.Missing {
-			add(path+"/"+escape(m), "required", "is required")
+			add(jsonpointer.Append(path, m), "required", "is required")
 		}
 		return
 	case *kind.AdditionalProperties:
 		for _, p := range k.Properties {
-			add(path+"/"+escape(p), "additionalProperties", "is not allowed (additionalProperties)")
+			add(jsonpointer.Append(path, p), "additionalProperties", "is not allowed (additionalProperties)")
 		}
 		return
 	case *kind.Schema, *kind.Group, *kind.Reference, *kind.AllOf:
@@ -154,17 +155,4 @@ func collect(e *jsonschema.ValidationError, out *trigger.ValidationErrors) {
 		keyword = kp[0]
 	}
 	add(path, keyword, e.ErrorKind.LocalizedString(printer))
-}
-
-func pointer(tokens []string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(escape(t))
-	}
-	return b.String()
-}
-
-func escape(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
 }

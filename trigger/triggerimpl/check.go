@@ -8,14 +8,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 )
 
 // PathJoin appends one reference token to a JSON pointer, escaping "~" and
 // "/" as RFC 6901 requires. Generated Validate methods use it for map keys.
 func PathJoin(path, token string) string {
-	token = strings.ReplaceAll(token, "~", "~0")
-	token = strings.ReplaceAll(token, "/", "~1")
-	return path + "/" + token
+	return jsonpointer.Append(path, token)
 }
 
 // PathIndex appends an array index to a JSON pointer.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 	"github.com/triggergen/triggergen/internal/jsonscan"
 	"github.com/triggergen/triggergen/trigger"
 )
@@ -464,7 +465,7 @@ func (d *Decoder) path() string {
 			b.WriteString(strconv.Itoa(f.index))
 		case f.key >= 0:
 			b.WriteByte('/')
-			b.WriteString(escapeToken(d.keyAt(f.key)))
+			b.WriteString(jsonpointer.Escape(d.keyAt(f.key)))
 		}
 	}
 	return b.String()
@@ -490,11 +491,4 @@ func (d *Decoder) dotted() string {
 func (d *Decoder) keyAt(i int) string {
 	end := jsonscan.String(d.data, i)
 	return string(jsonscan.AppendUnquoted(nil, d.data[i:end]))
-}
-
-func escapeToken(t string) string {
-	if !strings.ContainsAny(t, "~/") {
-		return t
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/triggergen/triggergen/generator/internal/model"
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 )
 
 // credentials emits credentials.gen.go: two structs with named fields, the
@@ -142,7 +143,7 @@ func requireSet(fl *model.CredField, recv string, deref bool, what string) jen.C
 	default:
 		cond = val.Op("==").Lit("")
 	}
-	return jen.If(cond).Block(jen.Id("errs").Dot("Add").Call(jen.Lit("/"+escapeToken(fl.Key)), jen.Lit("required"), jen.Lit(display(fl)+" "+what)))
+	return jen.If(cond).Block(jen.Id("errs").Dot("Add").Call(jen.Lit("/"+jsonpointer.Escape(fl.Key)), jen.Lit("required"), jen.Lit(display(fl)+" "+what)))
 }
 
 func credType(fl *model.CredField) *jen.Statement {

@@ -10,6 +10,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/triggergen/triggergen/generator/internal/model"
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 )
 
 // unionValidate emits the validate method of a union: each variant whose JSON
@@ -69,10 +70,6 @@ func (e *emitter) validateMethod(f *jen.File, n *model.Named) {
 	f.Line()
 }
 
-func escapeToken(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
 // add emits errs.Add(path, keyword, msg); errs names either the
 // *triggerimpl.Errors parameter or a local triggerimpl.Errors.
 func add(errs string, path jen.Code, keyword, msg string) jen.Code {
@@ -89,7 +86,7 @@ func errsArg(errs string) jen.Code {
 
 // checkField emits the checks of one struct field.
 func (e *emitter) checkField(fl *model.Field) []jen.Code {
-	path := jen.Id("path").Op("+").Lit("/" + escapeToken(fl.JSON))
+	path := jen.Id("path").Op("+").Lit("/" + jsonpointer.Escape(fl.JSON))
 	val := jen.Id("x").Dot(fl.Name)
 	errs := "errs"
 	t := fl.Type

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 )
 
 // Doc is one compiled schema document.
@@ -91,7 +92,7 @@ func compileError(url string, raw any, err error) error {
 		var ve *jsonschema.ValidationError
 		if errors.As(sve.Err, &ve) {
 			leaf := deepest(ve)
-			return &Error{Pointer: pointer(leaf.InstanceLocation), Msg: "not a valid JSON Schema: " + leafMessages(ve, leaf.InstanceLocation)}
+			return &Error{Pointer: jsonpointer.FromTokens(leaf.InstanceLocation), Msg: "not a valid JSON Schema: " + leafMessages(ve, leaf.InstanceLocation)}
 		}
 	}
 	var rx *jsonschema.InvalidRegexError
@@ -141,12 +142,12 @@ func refPointer(raw any, docURL, target string) (string, string) {
 				case "$ref", "$dynamicRef", "$schema":
 					if s, ok := x[k].(string); ok {
 						if u, err := neturl.Parse(s); err == nil && strip(base.ResolveReference(u).String()) == target {
-							return ptr + "/" + Escape(k), k
+							return ptr + "/" + jsonpointer.Escape(k), k
 						}
 					}
 				case "const", "enum", "examples", "default":
 				default:
-					if p, kw := walk(x[k], base, ptr+"/"+Escape(k)); kw != "" {
+					if p, kw := walk(x[k], base, ptr+"/"+jsonpointer.Escape(k)); kw != "" {
 						return p, kw
 					}
 				}
@@ -222,24 +223,6 @@ func leafMessage(ve *jsonschema.ValidationError) string {
 	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(msg), "-"))
 }
 
-func pointer(tokens []string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteString("/")
-		b.WriteString(Escape(t))
-	}
-	return b.String()
-}
-
-// Escape escapes one JSON pointer reference token.
-func Escape(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-}
-
-func unescape(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-}
-
 // fragment returns the JSON pointer of a location inside the document at url,
 // or "" when loc is elsewhere.
 func fragment(url, loc string) string {
@@ -297,7 +280,7 @@ func (d *Doc) Raw(ptr string) (any, bool) {
 		return v, true
 	}
 	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = unescape(tok)
+		tok = jsonpointer.Unescape(tok)
 		switch x := v.(type) {
 		case map[string]any:
 			var ok bool
@@ -338,7 +321,7 @@ func keyOrder(data []byte) map[string][]string {
 		}
 		top := &stack[len(stack)-1]
 		if top.obj {
-			return top.ptr + "/" + Escape(top.key)
+			return top.ptr + "/" + jsonpointer.Escape(top.key)
 		}
 		return top.ptr + "/" + strconv.Itoa(top.elem)
 	}
@@ -457,25 +440,25 @@ func checkLimits(v any, ptr string, depth int, lim Limits) error {
 		switch x := m[k].(type) {
 		case map[string]any:
 			if schemaKeywords[k] {
-				if err := checkLimits(x, ptr+"/"+Escape(k), depth+1, lim); err != nil {
+				if err := checkLimits(x, ptr+"/"+jsonpointer.Escape(k), depth+1, lim); err != nil {
 					return err
 				}
 			} else if schemaMapKeywords[k] {
-				kptr := ptr + "/" + Escape(k)
+				kptr := ptr + "/" + jsonpointer.Escape(k)
 				names := make([]string, 0, len(x))
 				for n := range x {
 					names = append(names, n)
 				}
 				slices.Sort(names)
 				for _, n := range names {
-					if err := checkLimits(x[n], kptr+"/"+Escape(n), depth+1, lim); err != nil {
+					if err := checkLimits(x[n], kptr+"/"+jsonpointer.Escape(n), depth+1, lim); err != nil {
 						return err
 					}
 				}
 			}
 		case []any:
 			if schemaListKeywords[k] {
-				kptr := ptr + "/" + Escape(k)
+				kptr := ptr + "/" + jsonpointer.Escape(k)
 				for i, s := range x {
 					if err := checkLimits(s, kptr+"/"+strconv.Itoa(i), depth+1, lim); err != nil {
 						return err

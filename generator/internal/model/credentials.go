@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 
-	"github.com/triggergen/triggergen/generator/internal/load"
 	"github.com/triggergen/triggergen/generator/internal/naming"
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 	"github.com/triggergen/triggergen/lockfile"
 )
 
@@ -44,7 +44,7 @@ func (pb *pkgBuilder) credentials(tk *lockfile.Toolkit, ptr string) {
 	cr := &Credentials{File: "credentials.gen.go"}
 	var cands []*naming.Candidate
 	for _, k := range order {
-		fptr := ptr + "/setup_fields/" + load.Escape(k)
+		fptr := ptr + "/setup_fields/" + jsonpointer.Escape(k)
 		var f struct {
 			DisplayName *string `json:"display_name"`
 			Description *string `json:"description"`
@@ -70,7 +70,7 @@ func (pb *pkgBuilder) credentials(tk *lockfile.Toolkit, ptr string) {
 		cf.Required = f.IsRequired != nil && *f.IsRequired
 		// A field of unknown secrecy is treated as secret.
 		cf.Secret = f.IsSecret == nil || *f.IsSecret
-		key := tk.Slug + "#/webhook_endpoint_schema/setup_fields/" + load.Escape(k)
+		key := tk.Slug + "#/webhook_endpoint_schema/setup_fields/" + jsonpointer.Escape(k)
 		c := &naming.Candidate{Want: naming.Exported(k, "Field"), Key: key}
 		if v := pb.exportedRename(key, fptr); v != "" {
 			c.Want, c.Fixed = v, true

@@ -9,6 +9,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/triggergen/triggergen/generator/internal/load"
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 )
 
 // The generated Validate of a config checks a subset of JSON Schema itself
@@ -339,7 +340,7 @@ func (c *nativeCheck) properties(s *jsonschema.Schema, ptr string) (string, stri
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if p, w := c.boundary(s.Properties[n], ptr+"/properties/"+load.Escape(n)); w != "" {
+		if p, w := c.boundary(s.Properties[n], ptr+"/properties/"+jsonpointer.Escape(n)); w != "" {
 			return p, w
 		}
 	}

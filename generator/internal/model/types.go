@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/triggergen/triggergen/generator/internal/naming"
+	"github.com/triggergen/triggergen/internal/jsonpointer"
 )
 
 // typeOf maps a schema to a Go type; nullable reports whether null is allowed.
@@ -479,9 +480,9 @@ func (pb *pkgBuilder) newNamed(st site, s *jsonschema.Schema, kind NamedKind) (*
 	}
 	// A $defs entry is named after its key; an inline object after its title.
 	if _, def, ok := strings.Cut(ptr, "/$defs/"); ok && !strings.Contains(def, "/") {
-		pb.weakName(n, unescape(def), st.want)
+		pb.weakName(n, jsonpointer.Unescape(def), st.want)
 	} else if _, def, ok := strings.Cut(ptr, "/definitions/"); ok && !strings.Contains(def, "/") {
-		pb.weakName(n, unescape(def), st.want)
+		pb.weakName(n, jsonpointer.Unescape(def), st.want)
 	} else if s.Title != "" && kind == Struct {
 		pb.weakName(n, s.Title, st.want)
 	}
@@ -507,10 +508,6 @@ func (pb *pkgBuilder) weakName(n *Named, title, fallback string) {
 	ws := naming.WithoutLast(naming.WithoutToolkit(naming.Words(title), pb.pkg.Toolkit, true), "Schema")
 	n.cand.Want, n.weak = naming.Exported(strings.Join(ws, "_"), fallback), true
 	n.fullWant = naming.Exported(title, fallback)
-}
-
-func unescape(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
 }
 
 func (pb *pkgBuilder) use(n *Named, st site) {
