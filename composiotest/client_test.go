@@ -11,6 +11,7 @@ import (
 
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/gen"
+	"github.com/triggergen/triggergen/internal/syncbuf"
 	triggerpkg "github.com/triggergen/triggergen/trigger"
 )
 
@@ -64,7 +65,7 @@ func TestValidationProblemsMaskCredentials(t *testing.T) {
 		nested = "sigsec-5f1c0e9b7a2d4c6e"
 		number = "123456789012345"
 	)
-	var logs lockedWriter
+	var logs syncbuf.Buffer
 	tb := &captureTB{TB: t}
 	srv := NewServer(tb, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	c := client(t, srv)

@@ -7,34 +7,17 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/triggergen/triggergen/gen"
+	"github.com/triggergen/triggergen/internal/syncbuf"
 )
-
-type lockedWriter struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
 
 func TestOptions(t *testing.T) {
 	t.Parallel()
 	clk := newClock()
-	var logs lockedWriter
+	var logs syncbuf.Buffer
 	tb := &captureTB{TB: t}
 	srv := NewServer(tb, WithClock(clk.Now), WithDefaultPageSize(3), WithDeletedRetention(time.Minute),
 		WithProjectID("pr_custom"), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triggergen/triggergen/internal/syncbuf"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 	"github.com/triggergen/triggergen/webhook/webhooktest"
@@ -31,17 +32,9 @@ var commitBody = []byte(`{"id":"msg_h","type":"composio.trigger.message","timest
 	`"metadata":{"log_id":"log_h","trigger_slug":"GITHUB_COMMIT_EVENT","trigger_id":"ti_h","connected_account_id":"ca_h","auth_config_id":"ac_h","user_id":null},` +
 	`"data":{"commit_sha":"a1b2c3d","message":"BODY-MARKER-do-not-log","author":"jane"}}`)
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 type handlerRig struct {
 	h    http.Handler
-	logs *syncBuf
+	logs *syncbuf.Buffer
 	runs atomic.Int32
 	fail atomic.Pointer[string] // "error" or "panic"; nil: succeed
 	seen chan *commitPayload
@@ -49,7 +42,7 @@ type handlerRig struct {
 
 func newRig(t *testing.T, opts ...webhook.HandlerOption) *handlerRig {
 	t.Helper()
-	rig := &handlerRig{logs: &syncBuf{}, seen: make(chan *commitPayload, 16)}
+	rig := &handlerRig{logs: &syncbuf.Buffer{}, seen: make(chan *commitPayload, 16)}
 	v, err := webhook.NewVerifier(handlerSecret)
 	if err != nil {
 		t.Fatal(err)

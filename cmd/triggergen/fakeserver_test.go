@@ -9,34 +9,17 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/triggergen/triggergen/internal/syncbuf"
 )
-
-// fakeServerOutput is a writer safe to read while the command writes.
-type fakeServerOutput struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (o *fakeServerOutput) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Write(p)
-}
-
-func (o *fakeServerOutput) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
-}
 
 var listeningRE = regexp.MustCompile(`listening on (http://\S+)`)
 
-func startFakeServer(t *testing.T, args ...string) (base string, stdout *fakeServerOutput, cancel context.CancelFunc, done <-chan error) {
+func startFakeServer(t *testing.T, args ...string) (base string, stdout *syncbuf.Buffer, cancel context.CancelFunc, done <-chan error) {
 	t.Helper()
-	stdout, stderr := &fakeServerOutput{}, &fakeServerOutput{}
+	stdout, stderr := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	e := &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(string) string { return "" }}
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
@@ -131,7 +114,7 @@ func TestFakeServerDefaultCatalog(t *testing.T) {
 
 func TestFakeServerFlagErrors(t *testing.T) {
 	run := func(args ...string) (string, error) {
-		var out fakeServerOutput
+		var out syncbuf.Buffer
 		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }}
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel() // a command that got as far as serving would return at once

@@ -15,6 +15,7 @@ import (
 	"github.com/triggergen/triggergen/catalog/github"
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composiotest"
+	"github.com/triggergen/triggergen/internal/syncbuf"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
@@ -22,14 +23,14 @@ import (
 
 // listenRun is a running `triggergen listen`.
 type listenRun struct {
-	stdout, stderr *fakeServerOutput
+	stdout, stderr *syncbuf.Buffer
 	cancel         context.CancelFunc
 	done           chan error
 }
 
 func startListen(t *testing.T, vars map[string]string, args ...string) *listenRun {
 	t.Helper()
-	r := &listenRun{stdout: &fakeServerOutput{}, stderr: &fakeServerOutput{}, done: make(chan error, 1)}
+	r := &listenRun{stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	e := &env{stdin: strings.NewReader(""), stdout: r.stdout, stderr: r.stderr, getenv: func(k string) string { return vars[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
@@ -46,7 +47,7 @@ func startListen(t *testing.T, vars map[string]string, args ...string) *listenRu
 }
 
 // waitFor waits until out matches re, failing if listen exits first.
-func (r *listenRun) waitFor(t *testing.T, out *fakeServerOutput, re *regexp.Regexp) []string {
+func (r *listenRun) waitFor(t *testing.T, out *syncbuf.Buffer, re *regexp.Regexp) []string {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {

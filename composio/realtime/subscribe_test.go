@@ -1,7 +1,6 @@
 package realtime_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/triggergen/triggergen/composio"
 	"github.com/triggergen/triggergen/composio/realtime"
 	"github.com/triggergen/triggergen/composiotest"
+	"github.com/triggergen/triggergen/internal/syncbuf"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/trigger"
 	"github.com/triggergen/triggergen/webhook"
@@ -360,7 +360,7 @@ func TestChannelAuthRefusedByAPI(t *testing.T) {
 // TestHandlerErrorsAndPanicsAreLogged: neither ends the subscription.
 func TestHandlerErrorsAndPanicsAreLogged(t *testing.T) {
 	h := newHarness(t)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	d := webhook.NewDispatcher()
 	got := make(chan string, 8)
 	github.OnCommitEvent(d, func(_ context.Context, _ *webhook.Event, p *github.CommitEventPayload) error {
@@ -392,21 +392,4 @@ func TestHandlerErrorsAndPanicsAreLogged(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/triggergen/triggergen/internal/syncbuf"
 )
 
 // Server is a redis-server process owned by one test.
@@ -26,7 +27,7 @@ type Server struct {
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
-	out *syncBuffer
+	out *syncbuf.Buffer
 }
 
 // Start runs redis-server on a free port of 127.0.0.1 in a directory of its
@@ -108,7 +109,7 @@ func (s *Server) launch(bin string) {
 	s.tb.Helper()
 	cmd := exec.Command(bin, s.args...)
 	dieWithParent(cmd)
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		s.tb.Fatal(err)
@@ -131,22 +132,4 @@ func (s *Server) launch(bin string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  []byte
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.b = append(s.b, p...)
-	return len(p), nil
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return string(s.b)
 }

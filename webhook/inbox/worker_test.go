@@ -15,6 +15,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/triggergen/triggergen/internal/syncbuf"
 	"github.com/triggergen/triggergen/secret"
 	"github.com/triggergen/triggergen/webhook"
 	"github.com/triggergen/triggergen/webhook/inbox"
@@ -334,7 +335,7 @@ func TestQueueAndConfig(t *testing.T) {
 	h := newHarness(t)
 	billing := inbox.WithQueue("billing")
 	handler := inbox.NewHandler(h.verifier, h.rdb, quiet, billing)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	r := newRuns()
 	stop := h.startWorker(r.dispatcher(), billing,
 		inbox.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))),
