@@ -1,8 +1,10 @@
 package generator_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -264,6 +266,60 @@ func writeFile(p string, b []byte) error {
 }
 
 var triggerTypeRE = regexp.MustCompile(`(?m)^func \((?:\w+ )?(\w+)\) TriggerType\(\) trigger\.Type`)
+
+// driverRequest is one instance for the driver to judge with the config
+// type that Key names.
+type driverRequest struct {
+	Key      string `json:"key"`
+	Instance any    `json:"instance"`
+}
+
+// driverResult is the driver's verdict on one instance.
+type driverResult struct {
+	Fatal  string          `json:"fatal"`  // the driver could not judge it
+	Decode string          `json:"decode"` // UnmarshalJSON's error
+	Paths  []string        `json:"paths"`  // the JSON pointers of that error
+	Valid  bool            `json:"valid"`  // Validate returned nil
+	Errors string          `json:"errors"` // Validate's error
+	JSON   json.RawMessage `json:"json"`   // the decoded value, encoded again
+}
+
+// judge runs the driver on reqs and returns its verdicts in order; it fails
+// the test when the driver fails, answers a request with a fatal error, or
+// answers fewer than all.
+func (m *module) judge(t *testing.T, reqs []driverRequest) []driverResult {
+	t.Helper()
+	var stdin bytes.Buffer
+	enc := json.NewEncoder(&stdin)
+	for _, r := range reqs {
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(m.driver)
+	cmd.Stdin = &stdin
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("driver: %v", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	var results []driverResult
+	for sc.Scan() {
+		var res driverResult
+		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Fatal != "" {
+			t.Fatalf("%s: %s", reqs[len(results)].Key, res.Fatal)
+		}
+		results = append(results, res)
+	}
+	if len(results) != len(reqs) {
+		t.Fatalf("driver answered %d of %d instances", len(results), len(reqs))
+	}
+	return results
+}
 
 // driverSource writes a program that reads lines {"key": K, "instance": X},
 // K being "<import root>|<SLUG>", and prints per line
