@@ -8,7 +8,7 @@ GO127 ?= go1.27.3
 # Everything `make generate` writes; CI fails when it changes a byte.
 GENERATED := gen catalog internal/fuzzgen examples
 
-.PHONY: all build generate check-generated test test-go127 vet fuzz-short bench tools redis-note
+.PHONY: all build generate check-generated test test-go127 vet fuzz-short bench tools redis-note mount-note
 
 all: build
 
@@ -35,7 +35,7 @@ vet:
 ## and short fuzz runs, the downstream example, the generated-code check, and
 ## the official-SDK contract test (needs node and npm; skipped, saying so, without).
 ## The race-enabled suite runs last, so that its summary closes the output.
-test: redis-note vet check-generated fuzz-short test-go127
+test: redis-note mount-note vet check-generated fuzz-short test-go127
 	cd bench/peer && $(GO) vet ./... && $(GO) test -count=1 ./...
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || echo "SKIP: internal/sdkcontract (Composio's official SDK against the fake): node and npm are not installed"
 	$(GO) test -race -count=1 ./...
@@ -54,6 +54,11 @@ test-go127:
 # go test shows nothing of a passing package's skips: say it here.
 redis-note:
 	@command -v redis-server >/dev/null 2>&1 || echo "note: redis-server is not installed: the tests against a real Redis skip (apt-get install redis-server, or run .ci/run)"
+
+# The tests of generating onto another file system mount a tmpfs, which
+# needs root (CI runs as root: .ci/run installs packages).
+mount-note:
+	@[ "$$(id -u)" = 0 ] || echo "note: not root: cmd/triggergen's TestGenerateToolkitDirOnAnotherFileSystem skips (it mounts a tmpfs), and TestGenerateOutOnAnotherFileSystem too unless /dev/shm is another file system"
 
 ## fuzz-short: a few seconds of each fuzz target (longer runs: FUZZTIME=10m).
 ## It runs on Go 1.27: Go 1.26's fuzzing coordinator can fail a target with a
